@@ -1,0 +1,62 @@
+"""ory_async: an asyncio-native client for the Ory identity admin API.
+
+Start with :class:`OryClient`::
+
+    async with OryClient("https://my-project.projects.oryapis.com", access_token="ory_pat_...") as ory:
+        async for identity in ory.identities.list():
+            print(identity.id)
+"""
+
+from ._client import OryClient
+from ._retry import RetryPolicy
+from ._serde import UNSET, OpenEnum, Unset
+from ._version import __version__
+from .auth import Auth, BearerToken, SessionToken
+from .errors import (
+    ApiError,
+    BadRequestError,
+    ClientClosedError,
+    ConflictError,
+    DecodeError,
+    ForbiddenError,
+    GoneError,
+    NotFoundError,
+    OryError,
+    PaginationError,
+    RateLimitedError,
+    RedirectError,
+    RequestTimeoutError,
+    ServerError,
+    TransportError,
+    UnauthorizedError,
+    UnsupportedOperationError,
+)
+
+__all__ = [
+    "UNSET",
+    "ApiError",
+    "Auth",
+    "BadRequestError",
+    "BearerToken",
+    "ClientClosedError",
+    "ConflictError",
+    "DecodeError",
+    "ForbiddenError",
+    "GoneError",
+    "NotFoundError",
+    "OpenEnum",
+    "OryClient",
+    "OryError",
+    "PaginationError",
+    "RateLimitedError",
+    "RedirectError",
+    "RequestTimeoutError",
+    "RetryPolicy",
+    "ServerError",
+    "SessionToken",
+    "TransportError",
+    "UnauthorizedError",
+    "Unset",
+    "UnsupportedOperationError",
+    "__version__",
+]

@@ -1,0 +1,255 @@
+"""OryClient: one aiohttp session, its credentials and the services that use them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Literal, Self
+
+import aiohttp
+from yarl import URL
+
+from ._retry import RetryPolicy
+from ._transport import Request, Transport, TransportStats, default_user_agent
+from ._urls import join_path, parse_base_url
+from .auth import Auth, BearerToken
+
+__all__ = ["OryClient"]
+
+ApiVersion = Literal["v1", "v0"]
+_RESERVED_HEADERS = frozenset({"authorization", "x-session-token", "cookie", "host"})
+
+
+def _check_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTimeout:
+    if isinstance(timeout, aiohttp.ClientTimeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        msg = f"timeout must be a positive number of seconds or an aiohttp.ClientTimeout, got {timeout!r}"
+        raise ValueError(msg)
+    return aiohttp.ClientTimeout(total=float(timeout))
+
+
+class OryClient:
+    """An asyncio client for the Ory identity admin API (Ory Network or self-hosted Kratos).
+
+    Use it as ``async with OryClient(...) as ory:``, or create it once (at import time
+    or app start-up is fine) and ``await ory.close()`` on shutdown. It owns one aiohttp
+    session, created lazily on first use, unless you lend it one with ``session=``,
+    which it then never closes.
+
+    Args:
+        base_url: the project URL (``https://<slug>.projects.oryapis.com``) or, self-hosted,
+            the Kratos admin URL (``http://127.0.0.1:4434``).
+        auth: the credentials sent with every request, e.g. ``BearerToken("ory_pat_...")``.
+        access_token: shorthand for ``auth=BearerToken(access_token)``.
+        public_url: the Kratos public URL for whoami, flows and schemas (self-hosted);
+            defaults to ``base_url``.
+        api: ``"v1"`` (Ory Network, Kratos >= 1.0) or ``"v0"`` (legacy Kratos <= 0.5 paths).
+        timeout: seconds per request attempt, or an ``aiohttp.ClientTimeout``.
+        max_concurrency: requests in flight at once, all services together.
+        retry: the retry policy; ``RetryPolicy.none()`` disables retries.
+        session: an ``aiohttp.ClientSession`` to borrow instead of owning one.
+        headers: extra headers for every request (not credentials: use ``auth``).
+        user_agent: replaces the default ``User-Agent: ory-async/<version> ...``.
+        trust_env: let aiohttp read proxy settings from the environment (off by default:
+            it costs a lot of throughput).
+
+    Raises:
+        ValueError: a malformed URL, option or credential combination.
+    """
+
+    def __init__(
+        self,
+        base_url: str | URL,
+        *,
+        auth: Auth | None = None,
+        access_token: str | None = None,
+        public_url: str | URL | None = None,
+        api: ApiVersion = "v1",
+        timeout: float | aiohttp.ClientTimeout = 30.0,
+        max_concurrency: int = 64,
+        retry: RetryPolicy | None = None,
+        session: aiohttp.ClientSession | None = None,
+        headers: Mapping[str, str] | None = None,
+        user_agent: str | None = None,
+        trust_env: bool = False,
+    ) -> None:
+        if auth is not None and access_token is not None:
+            msg = "pass either auth= or access_token=, not both"
+            raise ValueError(msg)
+        if access_token is not None:
+            auth = BearerToken(access_token)
+        if auth is not None and not isinstance(auth, Auth):
+            msg = f"auth must be a BearerToken or SessionToken, not {type(auth).__name__}"
+            raise TypeError(msg)
+        if api not in ("v1", "v0"):
+            msg = f'api must be "v1" or "v0", got {api!r}'
+            raise ValueError(msg)
+        if (
+            isinstance(max_concurrency, bool)
+            or not isinstance(max_concurrency, int)
+            or max_concurrency < 1
+        ):
+            msg = f"max_concurrency must be an int >= 1, got {max_concurrency!r}"
+            raise ValueError(msg)
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            msg = f"retry must be a RetryPolicy, not {type(retry).__name__}"
+            raise TypeError(msg)
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            msg = f"session must be an aiohttp.ClientSession, not {type(session).__name__}"
+            raise TypeError(msg)
+        extra = dict(headers or {})
+        reserved = sorted(k for k in extra if k.lower() in _RESERVED_HEADERS)
+        if reserved:
+            msg = f"headers must not set {', '.join(reserved)}; pass credentials with auth="
+            raise ValueError(msg)
+
+        self._base_url = parse_base_url(base_url)
+        self._public_url = (
+            parse_base_url(public_url, name="public_url")
+            if public_url is not None
+            else self._base_url
+        )
+        self._api: ApiVersion = api
+        self._auth = auth
+        all_headers = {
+            "User-Agent": user_agent or default_user_agent(),
+            "Accept": "application/json",
+        }
+        all_headers.update(extra)
+        self._transport = Transport(
+            origins=frozenset({self._base_url.origin(), self._public_url.origin()}),
+            timeout=_check_timeout(timeout),
+            max_concurrency=max_concurrency,
+            retry=retry if retry is not None else RetryPolicy(),
+            headers=all_headers,
+            trust_env=trust_env,
+            session=session,
+        )
+        self._is_view = False
+        self._init_services()
+
+    def _init_services(self) -> None:
+        """Attach the per-resource services (each keeps a reference to this client)."""
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> OryClient:
+        """Build a client from ``ORY_SDK_URL`` and (optionally) ``ORY_API_KEY``.
+
+        Keyword arguments are passed on to the constructor and win over the environment.
+
+        Raises:
+            ValueError: ``ORY_SDK_URL`` is not set (and no ``base_url`` was given).
+        """
+        base_url = overrides.pop("base_url", None) or os.environ.get("ORY_SDK_URL")
+        if not base_url:
+            msg = "ORY_SDK_URL is not set; export it (e.g. https://<slug>.projects.oryapis.com) or pass base_url="
+            raise ValueError(msg)
+        if "auth" not in overrides and "access_token" not in overrides:
+            key = os.environ.get("ORY_API_KEY")
+            if key:
+                overrides["auth"] = BearerToken(key)
+        return cls(base_url, **overrides)
+
+    @property
+    def base_url(self) -> URL:
+        """The admin (or Ory Network project) URL."""
+        return self._base_url
+
+    @property
+    def public_url(self) -> URL:
+        """The frontend URL used for whoami, flows and schemas."""
+        return self._public_url
+
+    @property
+    def api(self) -> ApiVersion:
+        """The API generation spoken: ``"v1"`` or ``"v0"``."""
+        return self._api
+
+    @property
+    def auth(self) -> Auth | None:
+        """The default credentials of this client (or view)."""
+        return self._auth
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy."""
+        return self._transport.retry
+
+    @property
+    def closed(self) -> bool:
+        """True once the client has been closed."""
+        return self._transport.closed
+
+    @property
+    def stats(self) -> TransportStats:
+        """Counters of requests sent, retries and failures (shared with views)."""
+        return self._transport.stats
+
+    @property
+    def transport(self) -> Transport:
+        """The transport that sends every request (shared with views)."""
+        return self._transport
+
+    def with_auth(self, auth: Auth | None) -> OryClient:
+        """A light view of this client that sends other credentials.
+
+        The view shares the connection pool, limits and retry policy. Closing the view
+        does nothing; it stops working when the client it came from is closed.
+        """
+        if auth is not None and not isinstance(auth, Auth):
+            msg = f"auth must be a BearerToken or SessionToken, not {type(auth).__name__}"
+            raise TypeError(msg)
+        view = object.__new__(OryClient)
+        view.__dict__.update(self.__dict__)
+        view._auth = auth
+        view._is_view = True
+        view._init_services()
+        return view
+
+    async def ping(self, *, auth: Auth | None = None) -> None:
+        """Check that the server is ready (``GET /health/ready``).
+
+        Raises:
+            ApiError: the server answered but is not ready.
+            TransportError: the server could not be reached.
+        """
+        request = Request(
+            method="GET",
+            url=join_path(self._base_url, "health", "ready"),
+            auth=auth if auth is not None else self._auth,
+        )
+        await self._transport.call_empty(request)
+
+    async def close(self) -> None:
+        """Close the client and its owned session. Idempotent; a borrowed session stays open."""
+        if self._is_view:
+            return
+        await self._transport.close()
+
+    async def __aenter__(self) -> Self:
+        if self.closed:
+            from .errors import ClientClosedError
+
+            msg = "This OryClient is closed; create a new one"
+            raise ClientClosedError(msg)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        parts = [repr(str(self._base_url))]
+        if self._public_url != self._base_url:
+            parts.append(f"public_url={str(self._public_url)!r}")
+        parts.append(f"api={self._api!r}")
+        parts.append(f"auth={self._auth!r}")
+        if self.closed:
+            parts.append("closed")
+        return f"OryClient({', '.join(parts)})"

@@ -1,0 +1,277 @@
+"""The one cattrs converter that turns JSON bytes into models and models into JSON bytes.
+
+Rules it enforces for every model:
+
+* unknown keys are ignored (a strict converter that forbids them exists for tests);
+* datetimes accept Go's RFC 3339 with up to nine fractional digits and ``Z``, and are
+  always timezone-aware (a value without an offset is UTC);
+* list fields the server omits or sends as ``null`` become ``[]``;
+* JSON objects typed ``dict[str, Any]`` (traits, metadata, configs) are kept as parsed;
+* an *open enum* field (``SomeEnum | str``) gives the enum member for a known value and
+  the plain ``str`` for one the client does not know yet;
+* request fields left at :data:`UNSET` are left out of the body, so "not set" and an
+  explicit ``None`` (JSON ``null``) stay different.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import types
+import typing
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, Final, TypeVar, get_args, get_origin
+
+import cattrs
+import orjson
+from cattrs.cols import list_structure_factory
+from cattrs.preconf.orjson import make_converter
+
+from .errors import DecodeError
+
+__all__ = [
+    "UNSET",
+    "OpenEnum",
+    "Unset",
+    "converter",
+    "decode",
+    "encode",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+
+class Unset(enum.Enum):
+    """The type of :data:`UNSET`: a request field the caller did not set."""
+
+    UNSET = "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = Unset.UNSET
+"""Marks a request field as not set: it is left out of the JSON body."""
+
+
+class OpenEnum(enum.StrEnum):
+    """Base of the enums whose set of values the server may extend.
+
+    A field typed ``SomeOpenEnum | str`` decodes a known value to its member and any
+    other string to that plain ``str``, so a new server value never breaks decoding.
+    Members are ``str`` and compare equal to their values.
+    """
+
+
+def _union_args(tp: Any) -> tuple[Any, ...] | None:
+    origin = get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return get_args(tp)
+    return None
+
+
+def _open_enum_of(tp: Any) -> type[OpenEnum] | None:
+    args = _union_args(tp)
+    if not args or str not in args:
+        return None
+    enums = [a for a in args if isinstance(a, type) and issubclass(a, OpenEnum)]
+    rest = [a for a in args if a is not str and a is not type(None) and a not in enums]
+    if len(enums) != 1 or rest:
+        return None
+    return enums[0]
+
+
+def _make_open_enum_hook(tp: Any) -> Callable[[Any, Any], Any]:
+    enum_cls = _open_enum_of(tp)
+    assert enum_cls is not None
+    members: dict[str, OpenEnum] = {m.value: m for m in enum_cls}
+    nullable = type(None) in get_args(tp)
+
+    def structure_open_enum(value: Any, _: Any) -> Any:
+        if isinstance(value, str):
+            return members.get(value, value)
+        if value is None and nullable:
+            return None
+        msg = f"expected a string for {enum_cls.__name__}, got {type(value).__name__}"
+        raise TypeError(msg)
+
+    return structure_open_enum
+
+
+def _structure_datetime(value: Any, _: Any) -> datetime:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        parsed = datetime.fromisoformat(value)
+    else:
+        msg = f"expected an RFC 3339 timestamp string, got {type(value).__name__}"
+        raise TypeError(msg)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if isinstance(value, str):
+        return value
+    msg = f"expected a string, got {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    msg = f"expected true or false, got {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    msg = f"expected an integer, got {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    msg = f"expected a number, got {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def _is_json_object(tp: Any) -> bool:
+    return get_origin(tp) is dict and get_args(tp) == (str, Any)
+
+
+def _structure_json_object(value: Any, _: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    msg = f"expected a JSON object, got {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def _is_list(tp: Any) -> bool:
+    return get_origin(tp) is list
+
+
+def _has_unset(tp: Any) -> bool:
+    args = _union_args(tp)
+    return bool(args) and Unset in args  # type: ignore[operator]
+
+
+def _build(*, strict: bool, detailed: bool) -> cattrs.Converter:
+    conv = make_converter(
+        omit_if_default=True, forbid_extra_keys=strict, detailed_validation=detailed
+    )
+    # cattrs would coerce ("false" -> True, 1 -> "1"); a wrong JSON type is a DecodeError.
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_structure_hook_func(_is_json_object, _structure_json_object)
+    conv.register_structure_hook_factory(
+        lambda t: _open_enum_of(t) is not None, _make_open_enum_hook
+    )
+
+    def list_or_null(tp: Any) -> Callable[[Any, Any], Any]:
+        # The server leaves out (or nulls) lists it has nothing for; both mean [].
+        if detailed:
+            base = list_structure_factory(tp, conv)
+            return lambda value, t: [] if value is None else base(value, t)
+        (item_type,) = get_args(tp) or (Any,)
+        item_hook = conv.get_structure_hook(item_type)
+
+        def structure_list(value: Any, _: Any) -> list[Any]:
+            if value is None:
+                return []
+            if not isinstance(value, list):
+                msg = f"expected a JSON array, got {type(value).__name__}"
+                raise TypeError(msg)
+            return [item_hook(v, item_type) for v in value]
+
+        return structure_list
+
+    conv.register_structure_hook_factory(_is_list, list_or_null)
+
+    def without_unset(tp: Any) -> Callable[[Any, Any], Any]:
+        rest = tuple(a for a in get_args(tp) if a is not Unset)
+        inner_type = rest[0] if len(rest) == 1 else typing.Union[rest]  # noqa: UP007
+        hook = conv.get_structure_hook(inner_type)
+        return lambda value, _: hook(value, inner_type)
+
+    conv.register_structure_hook_factory(_has_unset, without_unset)
+    return conv
+
+
+converter: Final = _build(strict=False, detailed=False)
+"""The converter every request and response goes through."""
+
+
+@cache
+def _detailed_converter(strict: bool) -> cattrs.Converter:
+    return _build(strict=strict, detailed=True)
+
+
+def structure(data: Any, target: type[T], *, strict: bool = False) -> T:
+    """Turn parsed JSON into ``target`` (fast path; raises whatever cattrs raises)."""
+    conv = _detailed_converter(True) if strict else converter
+    result: T = conv.structure(data, target)
+    return result
+
+
+def unstructure(value: Any) -> Any:
+    """Turn a model into JSON-ready Python data, leaving out unset request fields."""
+    return converter.unstructure(value)
+
+
+def encode(value: Any) -> bytes:
+    """JSON bytes for a model or plain data (datetimes as RFC 3339)."""
+    return orjson.dumps(converter.unstructure(value), option=orjson.OPT_UTC_Z)
+
+
+def _type_name(target: Any) -> str:
+    if get_origin(target) is None and hasattr(target, "__name__"):
+        return str(target.__name__)
+    return re.sub(r"\b(?:\w+\.)+(\w+)", r"\1", str(target))
+
+
+def _locate(data: Any, target: Any, strict: bool) -> tuple[str | None, str]:
+    """Re-run structuring with detailed validation to find the bad field and why."""
+    try:
+        _detailed_converter(strict).structure(data, target)
+    except Exception as exc:
+        messages = cattrs.transform_error(exc)
+        if messages:
+            first = messages[0]
+            text, _, where = first.rpartition(" @ ")
+            return (where or None), (text or first)
+        return None, str(exc)
+    return None, "unknown decoding failure"
+
+
+def decode(body: bytes, target: type[T], *, context: str = "", strict: bool = False) -> T:
+    """Parse JSON ``body`` into ``target``.
+
+    Raises:
+        DecodeError: the body is not JSON, or does not fit ``target``; it names the path of
+            the offending field and keeps the raw body.
+    """
+    where = f" of {context}" if context else ""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        msg = f"The response body{where} is not valid JSON ({exc}); expected {_type_name(target)}"
+        raise DecodeError(msg, body=body, field=None, target=_type_name(target)) from None
+    try:
+        return structure(data, target, strict=strict)
+    except Exception:
+        field, why = _locate(data, target, strict)
+    location = f" at {field}" if field else ""
+    msg = f"The response body{where} does not fit {_type_name(target)}{location}: {why}"
+    raise DecodeError(msg, body=body, field=field, target=_type_name(target))

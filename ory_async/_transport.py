@@ -1,0 +1,274 @@
+"""The one place that talks to aiohttp: sends a request, retries it, maps the answer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from collections.abc import Mapping
+from typing import Any, Final, TypeVar
+
+import aiohttp
+import attrs
+from multidict import CIMultiDictProxy
+from yarl import URL
+
+from . import _serde
+from ._retry import RetryPolicy
+from ._version import __version__
+from .auth import Auth
+from .errors import (
+    ClientClosedError,
+    OryError,
+    RequestTimeoutError,
+    TransportError,
+    api_error_for,
+)
+
+__all__ = ["Request", "Response", "Transport", "TransportStats", "default_user_agent"]
+
+T = TypeVar("T")
+logger: Final = logging.getLogger("ory_async")
+
+_JSON_HEADERS: Final = {"Content-Type": "application/json"}
+
+
+def default_user_agent() -> str:
+    """``ory-async/<version>`` followed by the aiohttp and Python versions."""
+    py = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return f"ory-async/{__version__} aiohttp/{aiohttp.__version__} python/{py}"
+
+
+@attrs.frozen(slots=True)
+class Request:
+    """One HTTP request as a service describes it."""
+
+    method: str
+    url: URL
+    body: bytes | None = None
+    auth: Auth | None = None
+    headers: Mapping[str, str] | None = None
+
+    @property
+    def path(self) -> str:
+        """The path part of the URL, as shown in logs and error messages (no query)."""
+        return self.url.raw_path
+
+
+@attrs.frozen(slots=True)
+class Response:
+    """A 2xx answer: status, headers and the raw body."""
+
+    status: int
+    headers: CIMultiDictProxy[str]
+    body: bytes
+
+
+@attrs.define(slots=True)
+class TransportStats:
+    """Counters for what the client has sent, for reports and monitoring."""
+
+    requests: int = 0
+    """HTTP requests sent, retries included."""
+    retries: int = 0
+    """Requests that were a retry of an earlier failed one."""
+    failures: int = 0
+    """Requests that ended in an error (a later retry may have succeeded)."""
+
+
+class Transport:
+    """Sends requests through one aiohttp session, owned or borrowed.
+
+    The session is created on first use, inside the running event loop, so a client
+    can be built at import time or application start-up. Every request passes the
+    ``max_concurrency`` semaphore; each attempt takes a slot only while it is on the
+    wire, never while it waits to retry.
+    """
+
+    def __init__(
+        self,
+        *,
+        origins: frozenset[URL],
+        timeout: aiohttp.ClientTimeout,
+        max_concurrency: int,
+        retry: RetryPolicy,
+        headers: Mapping[str, str],
+        trust_env: bool,
+        session: aiohttp.ClientSession | None,
+    ) -> None:
+        self._origins = origins
+        self._timeout = timeout
+        self._max_concurrency = max_concurrency
+        self.retry = retry
+        self._headers = dict(headers)
+        self._trust_env = trust_env
+        self._session = session
+        self._owns_session = session is None
+        self._semaphore: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        self.stats = TransportStats()
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` has run."""
+        return self._closed
+
+    def _bind(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
+        if self._closed:
+            msg = "This OryClient is closed; create a new one (or keep one open for the app's lifetime)"
+            raise ClientClosedError(msg)
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+            self._semaphore = asyncio.Semaphore(self._max_concurrency)
+            if self._session is None:
+                self._session = aiohttp.ClientSession(
+                    connector=aiohttp.TCPConnector(
+                        limit=self._max_concurrency, limit_per_host=0, ttl_dns_cache=300
+                    ),
+                    timeout=self._timeout,
+                    trust_env=self._trust_env,
+                    auto_decompress=True,
+                )
+        elif loop is not self._loop:
+            msg = (
+                "This OryClient was first used in another event loop. An aiohttp session "
+                "belongs to one loop: create the client inside the loop that uses it "
+                "(for example in your app's lifespan) or one client per asyncio.run()."
+            )
+            raise OryError(msg)
+        assert self._session is not None
+        assert self._semaphore is not None
+        if self._session.closed:
+            msg = "The aiohttp session given to OryClient(session=...) has been closed"
+            raise ClientClosedError(msg)
+        return self._session, self._semaphore
+
+    async def close(self) -> None:
+        """Close the owned session (a borrowed one is left open). Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+
+    async def send(self, request: Request) -> Response:
+        """Send ``request`` with the retry policy; return the 2xx answer or raise.
+
+        Raises:
+            ApiError: a non-2xx answer (its subclass names the status).
+            TransportError: no answer (``RequestTimeoutError`` when it took too long).
+            ClientClosedError: the client was closed.
+        """
+        session, semaphore = self._bind()
+        attempt = 0
+
+        async def once() -> Response:
+            nonlocal attempt
+            attempt += 1
+            if attempt > 1:
+                self.stats.retries += 1
+            return await self._send_once(session, semaphore, request)
+
+        return await self.retry.run(request.method, request.path, once)
+
+    def _headers_for(self, request: Request) -> dict[str, str]:
+        headers = self._headers.copy()
+        if request.body is not None:
+            headers.update(_JSON_HEADERS)
+        if request.headers:
+            headers.update(request.headers)
+        auth = request.auth
+        if auth is not None and request.url.origin() in self._origins:
+            headers[auth.header_name] = auth.header_value()
+        return headers
+
+    def _secrets(self, request: Request) -> tuple[str, ...]:
+        return (request.auth.token,) if request.auth is not None else ()
+
+    async def _send_once(
+        self, session: aiohttp.ClientSession, semaphore: asyncio.Semaphore, request: Request
+    ) -> Response:
+        headers = self._headers_for(request)
+        started = time.perf_counter()
+        self.stats.requests += 1
+        try:
+            async with (
+                semaphore,
+                session.request(
+                    request.method,
+                    request.url,
+                    data=request.body,
+                    headers=headers,
+                    timeout=self._timeout,
+                    allow_redirects=False,
+                    raise_for_status=False,
+                ) as resp,
+            ):
+                body = await resp.read()
+                status = resp.status
+                resp_headers = resp.headers
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            self.stats.failures += 1
+            raise self._timeout_error(request) from exc
+        except aiohttp.ClientError as exc:
+            self.stats.failures += 1
+            raise self._transport_error(request, exc) from exc
+        except RuntimeError as exc:
+            if session.closed:
+                self.stats.failures += 1
+                msg = "The aiohttp session used by OryClient was closed while in use"
+                raise ClientClosedError(msg) from exc
+            raise
+        elapsed = (time.perf_counter() - started) * 1000
+        logger.debug("%s %s -> %d in %.1f ms", request.method, request.path, status, elapsed)
+        if 200 <= status < 300:
+            return Response(status=status, headers=resp_headers, body=body)
+        self.stats.failures += 1
+        raise api_error_for(status)(
+            status=status,
+            method=request.method,
+            path=request.path,
+            headers=resp_headers,
+            body=body,
+            secrets=self._secrets(request),
+        )
+
+    def _timeout_error(self, request: Request) -> RequestTimeoutError:
+        limit = self._timeout.total
+        within = f" within {limit:g} s" if limit else ""
+        msg = f"No complete answer to {request.method} {request.path}{within}"
+        if request.method not in ("GET", "HEAD", "PUT", "DELETE"):
+            msg += "; the server may still have applied it, so check before sending it again"
+        return RequestTimeoutError(msg, method=request.method, path=request.path)
+
+    def _transport_error(self, request: Request, exc: aiohttp.ClientError) -> TransportError:
+        sent = False if isinstance(exc, aiohttp.ClientConnectorError) else None
+        what = "Could not connect" if sent is False else "The connection failed"
+        detail = str(exc) or type(exc).__name__
+        for secret in self._secrets(request):
+            detail = detail.replace(secret, "<redacted>")
+        msg = f"{what} on {request.method} {request.path}: {detail}"
+        if sent is False:
+            msg += " (nothing was sent; check the URL and that the server is up)"
+        elif request.method not in ("GET", "HEAD", "PUT", "DELETE"):
+            msg += " (the outcome is unknown: the server may have applied the request)"
+        return TransportError(msg, method=request.method, path=request.path, request_sent=sent)
+
+    async def call(self, request: Request, into: Any) -> Any:
+        """Send ``request`` and decode its body into ``into`` (a model type)."""
+        response = await self.send(request)
+        return _serde.decode(
+            response.body, into, context=f"{response.status} {request.method} {request.path}"
+        )
+
+    async def call_empty(self, request: Request) -> None:
+        """Send ``request``; any 2xx answer counts, its body is ignored."""
+        await self.send(request)
+
+    async def call_text(self, request: Request) -> str:
+        """Send ``request`` and return the body as text (UTF-8)."""
+        response = await self.send(request)
+        return response.body.decode("utf-8", "replace")

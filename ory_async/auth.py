@@ -1,0 +1,79 @@
+"""Credentials: how a request proves who sends it.
+
+Both kinds keep their token out of ``repr()`` and ``str()`` so that logging a
+client, a config object or an exception can never print it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = ["Auth", "BearerToken", "SessionToken"]
+
+
+class Auth:
+    """Base class of the credentials ory_async can send.
+
+    Subclasses name the header they set; the transport adds it only to requests
+    for the client's own configured origins.
+    """
+
+    __slots__ = ("_token",)
+    header_name: ClassVar[str] = ""
+
+    def __init__(self, token: str) -> None:
+        if not isinstance(token, str):
+            msg = f"{type(self).__name__} takes the token as a str, not {type(token).__name__}"
+            raise TypeError(msg)
+        token = token.strip()
+        if not token:
+            msg = f"{type(self).__name__} needs a non-empty token"
+            raise ValueError(msg)
+        if any(c in token for c in "\r\n\x00"):
+            msg = f"{type(self).__name__} token must not contain line breaks or NUL"
+            raise ValueError(msg)
+        self._token = token
+
+    @property
+    def token(self) -> str:
+        """The secret itself. Avoid printing it."""
+        return self._token
+
+    def header_value(self) -> str:
+        """The value of :attr:`header_name` for this credential."""
+        return self._token
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(<redacted>)"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._token == self._token
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._token))
+
+    def __reduce__(self) -> tuple[type[Auth], tuple[str]]:
+        return (type(self), (self._token,))
+
+
+class BearerToken(Auth):
+    """An Ory API key (``ory_pat_…``/``ory_apikey_…``) sent as ``Authorization: Bearer``.
+
+    This is what every ``/admin/...`` endpoint of Ory Network needs.
+    """
+
+    __slots__ = ()
+    header_name = "Authorization"
+
+    def header_value(self) -> str:
+        """``Bearer <token>``."""
+        return f"Bearer {self._token}"
+
+
+class SessionToken(Auth):
+    """A user's session token sent as ``X-Session-Token`` (``sessions.whoami()``, flows)."""
+
+    __slots__ = ()
+    header_name = "X-Session-Token"

@@ -1,0 +1,442 @@
+"""The exception tree. Every error ory_async raises is an :class:`OryError`.
+
+::
+
+    OryError
+    ├── ApiError                 any non-2xx answer (.status .error .reason .request_id ...)
+    │   ├── BadRequestError      400
+    │   ├── UnauthorizedError    401
+    │   ├── ForbiddenError       403
+    │   ├── NotFoundError        404
+    │   ├── ConflictError        409
+    │   ├── GoneError            410
+    │   ├── RateLimitedError     429 (.retry_after)
+    │   ├── ServerError          5xx
+    │   └── RedirectError        3xx (never followed: credentials stay with the configured origin)
+    ├── TransportError           the request failed before an answer arrived
+    │   └── RequestTimeoutError
+    ├── DecodeError              a 2xx body that is not what the model expects (.body kept)
+    ├── PaginationError          a next link that loops
+    ├── ClientClosedError        the client was used after close()
+    └── UnsupportedOperationError the operation does not exist in the configured API generation
+
+Messages name the method, the path and the server's reason, and never contain a credential.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+import attrs
+import orjson
+from multidict import CIMultiDict
+
+__all__ = [
+    "ApiError",
+    "BadRequestError",
+    "ClientClosedError",
+    "ConflictError",
+    "DecodeError",
+    "ForbiddenError",
+    "GenericError",
+    "GoneError",
+    "NotFoundError",
+    "OryError",
+    "PaginationError",
+    "RateLimitedError",
+    "RedirectError",
+    "RequestTimeoutError",
+    "ServerError",
+    "TransportError",
+    "UnauthorizedError",
+    "UnsupportedOperationError",
+    "api_error_for",
+    "parse_retry_after",
+]
+
+_SNIPPET = 200
+
+
+class OryError(Exception):
+    """Root of every error raised by ory_async.
+
+    Attributes:
+        attempts: how many times the request was sent before this error was raised
+            (more than 1 when retries were made).
+    """
+
+    attempts: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class GenericError:
+    """Kratos's ``errorGeneric`` body (the inner ``error`` object). Every field is optional."""
+
+    id: str | None = None
+    code: int | None = None
+    status: str | None = None
+    request: str | None = None
+    reason: str | None = None
+    message: str | None = None
+    details: dict[str, Any] | None = None
+
+    @classmethod
+    def from_json(cls, data: object) -> GenericError | None:
+        """Read ``{"error": {...}}`` or a bare inner error object; ``None`` if it is neither."""
+        if isinstance(data, dict) and isinstance(data.get("error"), dict):
+            data = data["error"]
+        if not isinstance(data, dict):
+            return None
+        known = ("id", "status", "request", "reason", "message")
+        if not any(isinstance(data.get(k), str) for k in known) and "code" not in data:
+            return None
+
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return value if isinstance(value, str) and value else None
+
+        code = data.get("code")
+        details = data.get("details")
+        return cls(
+            id=text("id"),
+            code=code if isinstance(code, int) and not isinstance(code, bool) else None,
+            status=text("status"),
+            request=text("request"),
+            reason=text("reason"),
+            message=text("message"),
+            details=details if isinstance(details, dict) else None,
+        )
+
+
+def _scrub(text: str, secrets: tuple[str, ...]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<redacted>")
+    return text
+
+
+def _snippet(body: bytes) -> str:
+    text = " ".join(body[: _SNIPPET * 4].decode("utf-8", "replace").split())
+    return text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…"
+
+
+def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Seconds the server asks us to wait, or ``None`` if it did not say.
+
+    ``Retry-After`` (seconds or an HTTP date) wins; else ``x-ratelimit-reset``
+    (seconds until the window resets, which is what Ory Network sends).
+    """
+    value = headers.get("Retry-After")
+    if value is not None:
+        value = value.strip()
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                when = None
+            if when is not None:
+                current = time.time() if now is None else now
+                return max(0.0, when.timestamp() - current)
+    reset = headers.get("x-ratelimit-reset")
+    if reset is not None:
+        try:
+            return max(0.0, float(reset.strip()))
+        except ValueError:
+            return None
+    return None
+
+
+class ApiError(OryError):
+    """The server answered with a status outside 2xx.
+
+    Attributes:
+        status: the HTTP status code.
+        error: the parsed ``errorGeneric`` body, or ``None`` when the body was not one
+            (an HTML page from a proxy, an empty body, ...).
+        reason: the server's ``reason`` (the most specific explanation), else ``None``.
+        message: the server's ``message``, else ``None``.
+        error_id: the semantic error id such as ``session_aal2_required``, else ``None``.
+        request_id: the body's ``request`` field, else the ``X-Request-Id`` header.
+        headers: the response headers.
+        body: the raw response body.
+        method: the request method.
+        path: the request path (without the query string).
+    """
+
+    status: int
+    error: GenericError | None
+    headers: CIMultiDict[str]
+    body: bytes
+    method: str
+    path: str
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        method: str,
+        path: str,
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+        secrets: tuple[str, ...] = (),
+    ) -> None:
+        self.status = status
+        self.method = method
+        self.path = path
+        self.headers = CIMultiDict(headers or {})
+        self.body = body
+        self.error = self._parse(body)
+        self._secrets = secrets
+        super().__init__(self._describe())
+
+    @staticmethod
+    def _parse(body: bytes) -> GenericError | None:
+        if not body:
+            return None
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return None
+        return GenericError.from_json(data)
+
+    @property
+    def reason(self) -> str | None:
+        """The server's ``reason`` text, if any."""
+        return self.error.reason if self.error else None
+
+    @property
+    def message(self) -> str | None:
+        """The server's ``message`` text, if any."""
+        return self.error.message if self.error else None
+
+    @property
+    def error_id(self) -> str | None:
+        """The semantic error id (``session_inactive``, ``session_aal2_required``, ...), if any."""
+        if self.error and self.error.id:
+            return self.error.id
+        return self.headers.get("Ory-Error-Id") or None
+
+    @property
+    def request_id(self) -> str | None:
+        """The request id to quote to Ory support: the body's ``request``, else ``X-Request-Id``."""
+        if self.error and self.error.request:
+            return self.error.request
+        return self.headers.get("X-Request-Id") or None
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the server asked to wait before trying again, if it said."""
+        return parse_retry_after(self.headers)
+
+    def _explanation(self) -> str:
+        if self.error is not None:
+            parts = [p for p in (self.error.message, self.error.reason) if p]
+            if parts:
+                return ": ".join(dict.fromkeys(parts))
+            if self.error.status:
+                return self.error.status
+        if self.body:
+            return f"unexpected response body: {_snippet(self.body)}"
+        return "empty response body"
+
+    def _describe(self) -> str:
+        try:
+            phrase = HTTPStatus(self.status).phrase
+        except ValueError:
+            phrase = "Unknown Status"
+        text = f"{self.status} {phrase} on {self.method} {self.path}: {self._explanation()}"
+        extras = []
+        if self.error_id:
+            extras.append(f"error id {self.error_id}")
+        if self.request_id:
+            extras.append(f"request id {self.request_id}")
+        if extras:
+            text += f" ({', '.join(extras)})"
+        hint = self._hint()
+        if hint:
+            text += f". {hint}"
+        return _scrub(text, self._secrets)
+
+    def _hint(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_api_error,
+            (type(self), self.status, self.method, self.path, self.headers, self.body),
+        )
+
+
+def _rebuild_api_error(
+    cls: type[ApiError],
+    status: int,
+    method: str,
+    path: str,
+    headers: Mapping[str, str],
+    body: bytes,
+) -> ApiError:
+    return cls(status=status, method=method, path=path, headers=headers, body=body)
+
+
+class BadRequestError(ApiError):
+    """400: the server rejected the request's parameters or body."""
+
+
+class UnauthorizedError(ApiError):
+    """401: missing or invalid credentials (API key, or session token on whoami)."""
+
+    def _hint(self) -> str:
+        if self.path.startswith("/admin") or "/admin/" in self.path:
+            return "Check the API key (ORY_API_KEY / auth=BearerToken(...)) for this project"
+        return ""
+
+
+class ForbiddenError(ApiError):
+    """403: authenticated but not allowed, e.g. ``session_aal2_required``."""
+
+
+class NotFoundError(ApiError):
+    """404: the resource does not exist (or the endpoint is disabled on the server)."""
+
+
+class ConflictError(ApiError):
+    """409: the write conflicts with an existing identity (duplicate identifier or address)."""
+
+
+class GoneError(ApiError):
+    """410: the self-service flow has expired; start a new one."""
+
+
+class RateLimitedError(ApiError):
+    """429: rate limited. :attr:`retry_after` says how long the server asked to wait."""
+
+    def _hint(self) -> str:
+        wait = self.retry_after
+        return f"Retry after {wait:g} s" if wait is not None else ""
+
+
+class ServerError(ApiError):
+    """5xx: the server or a proxy in front of it failed."""
+
+
+class RedirectError(ApiError):
+    """3xx: the server answered with a redirect, which ory_async never follows."""
+
+    @property
+    def location(self) -> str | None:
+        """Where the server pointed, if it said."""
+        return self.headers.get("Location")
+
+    def _explanation(self) -> str:
+        return f"redirected to {self.location or '(no Location header)'}"
+
+    def _hint(self) -> str:
+        return (
+            "ory_async does not follow redirects, so credentials never leave the configured "
+            "origin; check base_url/public_url (self-hosted Kratos: base_url is the admin URL, "
+            "public_url the public one)"
+        )
+
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    409: ConflictError,
+    410: GoneError,
+    429: RateLimitedError,
+}
+
+
+def api_error_for(status: int) -> type[ApiError]:
+    """The :class:`ApiError` subclass that stands for ``status``."""
+    if status >= 500:
+        return ServerError
+    if 300 <= status < 400:
+        return RedirectError
+    return _BY_STATUS.get(status, ApiError)
+
+
+class TransportError(OryError):
+    """The request failed before a complete answer arrived (connection refused, reset, DNS, ...).
+
+    Attributes:
+        method: the request method.
+        path: the request path.
+        request_sent: ``False`` when the connection never opened (nothing reached the server),
+            ``None`` when the server may or may not have received and applied the request.
+    """
+
+    def __init__(
+        self, message: str, *, method: str, path: str, request_sent: bool | None = None
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.request_sent = request_sent
+        super().__init__(message)
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """True when a write may have been applied although no answer arrived."""
+        return self.request_sent is not False and self.method not in ("GET", "HEAD")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_transport_error,
+            (type(self), str(self), self.method, self.path, self.request_sent),
+        )
+
+
+def _rebuild_transport_error(
+    cls: type[TransportError], message: str, method: str, path: str, request_sent: bool | None
+) -> TransportError:
+    return cls(message, method=method, path=path, request_sent=request_sent)
+
+
+class RequestTimeoutError(TransportError):
+    """No complete answer arrived within the configured timeout."""
+
+
+class DecodeError(OryError):
+    """A 2xx body could not be turned into the expected model.
+
+    Attributes:
+        body: the raw response body.
+        field: the path of the offending field, e.g. ``$.verifiable_addresses[0].verified``.
+        target: the name of the type being decoded.
+    """
+
+    def __init__(self, message: str, *, body: bytes, field: str | None, target: str) -> None:
+        self.body = body
+        self.field = field
+        self.target = target
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_decode_error, (str(self), self.body, self.field, self.target))
+
+
+def _rebuild_decode_error(message: str, body: bytes, field: str | None, target: str) -> DecodeError:
+    return DecodeError(message, body=body, field=field, target=target)
+
+
+class PaginationError(OryError):
+    """The server's pagination went wrong in a way that would loop or lose items."""
+
+
+class ClientClosedError(OryError):
+    """The client (or the session it borrowed) was used after it was closed."""
+
+
+class UnsupportedOperationError(OryError):
+    """The operation does not exist in the configured API generation (``api="v0"``/``"v1"``)."""
