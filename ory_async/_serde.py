@@ -183,7 +183,17 @@ def _build(*, strict: bool, detailed: bool) -> cattrs.Converter:
         # The server leaves out (or nulls) lists it has nothing for; both mean [].
         if detailed:
             base = list_structure_factory(tp, conv)
-            return lambda value, t: [] if value is None else base(value, t)
+
+            def structure_list_detailed(value: Any, t: Any) -> list[Any]:
+                if value is None:
+                    return []
+                if not isinstance(value, list):
+                    msg = f"expected a JSON array, got {type(value).__name__}"
+                    raise TypeError(msg)
+                result: list[Any] = base(value, t)
+                return result
+
+            return structure_list_detailed
         (item_type,) = get_args(tp) or (Any,)
         item_hook = conv.get_structure_hook(item_type)
 

@@ -1,0 +1,51 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import inspect
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+import aioresponses.core
+import pytest
+import stamina._core
+from yarl import URL
+
+
+class _StreamWriterCompatResponse(aiohttp.ClientResponse):
+    """aioresponses 0.7.9 builds responses without the ``stream_writer`` argument that
+    aiohttp 3.14 made required (aioresponses issue #289); supply a finished writer."""
+
+    def __init__(self, method: str, url: URL, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_writer", SimpleNamespace(output_size=0))
+        super().__init__(method, url, **kwargs)
+
+
+if "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters:
+    aioresponses.core.ClientResponse = _StreamWriterCompatResponse  # type: ignore[attr-defined]
+
+# The one credential the suite uses; tests assert it never shows up in output.
+SECRET = "ory_pat_TESTSECRET_0123456789"
+
+
+class FakeSleep:
+    """Stands in for stamina's sleep: records each backoff and advances a fake clock."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    @property
+    def total(self) -> float:
+        return sum(self.delays)
+
+    async def __call__(self, delay: float) -> None:
+        self.delays.append(delay)
+
+
+@pytest.fixture
+def fake_sleep(monkeypatch: pytest.MonkeyPatch) -> FakeSleep:
+    """Retries wait on a fake clock: no real sleeping, every requested wait recorded."""
+    sleeper = FakeSleep()
+    monkeypatch.setattr(stamina._core, "_smart_sleep", sleeper)
+    return sleeper

@@ -1,0 +1,312 @@
+"""Transport behaviour that needs real sockets: retries, timeouts, redirects, quoting."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from aiohttp.test_utils import TestServer
+from yarl import URL
+
+from ory_async import (
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    OryClient,
+    RateLimitedError,
+    RedirectError,
+    RequestTimeoutError,
+    RetryPolicy,
+    ServerError,
+    TransportError,
+)
+from ory_async._transport import Request
+from ory_async._urls import join_path, segment
+from tests.conftest import SECRET, FakeSleep
+from tests.scripted import ScriptedServer, drop, hang, reply
+
+ServerFactory = Callable[[ScriptedServer], Awaitable[TestServer]]
+
+
+@pytest.fixture
+async def serve(aiohttp_server: Callable[..., Awaitable[TestServer]]) -> ServerFactory:
+    async def start(scripted: ScriptedServer) -> TestServer:
+        return await aiohttp_server(scripted.app)
+
+    return start
+
+
+@pytest.fixture
+async def scripted() -> ScriptedServer:
+    return ScriptedServer()
+
+
+@pytest.fixture
+async def ory(serve: ServerFactory, scripted: ScriptedServer) -> AsyncIterator[OryClient]:
+    server = await serve(scripted)
+    async with OryClient(
+        str(server.make_url("/")), access_token=SECRET, retry=RetryPolicy()
+    ) as client:
+        yield client
+
+
+def get(ory: OryClient, *segments: str, method: str = "GET") -> Request:
+    return Request(
+        method=method,
+        url=join_path(ory.base_url, *segments),
+        auth=ory.auth,
+        body=b"{}" if method in ("POST", "PATCH") else None,
+    )
+
+
+async def test_get_retried_on_503_then_succeeds(
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
+) -> None:
+    scripted.then(reply(503), reply(503), reply(200, {"ok": True}))
+    response = await ory.transport.send(get(ory, "admin", "identities"))
+    assert response.status == 200
+    assert len(scripted.seen) == 3
+    assert len(fake_sleep.delays) == 2
+    assert 0.5 <= fake_sleep.delays[0] <= 1.0  # wait_initial plus jitter
+    assert 1.0 <= fake_sleep.delays[1] <= 1.5
+    assert ory.stats.retries == 2
+    assert all(s.headers["Authorization"] == f"Bearer {SECRET}" for s in scripted.seen)
+
+
+async def test_429_retry_after_is_honoured(
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
+) -> None:
+    scripted.then(reply(429, headers={"Retry-After": "2"}), reply(200, {}))
+    await ory.transport.send(get(ory, "admin", "identities"))
+    assert fake_sleep.delays == [2.0]
+
+
+async def test_ratelimit_reset_is_honoured_and_capped(
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
+) -> None:
+    scripted.then(
+        reply(429, headers={"x-ratelimit-reset": "3"}),
+        reply(503, headers={"Retry-After": "3600"}),
+        reply(200, {}),
+    )
+    await ory.transport.send(get(ory, "admin", "identities"))
+    assert fake_sleep.delays == [3.0, 60.0]
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+async def test_post_and_patch_are_not_retried_by_default(
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep, method: str
+) -> None:
+    scripted.then(reply(503), reply(200, {}))
+    with pytest.raises(ServerError):
+        await ory.transport.send(get(ory, "admin", "identities", method=method))
+    assert len(scripted.seen) == 1
+    assert fake_sleep.delays == []
+
+
+async def test_post_connection_drop_says_outcome_unknown(
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
+) -> None:
+    scripted.then(drop(), reply(201, {}))
+    with pytest.raises(TransportError, match="outcome is unknown") as info:
+        await ory.transport.send(get(ory, "admin", "identities", method="POST"))
+    assert info.value.outcome_unknown
+    assert len(scripted.seen) == 1
+
+
+async def test_post_retried_when_opted_in(
+    serve: ServerFactory, scripted: ScriptedServer, fake_sleep: FakeSleep
+) -> None:
+    server = await serve(scripted.then(reply(503), reply(201, {})))
+    async with OryClient(
+        str(server.make_url("/")), retry=RetryPolicy(retry_non_idempotent=True)
+    ) as ory:
+        response = await ory.transport.send(get(ory, "admin", "identities", method="POST"))
+    assert response.status == 201
+    assert len(scripted.seen) == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"), [(400, BadRequestError), (404, NotFoundError), (409, ConflictError)]
+)
+async def test_client_errors_are_never_retried(
+    ory: OryClient,
+    scripted: ScriptedServer,
+    fake_sleep: FakeSleep,
+    status: int,
+    cls: type[Exception],
+) -> None:
+    scripted.then(reply(status, {"error": {"code": status, "message": "no"}}), reply(200, {}))
+    with pytest.raises(cls):
+        await ory.transport.send(get(ory, "admin", "identities", "x"))
+    assert len(scripted.seen) == 1
+    assert fake_sleep.delays == []
+
+
+async def test_connection_drop_on_get_is_retried(
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
+) -> None:
+    # aiohttp itself resends an idempotent request once after a disconnect (RFC 9112);
+    # the second drop is ours to retry.
+    scripted.then(drop(), drop(), reply(200, {}))
+    response = await ory.transport.send(get(ory, "admin", "identities"))
+    assert response.status == 200
+    assert len(scripted.seen) == 3
+    assert len(fake_sleep.delays) == 1
+
+
+async def test_exhausted_attempts_raise_the_last_error(
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
+) -> None:
+    scripted.then(reply(502), reply(503), reply(504), reply(429))
+    with pytest.raises(RateLimitedError) as info:
+        await ory.transport.send(get(ory, "admin", "identities"))
+    assert info.value.attempts == 4
+    assert "ory_async gave up after 4 attempts" in info.value.__notes__
+    assert len(scripted.seen) == 4
+    assert len(fake_sleep.delays) == 3
+
+
+async def test_retry_none_sends_once(
+    serve: ServerFactory, scripted: ScriptedServer, fake_sleep: FakeSleep
+) -> None:
+    server = await serve(scripted.then(reply(503), reply(200, {})))
+    async with OryClient(str(server.make_url("/")), retry=RetryPolicy.none()) as ory:
+        with pytest.raises(ServerError):
+            await ory.transport.send(get(ory, "x"))
+    assert len(scripted.seen) == 1
+
+
+async def test_cancel_during_backoff_propagates_at_once(
+    ory: OryClient, scripted: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stamina._core
+
+    waiting = asyncio.Event()
+
+    async def endless_sleep(_: float) -> None:
+        waiting.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(stamina._core, "_smart_sleep", endless_sleep)
+    scripted.then(reply(503), reply(200, {}))
+    task = asyncio.create_task(ory.transport.send(get(ory, "admin", "identities")))
+    await waiting.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert len(scripted.seen) == 1
+    # The concurrency slot was released: the next request goes through.
+    scripted.script.clear()
+    scripted.then(reply(200, {}))
+    assert (await ory.transport.send(get(ory, "admin", "identities"))).status == 200
+
+
+async def test_timeout_is_a_request_timeout_error(
+    serve: ServerFactory, scripted: ScriptedServer
+) -> None:
+    never = asyncio.Event()
+    server = await serve(scripted.then(hang(never)))
+    async with OryClient(str(server.make_url("/")), timeout=0.05, retry=RetryPolicy.none()) as ory:
+        with pytest.raises(
+            RequestTimeoutError, match=r"No complete answer to GET /slow within 0.05 s"
+        ):
+            await ory.transport.send(get(ory, "slow"))
+    never.set()
+
+
+async def test_redirects_are_never_followed(serve: ServerFactory, fake_sleep: FakeSleep) -> None:
+    elsewhere = ScriptedServer().then(reply(200, {}))
+    other = await serve(elsewhere)
+    target = str(other.make_url("/admin/identities"))
+    here = await serve(ScriptedServer().then(reply(307, headers={"Location": target})))
+    async with OryClient(str(here.make_url("/")), access_token=SECRET) as ory:
+        with pytest.raises(RedirectError, match=r"redirected to http://127\.0\.0\.1") as info:
+            await ory.transport.send(get(ory, "identities"))
+    assert info.value.location == target
+    assert elsewhere.seen == []
+    assert SECRET not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("identifier", "raw"),
+    [
+        ("a/b", "a%2Fb"),
+        ("../x", "..%2Fx"),
+        ("?q", "%3Fq"),
+        ("%2F", "%252F"),
+        ("#x", "%23x"),
+        ("ünï", "%C3%BCn%C3%AF"),
+        ("a\r\nX-Injected: 1", "a%0D%0AX-Injected%3A%201"),
+    ],
+)
+async def test_ids_arrive_as_one_segment(
+    ory: OryClient, scripted: ScriptedServer, identifier: str, raw: str
+) -> None:
+    scripted.then(reply(200, {}))
+    await ory.transport.send(get(ory, "admin", "identities", segment(identifier)))
+    (seen,) = scripted.seen
+    assert seen.raw_path == f"/admin/identities/{raw}"
+    assert seen.query_string == ""
+    assert "X-Injected" not in seen.headers
+
+
+async def test_retries_and_requests_are_logged_without_secrets(
+    ory: OryClient,
+    scripted: ScriptedServer,
+    fake_sleep: FakeSleep,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    scripted.then(reply(503), reply(200, {}))
+    await ory.transport.send(get(ory, "admin", "identities"))
+    messages = [r.getMessage() for r in caplog.records if r.name == "ory_async"]
+    assert any(
+        m.startswith("retrying GET /admin/identities in ") and "after HTTP 503" in m
+        for m in messages
+    )
+    assert any(m.startswith("GET /admin/identities -> 200 in ") for m in messages)
+    assert all(SECRET not in r.getMessage() for r in caplog.records)
+
+
+async def test_max_concurrency_bounds_requests_in_flight(serve: ServerFactory) -> None:
+    in_flight = 0
+    peak = 0
+    release = asyncio.Event()
+    arrived = asyncio.Event()
+
+    async def counting(_: object) -> object:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        if in_flight == 3:
+            arrived.set()
+        await release.wait()
+        in_flight -= 1
+        from aiohttp import web
+
+        return web.Response(status=204)
+
+    scripted = ScriptedServer().then(counting)  # type: ignore[arg-type]
+    server = await serve(scripted)
+    async with OryClient(str(server.make_url("/")), max_concurrency=3) as ory:
+        tasks = [asyncio.create_task(ory.transport.send(get(ory, "x"))) for _ in range(20)]
+        await arrived.wait()
+        release.set()
+        await asyncio.gather(*tasks)
+    assert peak == 3
+    assert len(scripted.seen) == 20
+
+
+def test_retry_policy_validation() -> None:
+    with pytest.raises(ValueError, match="attempts must be an int >= 1"):
+        RetryPolicy(attempts=0)
+    with pytest.raises(ValueError, match="wait_max must be >= 0"):
+        RetryPolicy(wait_max=-1)
+    assert RetryPolicy.none().attempts == 1
+
+
+def test_url_type() -> None:
+    assert isinstance(join_path(URL("http://h"), "a"), URL)
