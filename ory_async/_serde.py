@@ -10,7 +10,16 @@ Rules it enforces for every model:
 * an *open enum* field (``SomeEnum | str``) gives the enum member for a known value and
   the plain ``str`` for one the client does not know yet;
 * request fields left at :data:`UNSET` are left out of the body, so "not set" and an
-  explicit ``None`` (JSON ``null``) stay different.
+  explicit ``None`` (JSON ``null``) stay different;
+* a field whose JSON key is not a usable Python name (``class``, ``async``, camelCase keys)
+  carries its key in its metadata (``attrs.field(metadata=json_key("class"))``);
+* a union typed ``Annotated[A | B | ..., TaggedUnion(...)]`` is decoded by the value of one
+  key (e.g. ``node_type``); a value no variant claims becomes the union's fallback class,
+  which keeps the raw object.
+
+The rules live here, in :func:`_build`, so the fast converter and the detailed ones used
+for error messages and strict checks always agree; model modules only describe their
+types and never register hooks.
 """
 
 from __future__ import annotations
@@ -19,14 +28,16 @@ import enum
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, Final, TypeVar, get_args, get_origin
+from typing import Annotated, Any, Final, TypeVar, get_args, get_origin
 
+import attrs
 import cattrs
 import orjson
 from cattrs.cols import list_structure_factory
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import make_converter
 
 from .errors import DecodeError
@@ -34,10 +45,12 @@ from .errors import DecodeError
 __all__ = [
     "UNSET",
     "OpenEnum",
+    "TaggedUnion",
     "Unset",
     "converter",
     "decode",
     "encode",
+    "json_key",
     "structure",
     "unstructure",
 ]
@@ -68,6 +81,41 @@ class OpenEnum(enum.StrEnum):
     other string to that plain ``str``, so a new server value never breaks decoding.
     Members are ``str`` and compare equal to their values.
     """
+
+
+_JSON_KEY: Final = "ory_async.json_key"
+
+
+def json_key(key: str) -> dict[str, str]:
+    """Field metadata naming the JSON key of a field whose Python name differs from it."""
+    return {_JSON_KEY: key}
+
+
+@attrs.frozen(eq=False)
+class TaggedUnion:
+    """``Annotated`` metadata: decode a union of attrs classes by the value of one key.
+
+    ``variants`` maps each known value of ``tag`` to its class. Any other value (or a
+    missing key) gives ``fallback(**{tag: value, "raw": data})``; that fallback object
+    encodes back to ``raw``, so nothing the server sent is lost. Encoding a known variant
+    always writes ``tag``, even where the variant's own field would be left out as default.
+    """
+
+    tag: str
+    variants: Mapping[str, type[Any]]
+    fallback: type[Any]
+
+
+def _tagged_union_of(tp: Any) -> TaggedUnion | None:
+    if get_origin(tp) is not Annotated:
+        return None
+    return next((m for m in tp.__metadata__ if isinstance(m, TaggedUnion)), None)
+
+
+def _renamed_fields(tp: Any) -> dict[str, str]:
+    if not (isinstance(tp, type) and attrs.has(tp)):
+        return {}
+    return {f.name: f.metadata[_JSON_KEY] for f in attrs.fields(tp) if _JSON_KEY in f.metadata}
 
 
 def _union_args(tp: Any) -> tuple[Any, ...] | None:
@@ -216,6 +264,59 @@ def _build(*, strict: bool, detailed: bool) -> cattrs.Converter:
         return lambda value, _: hook(value, inner_type)
 
     conv.register_structure_hook_factory(_has_unset, without_unset)
+
+    def renamed_structure(tp: Any) -> Callable[[Any, Any], Any]:
+        names: dict[str, Any] = {n: override(rename=k) for n, k in _renamed_fields(tp).items()}
+        return make_dict_structure_fn(tp, conv, **names)
+
+    def renamed_unstructure(tp: Any) -> Callable[[Any], Any]:
+        names: dict[str, Any] = {n: override(rename=k) for n, k in _renamed_fields(tp).items()}
+        return make_dict_unstructure_fn(
+            tp, conv, _cattrs_omit_if_default=conv.omit_if_default, **names
+        )
+
+    conv.register_structure_hook_factory(lambda t: bool(_renamed_fields(t)), renamed_structure)
+    conv.register_unstructure_hook_factory(lambda t: bool(_renamed_fields(t)), renamed_unstructure)
+
+    def tagged_structure(tp: Any) -> Callable[[Any, Any], Any]:
+        union = _tagged_union_of(tp)
+        assert union is not None
+        variants = dict(union.variants)
+
+        def structure_tagged(value: Any, _: Any) -> Any:
+            if not isinstance(value, dict):
+                msg = f"expected a JSON object, got {type(value).__name__}"
+                raise TypeError(msg)
+            tag = value.get(union.tag)
+            variant = variants.get(tag) if isinstance(tag, str) else None
+            if variant is None:
+                kind = tag if isinstance(tag, str) else ""
+                return union.fallback(**{union.tag: kind, "raw": value})
+            return conv.structure(value, variant)
+
+        return structure_tagged
+
+    def tagged_unstructure(tp: Any) -> Callable[[Any], Any]:
+        union = _tagged_union_of(tp)
+        assert union is not None
+        tags = {cls: tag for tag, cls in union.variants.items()}
+
+        def unstructure_tagged(value: Any) -> Any:
+            if isinstance(value, union.fallback):
+                return dict(value.raw)
+            data = conv.unstructure(value, unstructure_as=value.__class__)
+            if isinstance(data, dict) and value.__class__ in tags:
+                data.setdefault(union.tag, tags[value.__class__])
+            return data
+
+        return unstructure_tagged
+
+    conv.register_structure_hook_factory(
+        lambda t: _tagged_union_of(t) is not None, tagged_structure
+    )
+    conv.register_unstructure_hook_factory(
+        lambda t: _tagged_union_of(t) is not None, tagged_unstructure
+    )
     return conv
 
 

@@ -1,0 +1,163 @@
+"""Self-service flows, their error container, and the answers of native sign-in and sign-up.
+
+The flows are login, registration, recovery, settings and verification.
+
+All flows share ``id``, ``type``, ``state``, ``ui`` and the timestamps; each adds what is
+its own. Current servers describe the form in ``ui``; v0 servers sent ``methods`` instead
+(see :mod:`ory_async.models.v0`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from .._serde import OpenEnum
+from ..errors import GenericError
+from .common import AuthenticatorAssuranceLevel, CredentialType, FlowType, JsonObject
+from .identities import Identity
+from .sessions import Session
+from .ui import UiContainer
+
+__all__ = [
+    "FlowError",
+    "FlowState",
+    "LoginFlow",
+    "LogoutFlow",
+    "RecoveryFlow",
+    "RegistrationFlow",
+    "SettingsFlow",
+    "SuccessfulNativeLogin",
+    "SuccessfulNativeRegistration",
+    "VerificationFlow",
+]
+
+
+class FlowState(OpenEnum):
+    """Where a flow is.
+
+    Login, registration, recovery and verification move through ``choose_method`` →
+    ``sent_email`` → ``passed_challenge``; settings through ``show_form`` → ``success``.
+    """
+
+    CHOOSE_METHOD = "choose_method"
+    SENT_EMAIL = "sent_email"
+    PASSED_CHALLENGE = "passed_challenge"
+    SHOW_FORM = "show_form"
+    SUCCESS = "success"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class _Flow:
+    """What every self-service flow has."""
+
+    id: str
+    type: FlowType | str | None = None
+    state: FlowState | str | None = None
+    active: CredentialType | str | None = None
+    ui: UiContainer | None = None
+    request_url: str | None = None
+    return_to: str | None = None
+    issued_at: datetime | None = None
+    expires_at: datetime | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    transient_payload: JsonObject | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class LoginFlow(_Flow):
+    """A login flow.
+
+    ``refresh`` forces re-authentication; ``requested_aal`` is the level the flow must
+    reach; ``oauth2_login_challenge`` links it to an Ory OAuth2 login.
+    """
+
+    refresh: bool | None = None
+    requested_aal: AuthenticatorAssuranceLevel | str | None = None
+    organization_id: str | None = None
+    identity_schema: str | None = None
+    oauth2_login_challenge: str | None = None
+    oauth2_login_request: JsonObject | None = None
+    session_token_exchange_code: str | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RegistrationFlow(_Flow):
+    """A registration (sign-up) flow."""
+
+    organization_id: str | None = None
+    identity_schema: str | None = None
+    oauth2_login_challenge: str | None = None
+    oauth2_login_request: JsonObject | None = None
+    session_token_exchange_code: str | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RecoveryFlow(_Flow):
+    """An account recovery flow.
+
+    ``continue_with`` lists what the UI should do next (each item an object with an
+    ``action`` key).
+    """
+
+    continue_with: list[JsonObject] = attrs.field(factory=list)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class SettingsFlow(_Flow):
+    """A settings flow for the signed-in ``identity``."""
+
+    identity: Identity | None = None
+    organization_id: str | None = None
+    continue_with: list[JsonObject] = attrs.field(factory=list)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class VerificationFlow(_Flow):
+    """An address verification flow."""
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class FlowError:
+    """A self-service error shown to the user (``flows.get_error``); ``error`` says what."""
+
+    id: str
+    error: GenericError | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class SuccessfulNativeLogin:
+    """The answer to a completed login: the session, and for API flows its token.
+
+    ``session.identity`` may be ``None`` here.
+    """
+
+    session: Session
+    session_token: str | None = None
+    continue_with: list[JsonObject] = attrs.field(factory=list)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class SuccessfulNativeRegistration:
+    """The answer to a completed registration.
+
+    ``identity`` is the new identity; ``session`` (with ``session_token`` for API flows) is
+    set if the server is configured to sign new users in.
+    """
+
+    identity: Identity
+    session: Session | None = None
+    session_token: str | None = None
+    continue_with: list[JsonObject] = attrs.field(factory=list)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class LogoutFlow:
+    """A browser logout: open ``logout_url``, or send ``logout_token`` to sign out."""
+
+    logout_url: str
+    logout_token: str
