@@ -8,6 +8,7 @@ Start with :class:`OryClient`::
 """
 
 from ._client import OryClient
+from ._pagination import AsyncPager, Page
 from ._retry import RetryPolicy
 from ._serde import UNSET, OpenEnum, Unset
 from ._version import __version__
@@ -31,12 +32,17 @@ from .errors import (
     UnauthorizedError,
     UnsupportedOperationError,
 )
+from .services import BatchCreate, BatchCreateResult, BatchOutcome
 
 __all__ = [
     "UNSET",
     "ApiError",
+    "AsyncPager",
     "Auth",
     "BadRequestError",
+    "BatchCreate",
+    "BatchCreateResult",
+    "BatchOutcome",
     "BearerToken",
     "ClientClosedError",
     "ConflictError",
@@ -47,6 +53,7 @@ __all__ = [
     "OpenEnum",
     "OryClient",
     "OryError",
+    "Page",
     "PaginationError",
     "RateLimitedError",
     "RedirectError",

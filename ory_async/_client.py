@@ -14,6 +14,14 @@ from ._retry import RetryPolicy
 from ._transport import Request, Transport, TransportStats, default_user_agent
 from ._urls import join_path, parse_base_url
 from .auth import Auth, BearerToken
+from .services import (
+    FlowsService,
+    IdentitiesService,
+    MetricsService,
+    RecoveryService,
+    SchemasService,
+    SessionsService,
+)
 
 __all__ = ["OryClient"]
 
@@ -132,6 +140,18 @@ class OryClient:
 
     def _init_services(self) -> None:
         """Attach the per-resource services (each keeps a reference to this client)."""
+        self.identities: IdentitiesService = IdentitiesService(self)
+        """Identities: create, get, update, patch, delete, list, batch create."""
+        self.sessions: SessionsService = SessionsService(self)
+        """Sessions: get, list, list for an identity, disable, extend, whoami."""
+        self.schemas: SchemasService = SchemasService(self)
+        """Identity JSON schemas: get one, list."""
+        self.recovery: RecoveryService = RecoveryService(self)
+        """Account recovery: create a recovery code or link for an identity."""
+        self.flows: FlowsService = FlowsService(self)
+        """Self-service flows and errors."""
+        self.metrics: MetricsService = MetricsService(self)
+        """Prometheus metrics."""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> OryClient:

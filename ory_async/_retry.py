@@ -75,12 +75,20 @@ class RetryPolicy:
         """A policy that never retries."""
         return cls(attempts=1)
 
-    def should_retry(self, method: str, exc: BaseException) -> bool:
-        """Whether ``exc``, raised by a ``method`` request, is worth another try."""
+    def should_retry(self, method: str, exc: BaseException, *, unsent_only: bool = False) -> bool:
+        """Whether ``exc``, raised by a ``method`` request, is worth another try.
+
+        With ``unsent_only`` a non-idempotent request is still retried when it certainly
+        was not applied: the connection never opened, or the server answered 429.
+        """
         if not isinstance(exc, OryError):
             return False  # includes CancelledError and programming errors
         if method not in IDEMPOTENT_METHODS and not self.retry_non_idempotent:
-            return False
+            if not unsent_only:
+                return False
+            if isinstance(exc, TransportError):
+                return exc.request_sent is False
+            return isinstance(exc, ApiError) and exc.status == 429
         if isinstance(exc, TransportError):
             return True
         return isinstance(exc, ApiError) and exc.status in RETRYABLE_STATUSES
@@ -95,7 +103,14 @@ class RetryPolicy:
         jitter = random.uniform(0, self.wait_jitter) if self.wait_jitter else 0.0  # noqa: S311
         return min(self.wait_max, backoff + jitter)
 
-    async def run(self, method: str, path: str, send: Callable[[], Awaitable[T]]) -> T:
+    async def run(
+        self,
+        method: str,
+        path: str,
+        send: Callable[[], Awaitable[T]],
+        *,
+        unsent_only: bool = False,
+    ) -> T:
         """Call ``send`` until it succeeds, fails for good, or the attempts run out.
 
         The last error is raised with a note saying how many attempts were made.
@@ -105,7 +120,10 @@ class RetryPolicy:
         tries = 0
 
         def backoff_hook(exc: Exception) -> bool | float:
-            if not self.should_retry(method, exc) or tries >= self.attempts:
+            if (
+                not self.should_retry(method, exc, unsent_only=unsent_only)
+                or tries >= self.attempts
+            ):
                 return False
             wait = self.wait_for(tries, exc)
             logger.info(

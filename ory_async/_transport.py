@@ -49,6 +49,8 @@ class Request:
     body: bytes | None = None
     auth: Auth | None = None
     headers: Mapping[str, str] | None = None
+    retry_unsent: bool = False
+    """Retry even a POST/PATCH when it certainly was not applied (no connection, or 429)."""
 
     @property
     def path(self) -> str:
@@ -172,7 +174,9 @@ class Transport:
                 self.stats.retries += 1
             return await self._send_once(session, semaphore, request)
 
-        return await self.retry.run(request.method, request.path, once)
+        return await self.retry.run(
+            request.method, request.path, once, unsent_only=request.retry_unsent
+        )
 
     def _headers_for(self, request: Request) -> dict[str, str]:
         headers = self._headers.copy()

@@ -1,5 +1,23 @@
 """Per-resource services: each describes its endpoints and leaves sending to the transport."""
 
 from ._base import Service
+from ._batch import BatchCreate, BatchCreateResult, BatchOutcome
+from .flows import FlowsService
+from .identities import IdentitiesService
+from .metrics import MetricsService
+from .recovery import RecoveryService
+from .schemas import SchemasService
+from .sessions import SessionsService
 
-__all__ = ["Service"]
+__all__ = [
+    "BatchCreate",
+    "BatchCreateResult",
+    "BatchOutcome",
+    "FlowsService",
+    "IdentitiesService",
+    "MetricsService",
+    "RecoveryService",
+    "SchemasService",
+    "Service",
+    "SessionsService",
+]

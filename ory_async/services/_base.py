@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from yarl import URL
 
 from .. import _serde
+from .._pagination import AsyncPager, PageSpec, Style
 from .._transport import Request
 from .._urls import QueryValue, build_query, join_path
 from ..auth import Auth
@@ -16,7 +17,9 @@ from ..errors import UnsupportedOperationError
 if TYPE_CHECKING:
     from .._client import OryClient
 
-__all__ = ["Service"]
+T = TypeVar("T")
+
+__all__ = ["Service", "check_bool", "check_int", "check_str", "check_str_list"]
 
 
 class Service:
@@ -64,6 +67,7 @@ class Service:
         json: Any = None,
         auth: Auth | None = None,
         headers: Mapping[str, str] | None = None,
+        retry_unsent: bool = False,
     ) -> Request:
         if query:
             pairs = build_query(query)
@@ -76,4 +80,80 @@ class Service:
             body=body,
             auth=auth if auth is not None else self._client.auth,
             headers=headers,
+            retry_unsent=retry_unsent,
         )
+
+    def _pager(
+        self,
+        url: URL,
+        query: Mapping[str, QueryValue],
+        *,
+        item_type: type[T],
+        style: Style,
+        per_page: int = 250,
+        auth: Auth | None = None,
+        legacy_cap: int | None = None,
+        token_after: Callable[[str, int], Mapping[str, str]] | None = None,
+    ) -> AsyncPager[T]:
+        spec: PageSpec[T] = PageSpec(
+            transport=self._client.transport,
+            url=url,
+            query=tuple(build_query(query)),
+            auth=auth if auth is not None else self._client.auth,
+            item_type=item_type,
+            key=_item_id,
+            style=style,
+            per_page=per_page,
+            legacy_cap=legacy_cap,
+            token_after=token_after,
+        )
+        return AsyncPager(spec)
+
+
+def _item_id(item: Any) -> str:
+    return str(item.id)
+
+
+def check_int(name: str, value: int | None, *, low: int, high: int | None = None) -> int | None:
+    """Validate an optional integer argument before any request is sent."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"{name} must be an int, not {type(value).__name__}"
+        raise TypeError(msg)
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f">= {low}"
+        msg = f"{name} must be {bounds}, got {value}"
+        raise ValueError(msg)
+    return value
+
+
+def check_str(name: str, value: str | None) -> str | None:
+    """Validate an optional string argument."""
+    if value is not None and not isinstance(value, str):
+        msg = f"{name} must be a str, not {type(value).__name__}"
+        raise TypeError(msg)
+    return value
+
+
+def check_str_list(name: str, values: Iterable[str] | None) -> list[str]:
+    """Validate a list-of-strings argument (a lone string is refused: it would split into letters)."""
+    if values is None:
+        return []
+    if isinstance(values, str | bytes):
+        msg = f"{name} takes a list of strings, not a single {type(values).__name__}; wrap it: [{values!r}]"
+        raise TypeError(msg)
+    result = list(values)
+    for item in result:
+        if not isinstance(item, str):
+            msg = f"{name} must contain only str values, not {type(item).__name__}"
+            raise TypeError(msg)
+    return result
+
+
+def check_bool(name: str, value: bool | None) -> bool | None:
+    """Validate an optional boolean argument."""
+    if value is not None and not isinstance(value, bool):
+        msg = f"{name} must be True, False or None, not {type(value).__name__}"
+        raise TypeError(msg)
+    return value

@@ -1,0 +1,113 @@
+"""``ory.flows``: read self-service flows and the errors shown to users."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from ..auth import Auth
+from ..models import (
+    FlowError,
+    LoginFlow,
+    RecoveryFlow,
+    RegistrationFlow,
+    SettingsFlow,
+    VerificationFlow,
+)
+from ..models.v0 import V0Flow, V0FlowError
+from ._base import Service, check_str
+
+__all__ = ["FlowsService"]
+
+F = TypeVar("F")
+
+
+def _flow_id(value: str, name: str = "id") -> str:
+    check_str(name, value)
+    if not value:
+        msg = f"{name} must not be empty"
+        raise ValueError(msg)
+    return value
+
+
+class FlowsService(Service):
+    """Self-service flows (``/self-service/<kind>/flows?id=``; public URL on v1, admin URL on v0).
+
+    On v0 servers every ``get_*`` returns a :class:`~ory_async.models.v0.V0Flow`, whose
+    forms are described per method instead of as UI nodes.
+    """
+
+    __slots__ = ()
+
+    async def _get(
+        self,
+        kind: str,
+        model: type[F],
+        id: str,
+        auth: Auth | None,
+        session_token: str | None = None,
+    ) -> F | V0Flow:
+        headers = {"X-Session-Token": session_token} if session_token else None
+        request = self._request(
+            "GET",
+            self._public_url("self-service", kind, "flows"),
+            query={"id": _flow_id(id)},
+            headers=headers,
+            auth=auth,
+        )
+        target: Any = V0Flow if self._api == "v0" else model
+        result: F | V0Flow = await self._client.transport.call(request, target)
+        return result
+
+    async def get_login(self, id: str, *, auth: Auth | None = None) -> LoginFlow | V0Flow:
+        """Get a login flow.
+
+        Raises:
+            NotFoundError: unknown flow. GoneError: the flow expired; start a new one.
+            ForbiddenError: the flow belongs to another browser (CSRF).
+        """
+        return await self._get("login", LoginFlow, id, auth)
+
+    async def get_registration(
+        self, id: str, *, auth: Auth | None = None
+    ) -> RegistrationFlow | V0Flow:
+        """Get a registration flow (errors as :meth:`get_login`)."""
+        return await self._get("registration", RegistrationFlow, id, auth)
+
+    async def get_recovery(self, id: str, *, auth: Auth | None = None) -> RecoveryFlow | V0Flow:
+        """Get a recovery flow (errors as :meth:`get_login`)."""
+        return await self._get("recovery", RecoveryFlow, id, auth)
+
+    async def get_settings(
+        self, id: str, *, session_token: str | None = None, auth: Auth | None = None
+    ) -> SettingsFlow | V0Flow:
+        """Get a settings flow; native apps pass the user's ``session_token``.
+
+        Raises:
+            UnauthorizedError: no valid session. ForbiddenError: another identity's flow,
+                or a higher assurance level is needed. GoneError: the flow expired.
+        """
+        check_str("session_token", session_token)
+        return await self._get("settings", SettingsFlow, id, auth, session_token)
+
+    async def get_verification(
+        self, id: str, *, auth: Auth | None = None
+    ) -> VerificationFlow | V0Flow:
+        """Get a verification flow (errors as :meth:`get_login`)."""
+        return await self._get("verification", VerificationFlow, id, auth)
+
+    async def get_error(self, id: str, *, auth: Auth | None = None) -> FlowError | V0FlowError:
+        """Get a self-service error shown to a user (``GET /self-service/errors``).
+
+        Raises:
+            NotFoundError: unknown error id.
+        """
+        key = "error" if self._api == "v0" else "id"
+        request = self._request(
+            "GET",
+            self._public_url("self-service", "errors"),
+            query={key: _flow_id(id)},
+            auth=auth,
+        )
+        target: Any = V0FlowError if self._api == "v0" else FlowError
+        result: FlowError | V0FlowError = await self._client.transport.call(request, target)
+        return result

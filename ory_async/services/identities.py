@@ -1,0 +1,291 @@
+"""``ory.identities``: create, read, update, patch, delete, list and batch-create identities."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
+from typing import Final, Literal
+
+from .._pagination import AsyncPager, Style
+from .._urls import QueryValue, segment
+from ..auth import Auth
+from ..models import CreateIdentityBody, Identity, JsonPatch, UpdateIdentityBody
+from ._base import Service, check_int, check_str, check_str_list
+from ._batch import BatchCreate
+
+__all__ = ["IdentitiesService"]
+
+MAX_IDS: Final = 500
+MAX_PAGE_SIZE: Final = 500
+LEGACY_CAP: Final = 1000
+Consistency = Literal["strong", "eventual"]
+
+
+class IdentitiesService(Service):
+    """Identities (``/admin/identities`` on v1, ``/identities`` on v0)."""
+
+    __slots__ = ()
+
+    async def create(self, body: CreateIdentityBody, *, auth: Auth | None = None) -> Identity:
+        """Create an identity (``POST /admin/identities``, 201).
+
+        Raises:
+            BadRequestError: the body does not validate (unknown schema, traits that do
+                not match the identity schema, a bad state).
+            ConflictError: a credential identifier or address already belongs to another
+                identity.
+        """
+        if not isinstance(body, CreateIdentityBody):
+            msg = f"body must be a CreateIdentityBody, not {type(body).__name__}"
+            raise TypeError(msg)
+        request = self._request("POST", self._admin_url("identities"), json=body, auth=auth)
+        result: Identity = await self._client.transport.call(request, Identity)
+        return result
+
+    async def get(
+        self,
+        id: str,
+        *,
+        include_credential: Iterable[str] | None = None,
+        auth: Auth | None = None,
+    ) -> Identity:
+        """Get one identity (``GET /admin/identities/{id}``).
+
+        ``include_credential`` (v1) names credential types whose ``config`` should be
+        included, e.g. ``["oidc"]`` for the social sign-in tokens; it is sent as a repeated
+        query key.
+
+        Raises:
+            NotFoundError: no identity has this id.
+        """
+        included = check_str_list("include_credential", include_credential)
+        if included:
+            self._require("v1", "identities.get(include_credential=...)")
+        request = self._request(
+            "GET",
+            self._admin_url("identities", segment(id)),
+            query={"include_credential": included or None},
+            auth=auth,
+        )
+        result: Identity = await self._client.transport.call(request, Identity)
+        return result
+
+    async def update(
+        self, id: str, body: UpdateIdentityBody, *, auth: Auth | None = None
+    ) -> Identity:
+        """Replace an identity (``PUT /admin/identities/{id}``).
+
+        The server replaces what the body leaves out (metadata and ``external_id`` are
+        cleared); build the body with :meth:`UpdateIdentityBody.from_identity` to change
+        one thing and keep the rest.
+
+        Raises:
+            NotFoundError: no identity has this id.
+            BadRequestError: the body does not validate.
+            ConflictError: the change collides with another identity.
+        """
+        if not isinstance(body, UpdateIdentityBody):
+            msg = f"body must be an UpdateIdentityBody, not {type(body).__name__}"
+            raise TypeError(msg)
+        request = self._request(
+            "PUT", self._admin_url("identities", segment(id)), json=body, auth=auth
+        )
+        result: Identity = await self._client.transport.call(request, Identity)
+        return result
+
+    async def patch(
+        self, id: str, operations: Sequence[JsonPatch], *, auth: Auth | None = None
+    ) -> Identity:
+        """Change an identity with JSON Patch operations (``PATCH /admin/identities/{id}``, v1).
+
+        Only ``add``, ``remove`` and ``replace`` exist (checked when each
+        :class:`JsonPatch` is built). The server refuses patches of ``/id`` and of oidc/saml
+        credentials.
+
+        Raises:
+            NotFoundError: no identity has this id.
+            BadRequestError: a denied path, or a result that does not validate.
+            ConflictError: the change collides with another identity.
+        """
+        self._require("v1", "identities.patch")
+        ops = list(operations)
+        if not ops:
+            msg = "patch needs at least one JsonPatch operation"
+            raise ValueError(msg)
+        for op in ops:
+            if not isinstance(op, JsonPatch):
+                msg = f"operations must be JsonPatch objects, not {type(op).__name__}"
+                raise TypeError(msg)
+        request = self._request(
+            "PATCH", self._admin_url("identities", segment(id)), json=ops, auth=auth
+        )
+        result: Identity = await self._client.transport.call(request, Identity)
+        return result
+
+    async def delete(self, id: str, *, auth: Auth | None = None) -> None:
+        """Delete an identity for good (``DELETE /admin/identities/{id}``, 204).
+
+        Raises:
+            NotFoundError: no identity has this id.
+        """
+        request = self._request("DELETE", self._admin_url("identities", segment(id)), auth=auth)
+        await self._client.transport.call_empty(request)
+
+    async def delete_credentials(
+        self,
+        id: str,
+        type: str,
+        *,
+        identifier: str | None = None,
+        auth: Auth | None = None,
+    ) -> None:
+        """Delete one credential of an identity (v1), e.g. its TOTP or a social sign-in link.
+
+        ``DELETE /admin/identities/{id}/credentials/{type}``. For ``oidc`` and ``saml``,
+        ``identifier`` (``provider:subject``) says which link to remove.
+
+        Raises:
+            NotFoundError: no such identity, or it has no credential of that type.
+            BadRequestError: the type cannot be deleted, or it is the last first factor.
+        """
+        self._require("v1", "identities.delete_credentials")
+        check_str("identifier", identifier)
+        request = self._request(
+            "DELETE",
+            self._admin_url("identities", segment(id), "credentials", segment(type, name="type")),
+            query={"identifier": identifier},
+            auth=auth,
+        )
+        await self._client.transport.call_empty(request)
+
+    def list(
+        self,
+        *,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        per_page: int | None = None,
+        page: int | None = None,
+        credentials_identifier: str | None = None,
+        preview_credentials_identifier_similar: str | None = None,
+        ids: Iterable[str] | None = None,
+        organization_id: str | None = None,
+        include_credential: Iterable[str] | None = None,
+        consistency: Consistency | None = None,
+        auth: Auth | None = None,
+    ) -> AsyncPager[Identity]:
+        """List identities: ``await`` it for the first page, ``async for`` it for all.
+
+        On v1 the walk uses ``page_size``/``page_token`` (the default, up to 500 a page).
+        Passing ``per_page``/``page`` uses the legacy form; the server stops that form at
+        1,000 items, and the walk then carries on in the token form without the caller
+        noticing. v0 servers know only ``per_page``/``page``.
+
+        Filters (one at a time, v1): ``credentials_identifier`` (exact, e.g. an email),
+        ``preview_credentials_identifier_similar`` (prefix), ``ids`` (up to 500, sent as
+        repeated keys), ``organization_id``. ``include_credential`` adds the named
+        credential types' ``config`` to every item. ``consistency="eventual"`` allows a
+        faster, slightly stale read on Ory Network.
+
+        Raises (before any request):
+            ValueError: both paging forms, page sizes out of range, more than 500 ``ids``,
+                several filters, or v1-only parameters on v0.
+        """
+        token_form = page_size is not None or page_token is not None
+        page_form = per_page is not None or page is not None
+        if token_form and page_form:
+            msg = "use either page_size/page_token or per_page/page, not both"
+            raise ValueError(msg)
+        v0 = self._api == "v0"
+        if v0 and token_form:
+            msg = "v0 servers page identities with per_page/page only"
+            raise ValueError(msg)
+        check_int("page_size", page_size, low=1, high=MAX_PAGE_SIZE)
+        check_str("page_token", page_token)
+        check_int("per_page", per_page, low=1, high=1000 if v0 else MAX_PAGE_SIZE)
+        check_int("page", page, low=0)
+        id_list = check_str_list("ids", ids)
+        if len(id_list) > MAX_IDS:
+            msg = f"ids takes at most {MAX_IDS} ids per call, got {len(id_list)}; split the list"
+            raise ValueError(msg)
+        included = check_str_list("include_credential", include_credential)
+        filters = {
+            "credentials_identifier": check_str("credentials_identifier", credentials_identifier),
+            "preview_credentials_identifier_similar": check_str(
+                "preview_credentials_identifier_similar", preview_credentials_identifier_similar
+            ),
+            "ids": id_list or None,
+            "organization_id": check_str("organization_id", organization_id),
+        }
+        used = [name for name, value in filters.items() if value is not None]
+        if len(used) > 1:
+            msg = f"the server takes one filter at a time, got {', '.join(used)}"
+            raise ValueError(msg)
+        if consistency is not None and consistency not in ("strong", "eventual"):
+            msg = f'consistency must be "strong" or "eventual", got {consistency!r}'
+            raise ValueError(msg)
+        if v0 and (used or included or consistency):
+            msg = "v0 servers have no identity filters, include_credential or consistency"
+            raise ValueError(msg)
+
+        style: Style = "page" if (page_form or v0) else "token"
+        size = per_page if per_page is not None else (page_size or 250)
+        query: dict[str, QueryValue] = {
+            **filters,
+            "include_credential": included or None,
+            "consistency": consistency,
+        }
+        if style == "page":
+            query["page"] = page if page is not None else 0
+            query["per_page"] = size
+        else:
+            query["page_size"] = page_size
+            query["page_token"] = page_token
+        return self._pager(
+            self._admin_url("identities"),
+            query,
+            item_type=Identity,
+            style=style,
+            per_page=size,
+            auth=auth,
+            legacy_cap=None if v0 else LEGACY_CAP,
+            token_after=_token_after,
+        )
+
+    def batch_create(
+        self,
+        bodies: Iterable[CreateIdentityBody] | AsyncIterable[CreateIdentityBody],
+        *,
+        chunk_size: int = 1000,
+        concurrency: int = 4,
+        auth: Auth | None = None,
+    ) -> BatchCreate:
+        """Create many identities with ``PATCH /admin/identities`` (v1), in chunks.
+
+        Yields one :class:`~ory_async.BatchCreateResult` per body, in input order:
+        ``created`` with the new id, ``failed`` with the server's reason (a conflict, a
+        schema violation, ...) or ``unknown`` when a chunk's answer was lost and the
+        server may have applied it. A chunk that may have been applied is never sent
+        again. Chunks hold at most ``chunk_size`` bodies (at most 1,000; at most 200 when a
+        body carries a plain-text password, the server's limits), and ``concurrency``
+        chunks are in flight at once. Bodies are read lazily, so a generator of a million
+        bodies runs in bounded memory::
+
+            async with ory.identities.batch_create(bodies) as results:
+                async for result in results:
+                    ...
+        """
+        self._require("v1", "identities.batch_create")
+        check_int("chunk_size", chunk_size, low=1, high=1000)
+        check_int("concurrency", concurrency, low=1)
+        return BatchCreate(
+            client=self._client,
+            url=self._admin_url("identities"),
+            bodies=bodies,
+            chunk_size=chunk_size,
+            concurrency=concurrency,
+            auth=auth if auth is not None else self._client.auth,
+        )
+
+
+def _token_after(last_id: str, size: int) -> Mapping[str, str]:
+    # Identities are ordered by id in both forms, and a keyset token is the last id seen.
+    return {"page_size": str(min(size, MAX_PAGE_SIZE)), "page_token": last_id}
