@@ -220,6 +220,17 @@ def test_not_response_shaped_files_are_json(fixtures_dir: Path, name: str) -> No
     orjson.loads((fixtures_dir / name).read_bytes())
 
 
+def test_oidc_config_string_fixture_fits_a_credentials_config(fixtures_dir: Path) -> None:
+    text = orjson.loads(
+        (fixtures_dir / "identities/snapshot-list-include-credential-oidc-config.json").read_bytes()
+    )
+    assert isinstance(text, str)
+    entry = {"type": "oidc", "identifiers": ["bar:foo"], "config": orjson.loads(text)}
+    cred = _serde.decode(orjson.dumps(entry), IdentityCredentials, strict=True)
+    assert cred.config is not None
+    assert [p["subject"] for p in cred.config["providers"]] == ["foo", "baz"]
+
+
 def test_schema_fixtures_decode_as_a_schema_list(fixtures_dir: Path) -> None:
     names = sorted(n for n in RESPONSE_SHAPED if n.startswith("schemas/"))
     body = orjson.dumps(
