@@ -281,18 +281,19 @@ def _build(*, strict: bool, detailed: bool) -> cattrs.Converter:
     def tagged_structure(tp: Any) -> Callable[[Any, Any], Any]:
         union = _tagged_union_of(tp)
         assert union is not None
-        variants = dict(union.variants)
+        hooks = {tag: (cls, conv.get_structure_hook(cls)) for tag, cls in union.variants.items()}
 
         def structure_tagged(value: Any, _: Any) -> Any:
             if not isinstance(value, dict):
                 msg = f"expected a JSON object, got {type(value).__name__}"
                 raise TypeError(msg)
             tag = value.get(union.tag)
-            variant = variants.get(tag) if isinstance(tag, str) else None
-            if variant is None:
+            found = hooks.get(tag) if isinstance(tag, str) else None
+            if found is None:
                 kind = tag if isinstance(tag, str) else ""
                 return union.fallback(**{union.tag: kind, "raw": value})
-            return conv.structure(value, variant)
+            variant, hook = found
+            return hook(value, variant)
 
         return structure_tagged
 
