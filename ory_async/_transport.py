@@ -24,6 +24,7 @@ from .errors import (
     RequestTimeoutError,
     TransportError,
     api_error_for,
+    scrub_secrets,
 )
 
 __all__ = ["Request", "Response", "Transport", "TransportStats", "default_user_agent"]
@@ -252,8 +253,7 @@ class Transport:
         sent = False if isinstance(exc, aiohttp.ClientConnectorError) else None
         what = "Could not connect" if sent is False else "The connection failed"
         detail = str(exc) or type(exc).__name__
-        for secret in self._secrets(request):
-            detail = detail.replace(secret, "<redacted>")
+        detail = scrub_secrets(detail, self._secrets(request))
         msg = f"{what} on {request.method} {request.path}: {detail}"
         if sent is False:
             msg += " (nothing was sent; check the URL and that the server is up)"

@@ -56,6 +56,7 @@ __all__ = [
     "UnsupportedOperationError",
     "api_error_for",
     "parse_retry_after",
+    "scrub_secrets",
 ]
 
 _SNIPPET = 200
@@ -112,9 +113,13 @@ class GenericError:
         )
 
 
-def _scrub(text: str, secrets: tuple[str, ...]) -> str:
+_MIN_SECRET = 6  # shorter strings are not real credentials; replacing them would garble text
+
+
+def scrub_secrets(text: str, secrets: tuple[str, ...]) -> str:
+    """Replace every credential in ``secrets`` found in ``text`` with ``<redacted>``."""
     for secret in secrets:
-        if secret:
+        if len(secret) >= _MIN_SECRET:
             text = text.replace(secret, "<redacted>")
     return text
 
@@ -261,7 +266,7 @@ class ApiError(OryError):
         hint = self._hint()
         if hint:
             text += f". {hint}"
-        return _scrub(text, self._secrets)
+        return scrub_secrets(text, self._secrets)
 
     def _hint(self) -> str:
         return ""
