@@ -12,7 +12,7 @@ import attrs
 import orjson
 from aiohttp import web
 
-Mode = Literal["keyset", "legacy", "v0", "migration", "overlap", "nolink", "loop"]
+Mode = Literal["keyset", "sessions", "legacy", "v0", "migration", "overlap", "nolink", "loop"]
 
 
 def legacy_links(
@@ -74,7 +74,9 @@ class PagingServer:
         return app
 
     def _body(self, rows: list[str]) -> bytes:
-        return orjson.dumps([{"id": i, "schema_id": "default", "traits": {}} for i in rows])
+        return orjson.dumps(
+            [{"id": i, "schema_id": "default", "traits": {}, "schema": {}} for i in rows]
+        )
 
     async def handle(self, request: web.Request) -> web.Response:
         self.requests.append(request.query_string)
@@ -86,7 +88,7 @@ class PagingServer:
             )
         q = request.query
         ids = sorted(self.ids)
-        if self.mode == "keyset" or (
+        if self.mode in ("keyset", "sessions") or (
             self.mode == "legacy" and ("page_token" in q or "page_size" in q)
         ):
             return self._keyset(request, ids)
@@ -125,11 +127,21 @@ class PagingServer:
             headers["Link"] = f'<{self.path}?page=1&per_page={per}>; rel="next"'
         return web.Response(body=self._body(rows), headers=headers, content_type="application/json")
 
+    def _session_token(self, last: str) -> str:
+        # kratos-facts §2.1: base64 (std, unpadded) of two parts whose order varies.
+        parts = [f"id={last}", "created_at=2024-01-01 00:00:00.00000"]
+        if len(self.requests) % 2:
+            parts.reverse()
+        return base64.b64encode("/".join(parts).encode()).decode().rstrip("=")
+
     def _keyset(self, request: web.Request, ids: list[str]) -> web.Response:
         q = request.query
         size = int(q.get("page_size") or "250")
-        size = 250 if size <= 0 else min(size, 500)
+        size = 250 if size <= 0 else min(size, 1000 if self.mode == "sessions" else 500)
         token = q.get("page_token") or "00000000-0000-0000-0000-000000000000"
+        if self.mode == "sessions" and "page_token" in q:
+            raw = base64.b64decode(token + "=" * (-len(token) % 4)).decode()
+            token = dict(part.split("=", 1) for part in raw.split("/"))["id"]
         rows = [i for i in ids if i > token][: size + 1]
         more = len(rows) > size
         rows = rows[:size]
@@ -140,9 +152,11 @@ class PagingServer:
         def link(tok: str, rel: str) -> str:
             return f'<{self.path}?{urlencode(sorted([*keep, ("page_size", str(size)), ("page_token", tok)]))}>; rel="{rel}"'
 
-        parts = [link("00000000-0000-0000-0000-000000000000", "first")]
+        first = "00000000-0000-0000-0000-000000000000"
+        tokens = self._session_token if self.mode == "sessions" else (lambda last: last)
+        parts = [link(tokens(first), "first")]
         if more:
-            parts.append(link(rows[-1], "next"))
+            parts.append(link(tokens(rows[-1]), "next"))
         return web.Response(
             body=self._body(rows),
             headers={"Link": ",".join(parts)},
