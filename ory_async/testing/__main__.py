@@ -1,0 +1,74 @@
+"""Run FakeOry standalone: ``python -m ory_async.testing --port 4434``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+
+from ._server import FakeOry
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(
+        prog="python -m ory_async.testing",
+        description="Serve an in-memory Ory Kratos (admin and public API) until Ctrl-C.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=4434, help="admin port (default 4434)")
+    parser.add_argument("--public-port", type=int, default=4433, help="public port (default 4433)")
+    parser.add_argument("--api", choices=("v1", "v0"), default="v1")
+    parser.add_argument(
+        "--api-key-env",
+        metavar="VAR",
+        help="require 'Authorization: Bearer <key>' on admin routes, key read from $VAR",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed for ids and tokens")
+    parser.add_argument("--identities", type=int, default=0, help="identities to pre-create")
+    parser.add_argument(
+        "--kratos-paging-bugs", action="store_true", help="reproduce Kratos's paging bugs"
+    )
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Start the fake, print its URLs and wait until cancelled."""
+    api_key = None
+    if args.api_key_env:
+        api_key = os.environ.get(args.api_key_env)
+        if not api_key:
+            raise SystemExit(f"environment variable {args.api_key_env} is empty or not set")
+    fake = FakeOry(
+        api=args.api,
+        api_key=api_key,
+        seed=args.seed,
+        kratos_paging_bugs=args.kratos_paging_bugs,
+        host=args.host,
+        port=args.port,
+        public_port=args.public_port,
+    )
+    if args.identities:
+        fake.seed_identities(args.identities)
+    async with fake:
+        print(f"FakeOry ({args.api}) admin:  {fake.url}", flush=True)
+        print(f"FakeOry ({args.api}) public: {fake.public_url}", flush=True)
+        if api_key:
+            print(f"admin routes require a bearer key (from ${args.api_key_env})", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        await asyncio.Event().wait()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point."""
+    args = parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
