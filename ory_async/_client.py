@@ -157,6 +157,9 @@ class OryClient:
     def from_env(cls, **overrides: Any) -> OryClient:
         """Build a client from ``ORY_SDK_URL`` and (optionally) ``ORY_API_KEY``.
 
+        Self-hosted Kratos serves its frontend on another port: ``ORY_PUBLIC_URL`` sets
+        ``public_url`` then.
+
         Keyword arguments are passed on to the constructor and win over the environment.
 
         Raises:
@@ -166,6 +169,9 @@ class OryClient:
         if not base_url:
             msg = "ORY_SDK_URL is not set; export it (e.g. https://<slug>.projects.oryapis.com) or pass base_url="
             raise ValueError(msg)
+        public_url = os.environ.get("ORY_PUBLIC_URL")
+        if public_url and "public_url" not in overrides:
+            overrides["public_url"] = public_url
         if "auth" not in overrides and "access_token" not in overrides:
             key = os.environ.get("ORY_API_KEY")
             if key:

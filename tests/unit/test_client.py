@@ -140,6 +140,9 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert str(ory.base_url) == "https://p.example.com/"
     assert ory.auth == BearerToken(SECRET)
     assert ory.api == "v0"
+    assert ory.public_url == ory.base_url
+    monkeypatch.setenv("ORY_PUBLIC_URL", "https://public.example.com")
+    assert str(OryClient.from_env().public_url) == "https://public.example.com/"
     monkeypatch.delenv("ORY_SDK_URL")
     with pytest.raises(ValueError, match="ORY_SDK_URL is not set"):
         OryClient.from_env()

@@ -1,0 +1,7 @@
+"""``python -m ory_async``: the ory-async command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
