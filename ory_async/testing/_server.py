@@ -100,6 +100,9 @@ class FakeOry:
             access_log=None,
             handle_signals=False,
             shutdown_timeout=0.1,
+            # Go's net/http accepts 1 MiB of headers; long ``ids=`` filters need it.
+            max_line_size=1 << 20,
+            max_field_size=1 << 20,
         )
         await runner.setup()
         self._runners.append(runner)
