@@ -5,130 +5,27 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
-from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any
 
-from ._errors import KratosError, bad_request
+from ._errors import bad_request
+from ._identity_fields import (
+    CASE_INSENSITIVE_TYPES,
+    CREATE_KEYS,
+    IMPORT_CONFIG_KEYS,
+    PROVIDER_KEYS,
+    REGIONS,
+    STATES,
+    UNIQUE_CREDENTIAL_TYPES,
+    UPDATE_KEYS,
+    V0_KEYS,
+    Identity,
+    check_keys,
+    invalid_state,
+    unique_keys,
+)
+from ._identity_views import CredentialView, render, v0_view
 from ._schemas import SchemaStore, encode_schema_id
 from ._util import Clock, IdFactory, format_time, parse_uuid
-
-Identity = dict[str, Any]
-CredentialView = Literal["none", "noconfig", "all"] | frozenset[str]
-
-CREATE_KEYS = frozenset(
-    {
-        "schema_id",
-        "traits",
-        "credentials",
-        "verifiable_addresses",
-        "recovery_addresses",
-        "metadata_public",
-        "metadata_admin",
-        "state",
-        "organization_id",
-        "external_id",
-        "region",
-    }
-)
-UPDATE_KEYS = frozenset(
-    {
-        "schema_id",
-        "traits",
-        "credentials",
-        "metadata_public",
-        "metadata_admin",
-        "state",
-        "external_id",
-        "region",
-    }
-)
-V0_KEYS = frozenset({"schema_id", "traits"})
-IMPORT_CONFIG_KEYS: dict[str, frozenset[str]] = {
-    "password": frozenset({"hashed_password", "password", "use_password_migration_hook"}),
-    "oidc": frozenset({"providers"}),
-    "saml": frozenset({"providers"}),
-    "totp": frozenset({"totp_url"}),
-    "lookup_secret": frozenset({"codes"}),
-    "webauthn": frozenset({"credentials", "user_handle"}),
-    "passkey": frozenset({"credentials", "user_handle"}),
-}
-PROVIDER_KEYS = frozenset({"subject", "provider", "use_auto_link", "organization"})
-INCLUDE_CREDENTIAL_TYPES = (
-    "password",
-    "oidc",
-    "saml",
-    "totp",
-    "lookup_secret",
-    "webauthn",
-    "code",
-    "link_recovery",
-    "code_recovery",
-    "deviceauthn",
-    "passkey",
-)
-REGIONS = frozenset({"eu-central", "asia-northeast", "us-east", "us-west", "eu", "asia", "us"})
-REGIONS = REGIONS | {"global"}
-STATES = ("active", "inactive")
-UNIQUE_CREDENTIAL_TYPES = ("password", "code", "webauthn", "passkey", "oidc", "saml")
-CASE_INSENSITIVE_TYPES = ("password", "code", "webauthn", "passkey")
-KEY_ORDER = (
-    "id",
-    "credentials",
-    "schema_id",
-    "schema_url",
-    "state",
-    "state_changed_at",
-    "traits",
-    "verifiable_addresses",
-    "recovery_addresses",
-    "metadata_public",
-    "metadata_admin",
-    "created_at",
-    "updated_at",
-    "organization_id",
-    "external_id",
-    "region",
-)
-CREDENTIAL_ORDER = ("type", "identifiers", "config", "version", "created_at", "updated_at")
-
-
-def unknown_field(name: str) -> KratosError:
-    """Go's strict JSON decoder error for an unexpected key."""
-    return bad_request(message=f'json: unknown field "{name}"')
-
-
-def check_keys(value: Any, allowed: Iterable[str], what: str) -> dict[str, Any]:
-    """Require a JSON object whose keys are all in ``allowed``."""
-    if not isinstance(value, dict):
-        kind = "array" if isinstance(value, list) else type(value).__name__
-        raise bad_request(message=f"json: cannot unmarshal {kind} into Go value of type {what}")
-    allowed_set = set(allowed)
-    for key in value:
-        if key not in allowed_set:
-            raise unknown_field(key)
-    return value
-
-
-def invalid_state(state: Any) -> KratosError:
-    """Kratos's reason for a state other than active/inactive."""
-    return bad_request(
-        f"The supplied state ('{state}') was not valid. Valid states are ('active', 'inactive')."
-    )
-
-
-def unique_keys(ident: Identity) -> set[tuple[str, ...]]:
-    """Every value of ``ident`` that must be unique across identities."""
-    keys: set[tuple[str, ...]] = set()
-    for ctype, cred in (ident.get("credentials") or {}).items():
-        if ctype in UNIQUE_CREDENTIAL_TYPES and isinstance(cred, dict):
-            keys.update(("cred", ctype, str(i)) for i in cred.get("identifiers") or [])
-    for addr in ident.get("verifiable_addresses") or []:
-        keys.add(("verifiable", str(addr.get("via")), str(addr.get("value"))))
-    for addr in ident.get("recovery_addresses") or []:
-        keys.add(("recovery", str(addr.get("via")), str(addr.get("value"))))
-    if ident.get("external_id"):
-        keys.add(("external_id", str(ident["external_id"])))
-    return keys
 
 
 class IdentityStore:
@@ -418,57 +315,7 @@ class IdentityStore:
         """
         if self.api == "v0":
             return v0_view(ident)
-        out: dict[str, Any] = {}
-        for key in KEY_ORDER:
-            if key == "credentials":
-                creds = ident.get("credentials")
-                if credentials != "none" and creds:
-                    out[key] = {t: _cred_view(t, c, credentials) for t, c in creds.items()}
-            elif key in ("verifiable_addresses", "recovery_addresses", "external_id", "region"):
-                if ident.get(key):
-                    out[key] = ident[key]
-            elif key == "metadata_admin":
-                if admin and (admin_null or ident.get(key) is not None):
-                    out[key] = ident.get(key)
-            elif key == "state_changed_at":
-                if key in ident:
-                    out[key] = ident[key]
-            else:
-                out[key] = ident.get(key)
-        return out
-
-
-def v0_view(ident: Identity) -> dict[str, Any]:
-    """Kratos v0.5's identity JSON."""
-    out: dict[str, Any] = {
-        "id": ident["id"],
-        "schema_id": ident.get("schema_id"),
-        "schema_url": ident.get("schema_url"),
-        "traits": ident.get("traits"),
-    }
-    if ident.get("verifiable_addresses"):
-        out["verifiable_addresses"] = [
-            {
-                "id": a["id"],
-                "value": a["value"],
-                "verified": a.get("verified", False),
-                "via": a["via"],
-                "status": a.get("status", "pending"),
-                "verified_at": a.get("verified_at"),
-            }
-            for a in ident["verifiable_addresses"]
-        ]
-    if ident.get("recovery_addresses"):
-        out["recovery_addresses"] = [
-            {"id": a["id"], "value": a["value"], "via": a["via"]}
-            for a in ident["recovery_addresses"]
-        ]
-    return out
-
-
-def _cred_view(ctype: str, cred: dict[str, Any], mode: CredentialView) -> dict[str, Any]:
-    show = mode == "all" or (isinstance(mode, frozenset) and ctype in mode)
-    return {k: cred[k] for k in CREDENTIAL_ORDER if k in cred and (k != "config" or show)}
+        return render(ident, credentials=credentials, admin=admin, admin_null=admin_null)
 
 
 def _credential(ctype: str, config: dict[str, Any], version: int, now: str) -> dict[str, Any]:

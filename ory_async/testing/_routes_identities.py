@@ -16,7 +16,7 @@ from ._errors import (
     no_content,
     not_found,
 )
-from ._identity import INCLUDE_CREDENTIAL_TYPES, Identity, check_keys
+from ._identity_fields import INCLUDE_CREDENTIAL_TYPES, Identity, check_keys
 from ._jsonpatch import apply_patch
 from ._router import Ctx, Router
 from ._util import format_time, parse_uuid

@@ -7,7 +7,8 @@ from bisect import bisect_right
 from aiohttp import web
 
 from ._errors import bad_request, json_response
-from ._identity import INCLUDE_CREDENTIAL_TYPES, CredentialView
+from ._identity_fields import INCLUDE_CREDENTIAL_TYPES
+from ._identity_views import CredentialView
 from ._paging import (
     INVALID_TOKEN_REASON,
     LEGACY_LIMIT_REASON,

@@ -7,7 +7,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from ._errors import KratosError, bad_request, json_response, not_found
-from ._identity import check_keys
+from ._identity_fields import check_keys
 from ._router import Ctx, Router
 from ._state import FlowRecord
 from ._util import format_go_duration, format_time, parse_go_duration, parse_uuid

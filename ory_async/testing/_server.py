@@ -12,7 +12,7 @@ from aiohttp import web
 
 from ._app import Pipeline
 from ._faults import Faults, RateLimiter
-from ._identity import Identity
+from ._identity_fields import Identity
 from ._recording import RequestLog
 from ._state import FLOW_KINDS, FakeState, FlowRecord
 from ._util import Clock, IdFactory, SystemClock, format_time
@@ -100,6 +100,9 @@ class FakeOry:
             access_log=None,
             handle_signals=False,
             shutdown_timeout=0.1,
+            # Go's net/http accepts 1 MiB of headers; long ``ids=`` filters need it.
+            max_line_size=1 << 20,
+            max_field_size=1 << 20,
         )
         await runner.setup()
         self._runners.append(runner)
