@@ -31,6 +31,7 @@ from .common import (
     FlowType,
     IdentityState,
     JsonObject,
+    JsonValue,
     Region,
     VerifiableAddressStatus,
 )
@@ -162,6 +163,7 @@ __all__ = [
     "IdentityWithCredentialsWebAuthnConfig",
     "JsonObject",
     "JsonPatch",
+    "JsonValue",
     "LoginFlow",
     "LogoutFlow",
     "PatchIdentitiesBody",

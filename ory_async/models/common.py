@@ -24,12 +24,16 @@ __all__ = [
     "GenericError",
     "IdentityState",
     "JsonObject",
+    "JsonValue",
     "Region",
     "VerifiableAddressStatus",
 ]
 
 JsonObject: TypeAlias = dict[str, Any]
-"""A JSON object kept exactly as parsed (traits, metadata, credential configs, schemas)."""
+JsonValue: TypeAlias = Any
+"""Any JSON value. Metadata is stored as raw JSON by the server: an object usually, but
+an array, a string or a number are accepted too, and must not break decoding."""
+"""A JSON object kept exactly as parsed (traits, credential configs, schemas)."""
 
 
 class IdentityState(OpenEnum):

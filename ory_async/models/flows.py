@@ -15,7 +15,7 @@ import attrs
 
 from .._serde import OpenEnum
 from ..errors import GenericError
-from .common import AuthenticatorAssuranceLevel, CredentialType, FlowType, JsonObject
+from .common import AuthenticatorAssuranceLevel, CredentialType, FlowType, JsonObject, JsonValue
 from .identities import Identity
 from .sessions import Session
 from .ui import UiContainer
@@ -63,7 +63,7 @@ class _Flow:
     expires_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    transient_payload: JsonObject | None = None
+    transient_payload: JsonValue = None
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -13,6 +13,7 @@ from .common import (
     CredentialType,
     IdentityState,
     JsonObject,
+    JsonValue,
     Region,
     VerifiableAddressStatus,
 )
@@ -118,8 +119,8 @@ class Identity:
     credentials: dict[str, IdentityCredentials] | None = None
     verifiable_addresses: list[VerifiableIdentityAddress] = attrs.field(factory=list)
     recovery_addresses: list[RecoveryIdentityAddress] = attrs.field(factory=list)
-    metadata_public: JsonObject | None = None
-    metadata_admin: JsonObject | None = None
+    metadata_public: JsonValue = None
+    metadata_admin: JsonValue = None
     organization_id: str | None = None
     external_id: str | None = None
     region: Region | str | None = None
@@ -302,8 +303,8 @@ class CreateIdentityBody:
     credentials: IdentityWithCredentials | Unset = UNSET
     verifiable_addresses: list[VerifiableIdentityAddress] | Unset = UNSET
     recovery_addresses: list[RecoveryIdentityAddress] | Unset = UNSET
-    metadata_public: JsonObject | Unset | None = UNSET
-    metadata_admin: JsonObject | Unset | None = UNSET
+    metadata_public: JsonValue | Unset = UNSET
+    metadata_admin: JsonValue | Unset = UNSET
     organization_id: str | Unset | None = UNSET
     external_id: str | Unset = UNSET
     region: Region | str | Unset = UNSET
@@ -332,8 +333,8 @@ class UpdateIdentityBody:
     schema_id: str
     traits: JsonObject
     state: IdentityState | str | Unset = UNSET
-    metadata_public: JsonObject | Unset | None = UNSET
-    metadata_admin: JsonObject | Unset | None = UNSET
+    metadata_public: JsonValue | Unset = UNSET
+    metadata_admin: JsonValue | Unset = UNSET
     external_id: str | Unset = UNSET
     region: Region | str | Unset = UNSET
     credentials: IdentityWithCredentials | Unset = UNSET

@@ -70,7 +70,8 @@ class Pipeline:
         async def entry(request: web.Request) -> web.StreamResponse:
             return await self.handle(site, request)
 
-        app.router.add_route("*", "/{tail:.*}", entry)
+        # [\s\S] rather than ".": a path may hold an encoded line break.
+        app.router.add_route("*", "/{tail:[\\s\\S]*}", entry)
         return app
 
     async def handle(self, site: str, request: web.Request) -> web.StreamResponse:
@@ -95,6 +96,9 @@ class Pipeline:
             if fault is not None:
                 if fault.delay:
                     await asyncio.sleep(fault.delay)
+                if fault.drop_connection == "after_apply":
+                    await self._route(site, request)
+                    return await _drop(request, fault)
                 if fault.drop_connection:
                     return await _drop(request, fault)
                 if fault.status is not None:
@@ -210,7 +214,7 @@ def _header_value(value: float | str) -> str:
 async def _drop(request: web.Request, fault: Fault) -> web.StreamResponse:
     """Close the connection: before any byte, or after the headers and part of the body."""
     transport = request.transport
-    if fault.drop_connection == "before_headers" or transport is None:
+    if fault.drop_connection in ("before_headers", "after_apply") or transport is None:
         if transport is not None:
             transport.abort()
         raise asyncio.CancelledError

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from ._util import Clock
 
-DropMode = bool | Literal["before_headers", "mid_body"]
+DropMode = bool | Literal["before_headers", "mid_body", "after_apply"]
 
 
 @dataclass
@@ -52,6 +52,8 @@ class RandomFaults:
     drop_connection_share: float
     path_glob: str = "*"
     methods: tuple[str, ...] | None = None
+    slow_share: float = 0.0
+    slow_delay: float = 1.0
 
     def pick(self, method: str, path: str) -> Fault | None:
         """A one-off fault for this request, or None to let it through."""
@@ -59,10 +61,23 @@ class RandomFaults:
             return None
         if not fnmatch.fnmatchcase(path, self.path_glob) or self.rng.random() >= self.rate:
             return None
-        if self.rng.random() < self.drop_connection_share:
-            return Fault(path, drop_connection="before_headers")
+        roll = self.rng.random()
+        if roll < self.drop_connection_share:
+            mode = self.rng.choice(("before_headers", "mid_body"))
+            return Fault(path, drop_connection=mode)  # type: ignore[arg-type]
+        if roll < self.drop_connection_share + self.slow_share:
+            return Fault(path, status=None, delay=self.slow_delay)
         status = self.rng.choice(self.statuses)
-        return Fault(path, status=status, ratelimit_reset=1 if status == 429 else None)
+        if status != 429:
+            return Fault(path, status=status)
+        # Ory Network sends x-ratelimit-reset; other proxies send Retry-After or nothing.
+        hint = self.rng.choice(("reset", "retry_after", "none"))
+        return Fault(
+            path,
+            status=429,
+            ratelimit_reset=1 if hint == "reset" else None,
+            retry_after=1 if hint == "retry_after" else None,
+        )
 
 
 @dataclass
@@ -98,7 +113,9 @@ class Faults:
             delay: Seconds to wait (server side) before answering.
             drop_connection: Close the connection instead of answering: True or
                 ``"mid_body"`` sends the status line and part of the body first,
-                ``"before_headers"`` closes before sending anything.
+                ``"before_headers"`` closes before sending anything, ``"after_apply"``
+                handles the request (a write takes effect) and then closes without
+                answering, like a proxy that loses the response.
             body: Response body (dict/list sent as JSON); default is Kratos's error body.
             content_type: Content type of ``body``.
 
@@ -129,11 +146,15 @@ class Faults:
         drop_connection_share: float = 0.0,
         path_glob: str = "*",
         methods: Sequence[str] | None = None,
+        slow_share: float = 0.0,
+        slow_delay: float = 1.0,
     ) -> None:
         """Fail a random share ``rate`` of requests (deterministic for a given ``seed``).
 
-        A failing request is dropped with probability ``drop_connection_share``, else it
-        gets one of ``statuses``. ``rate=0`` turns chaos off.
+        A failing request is dropped (before the headers or mid-body) with probability
+        ``drop_connection_share``, answered only after ``slow_delay`` seconds with
+        probability ``slow_share``, else it gets one of ``statuses`` (a 429 comes with
+        ``x-ratelimit-reset``, ``Retry-After`` or no hint). ``rate=0`` turns chaos off.
         """
         if rate <= 0:
             self.chaos = None
@@ -143,6 +164,8 @@ class Faults:
             rng=random.Random(seed),  # noqa: S311 - test chaos, not security
             statuses=tuple(statuses),
             drop_connection_share=drop_connection_share,
+            slow_share=slow_share,
+            slow_delay=slow_delay,
             path_glob=path_glob,
             methods=None if methods is None else tuple(m.upper() for m in methods),
         )

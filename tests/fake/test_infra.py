@@ -169,7 +169,7 @@ def test_pytest_plugin_via_pytest_plugins(tmp_path: Path) -> None:
         "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
         "filterwarnings = error\n"
     )
-    proc = subprocess.run(  # noqa: S603 - fixed command line
+    proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
         capture_output=True,
         text=True,

@@ -1,0 +1,93 @@
+"""Cancellation and lifecycle: a cancelled request gives back its connection and its
+concurrency slot, an abandoned walk sends nothing more, and the limit holds under load."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import stamina._core
+
+from ory_async import OryClient
+from ory_async.testing import FakeOry
+from tests.conftest import FakeSleep
+from tests.reliability.conftest import TOKEN
+
+
+async def until(condition: object) -> None:
+    """Yield to the loop until ``condition()`` holds (no wall-clock waiting)."""
+    for _ in range(100_000):
+        if condition():  # type: ignore[operator]
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("condition never became true")
+
+
+async def test_cancel_mid_request_frees_the_slot(fake: FakeOry) -> None:
+    fake.faults.add("/admin/identities", status=None, delay=60.0, times=1)
+    async with OryClient(fake.url, access_token=TOKEN, max_concurrency=1) as ory:
+        stuck = asyncio.create_task(ory.identities.list().collect())
+        await until(lambda: fake.in_flight == 1)
+        stuck.cancel()
+        await asyncio.gather(stuck, return_exceptions=True)
+        assert stuck.cancelled()
+        assert await ory.identities.list().collect() == []  # the one slot is free again
+
+
+async def test_cancel_mid_retry_wait_frees_the_slot(
+    fake: FakeOry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waiting = asyncio.Event()
+
+    async def endless(_: float) -> None:
+        waiting.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(stamina._core, "_smart_sleep", endless)
+    fake.faults.add("/admin/identities", status=503, times=1)
+    async with OryClient(fake.url, access_token=TOKEN, max_concurrency=1) as ory:
+        task = asyncio.create_task(ory.identities.list().collect())
+        await waiting.wait()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        assert task.cancelled()
+        assert len(fake.requests) == 1
+        assert await ory.identities.list(page_size=10).collect() == []
+
+
+async def test_cancel_mid_walk(fake: FakeOry, fake_sleep: FakeSleep) -> None:
+    fake.seed_identities(300)
+    async with OryClient(fake.url, access_token=TOKEN, max_concurrency=1) as ory:
+        walked: list[str] = []
+
+        async def walk() -> None:
+            async for identity in ory.identities.list(page_size=100):
+                walked.append(identity.id)
+                if len(walked) == 100:
+                    fake.faults.add("/admin/identities", status=None, delay=60.0, times=1)
+
+        task = asyncio.create_task(walk())
+        await until(lambda: fake.in_flight == 1 and len(walked) == 100)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        assert len(await ory.identities.list(page_size=500).collect()) == 300
+
+
+async def test_break_sends_no_further_request(fake: FakeOry) -> None:
+    fake.seed_identities(1000)
+    async with OryClient(fake.url, access_token=TOKEN) as ory:
+        async for _ in ory.identities.list(page_size=100):
+            break
+        first = await ory.identities.list(page_size=100)
+        assert first.has_next
+    assert len(fake.requests) == 2
+
+
+async def test_1000_tasks_never_exceed_max_concurrency(fake: FakeOry) -> None:
+    fake.seed_identities(50)
+    fake.faults.add("/admin/identities", status=None, delay=0.002, times=None)
+    async with OryClient(fake.url, access_token=TOKEN, max_concurrency=16) as ory:
+        pages = await asyncio.gather(*(ory.identities.list(page_size=10) for _ in range(1000)))
+    assert all(len(p.items) == 10 for p in pages)
+    assert len(fake.requests) == 1000
+    assert fake.max_in_flight == 16
