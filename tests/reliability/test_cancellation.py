@@ -97,10 +97,10 @@ async def test_1000_tasks_never_exceed_max_concurrency(fake: FakeOry) -> None:
 async def test_the_limit_holds_with_a_borrowed_unlimited_session(fake: FakeOry) -> None:
     fake.faults.add("/admin/identities", status=None, delay=0.002, times=None)
     connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        async with OryClient(
-            fake.url, access_token=TOKEN, max_concurrency=8, session=session
-        ) as ory:
-            await asyncio.gather(*(ory.identities.list(page_size=1) for _ in range(200)))
+    async with (
+        aiohttp.ClientSession(connector=connector) as session,
+        OryClient(fake.url, access_token=TOKEN, max_concurrency=8, session=session) as ory,
+    ):
+        await asyncio.gather(*(ory.identities.list(page_size=1) for _ in range(200)))
     assert len(fake.requests) == 200
     assert fake.max_in_flight == 8
