@@ -7,7 +7,6 @@ fails when a file is in neither, so a new fixture cannot be skipped silently.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -36,15 +35,9 @@ from ory_async.models import (
     VerifiableIdentityAddress,
     VerificationFlow,
 )
+from tests.shared_files import require_shared, shared_dir
 
-
-def _fixtures_dir() -> Path:
-    shared = os.environ.get("ORY_ASYNC_SHARED")
-    base = Path(shared) if shared else Path(__file__).resolve().parents[2].parent / "shared"
-    return base / "fixtures" / "kratos"
-
-
-FIXTURES: Final = _fixtures_dir()
+FIXTURES: Final = shared_dir() / "fixtures" / "kratos"
 
 How = Literal["body", "restore-id"]
 """``body``: the file is the whole JSON body. ``restore-id``: a test snapshot whose source
@@ -172,12 +165,7 @@ PLACEHOLDER_ID: Final = "00000000-0000-4000-8000-000000000000"
 
 @pytest.fixture(scope="module")
 def fixtures_dir() -> Path:
-    if not FIXTURES.is_dir():
-        reason = f"fixtures not found at {FIXTURES} (set ORY_ASYNC_SHARED to the shared dir)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return FIXTURES
+    return require_shared() / "fixtures" / "kratos"
 
 
 def _body(fixtures_dir: Path, name: str) -> bytes:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qsl
 
 import orjson
 import pytest
@@ -19,7 +17,6 @@ from ory_async import (
     NotFoundError,
     OryClient,
     Page,
-    RetryPolicy,
     UnsupportedOperationError,
 )
 from ory_async.models import (
@@ -34,29 +31,9 @@ from ory_async.models import (
 from tests.conftest import SECRET
 from tests.helpers import only_request, sent
 from tests.shared_files import fixture_bytes, fixture_json
+from tests.unit.conftest import ANY, BASE, PUBLIC, query_of
 
-BASE = "http://127.0.0.1:4434"
-PUBLIC = "http://127.0.0.1:4433"
 ID = "5ff66179-c240-4703-b0d8-494592cefff5"
-ANY = re.compile(r"^http://127\.0\.0\.1:443[34]/.*$")
-
-
-@pytest.fixture
-async def ory() -> AsyncIterator[OryClient]:
-    async with OryClient(
-        BASE, public_url=PUBLIC, access_token=SECRET, retry=RetryPolicy.none()
-    ) as client:
-        yield client
-
-
-@pytest.fixture
-async def ory_v0() -> AsyncIterator[OryClient]:
-    async with OryClient(BASE, api="v0", retry=RetryPolicy.none()) as client:
-        yield client
-
-
-def query_of(url: URL) -> list[tuple[str, str]]:
-    return sorted(parse_qsl(url.raw_query_string, keep_blank_values=True))
 
 
 def body_of(kwargs: dict[str, Any]) -> Any:

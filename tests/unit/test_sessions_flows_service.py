@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pytest
 from aioresponses import aioresponses
-from yarl import URL
 
 from ory_async import (
     BearerToken,
@@ -17,7 +13,6 @@ from ory_async import (
     GoneError,
     NotFoundError,
     OryClient,
-    RetryPolicy,
     SessionToken,
     UnauthorizedError,
     UnsupportedOperationError,
@@ -35,29 +30,9 @@ from ory_async.models.v0 import V0Flow, V0FlowError
 from tests.conftest import SECRET
 from tests.helpers import only_request, sent
 from tests.shared_files import fixture_json
+from tests.unit.conftest import ANY, BASE, PUBLIC, query_of
 
-BASE = "http://127.0.0.1:4434"
-PUBLIC = "http://127.0.0.1:4433"
 SID = "7458af86-c1d8-401c-978a-8da89133f98b"
-ANY = re.compile(r"^http://127\.0\.0\.1:443[34]/.*$")
-
-
-@pytest.fixture
-async def ory() -> AsyncIterator[OryClient]:
-    async with OryClient(
-        BASE, public_url=PUBLIC, access_token=SECRET, retry=RetryPolicy.none()
-    ) as client:
-        yield client
-
-
-@pytest.fixture
-async def ory_v0() -> AsyncIterator[OryClient]:
-    async with OryClient(BASE, public_url=PUBLIC, api="v0", retry=RetryPolicy.none()) as client:
-        yield client
-
-
-def query_of(url: URL) -> list[tuple[str, str]]:
-    return sorted(parse_qsl(url.raw_query_string, keep_blank_values=True))
 
 
 def session_payload() -> Any:
