@@ -99,7 +99,13 @@ class Progress:
     """
 
     def __init__(
-        self, label: str, *, total: int | None, enabled: bool, err: IO[str] | None = None
+        self,
+        label: str,
+        *,
+        total: int | None,
+        enabled: bool,
+        unit: str = "identities",
+        err: IO[str] | None = None,
     ) -> None:
         self.label = label
         self.count = 0
@@ -112,7 +118,7 @@ class Progress:
             except ImportError:  # pragma: no cover - tqdm ships with the cli extra
                 return
             self._bar = tqdm(
-                total=total, desc=label, unit=" identities", unit_scale=False, file=self._err
+                total=total, desc=label, unit=f" {unit}", unit_scale=False, file=self._err
             )
 
     def update(self, n: int = 1) -> None:

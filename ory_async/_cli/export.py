@@ -204,6 +204,9 @@ async def export_identities(
     """The ``identities export`` command: write, resume, report count and rate on stderr."""
     after = None
     if resume:
+        if ory.api == "v0":
+            msg = "--resume needs --api v1 (legacy servers have no keyset paging)"
+            raise UsageError(msg)
         if out_path == "-":
             msg = "--resume needs --out FILE (it continues that file)"
             raise UsageError(msg)

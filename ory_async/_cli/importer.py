@@ -255,6 +255,9 @@ async def import_identities(
     progress: bool,
 ) -> int:
     """The ``identities import`` command: check, send, report; exit 1 if a line failed."""
+    if ory.api == "v0" and not dry_run:
+        msg = "identities import needs --api v1 (legacy servers have no batch creation)"
+        raise UsageError(msg)
     try:
         # A CLI: nothing else runs on this loop while a file opens.
         source: IO[bytes] = sys.stdin.buffer if in_path == "-" else open(in_path, "rb")  # noqa: SIM115, ASYNC230
@@ -268,7 +271,9 @@ async def import_identities(
         msg = f"cannot write {report_path}: {exc.strerror or type(exc).__name__}"
         raise UsageError(msg) from None
     total = None if in_path == "-" else _count_lines(in_path)
-    bar = Progress("checking" if dry_run else "importing", total=total, enabled=progress)
+    bar = Progress(
+        "checking" if dry_run else "importing", total=total, enabled=progress, unit="lines"
+    )
     problems = 0
 
     def on_result(result: LineResult) -> None:

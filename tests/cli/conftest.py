@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -37,7 +37,7 @@ class Cli:
         self.fake = fake
         self.cwd = cwd
 
-    def environ(self, **changes: str | None) -> dict[str, str]:
+    def environ(self, changes: Mapping[str, str | None]) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ORY_")}
         env.update(
             ORY_SDK_URL=self.fake.url, ORY_PUBLIC_URL=self.fake.public_url, ORY_API_KEY=SECRET
@@ -49,7 +49,12 @@ class Cli:
                 env[key] = value
         return env
 
-    async def __call__(self, *args: str, stdin: bytes | None = None, **env: str | None) -> Done:
+    async def __call__(
+        self,
+        *args: str,
+        stdin: bytes | None = None,
+        env: Mapping[str, str | None] | None = None,
+    ) -> Done:
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -58,7 +63,7 @@ class Cli:
             stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            env=self.environ(**env),
+            env=self.environ(env or {}),
             cwd=self.cwd,
         )
         out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=60)

@@ -73,7 +73,7 @@ async def test_sessions_list_revoke_and_recovery_code(cli: Cli, fake: FakeOry) -
 
 
 async def test_missing_url_is_a_usage_error(cli: Cli) -> None:
-    done = await cli("identities", "get", "x", ORY_SDK_URL=None)
+    done = await cli("identities", "get", "x", env={"ORY_SDK_URL": None})
     assert done.code == 2
     assert "ORY_SDK_URL" in done.err
     assert "--url" in done.err

@@ -82,3 +82,22 @@ async def test_resume_refuses_a_file_that_is_not_an_export(cli: Cli, tmp_path: P
     stdout = await cli("identities", "export", "--resume")
     assert stdout.code == 2
     assert "--resume needs --out FILE" in stdout.err
+
+
+async def test_export_from_a_legacy_server(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "v0.jsonl"
+    async with FakeOry(api="v0", seed=3) as legacy:
+        legacy.seed_identities(600)
+        env: dict[str, str | None] = {
+            "ORY_SDK_URL": legacy.url,
+            "ORY_PUBLIC_URL": None,
+            "ORY_API_KEY": None,
+        }
+        done = await cli("--api", "v0", "identities", "export", "--out", str(out), env=env)
+        assert done.code == 0, done.err
+        assert set(ids_of(out)) == set(legacy.identities)
+        resume = await cli(
+            "--api", "v0", "identities", "export", "--out", str(out), "--resume", env=env
+        )
+        assert resume.code == 2
+        assert "--api v1" in resume.err

@@ -76,16 +76,18 @@ async def test_the_key_authenticates_but_never_prints(
     key_file.write_text(SECRET + "\n")
     # From a file (the environment has no key) ...
     done = await cli(
-        "identities", "get", identity_id, "--api-key-file", str(key_file), ORY_API_KEY=None
+        "identities", "get", identity_id, "--api-key-file", str(key_file), env={"ORY_API_KEY": None}
     )
     assert done.code == 0, done.err
     assert fake.requests[-1].headers["Authorization"] == f"Bearer {SECRET}"
     # ... a wrong key: the server's reason, no key ...
-    wrong = await cli("identities", "get", identity_id, ORY_API_KEY="ory_pat_WRONG_0123456789")
+    wrong = await cli(
+        "identities", "get", identity_id, env={"ORY_API_KEY": "ory_pat_WRONG_0123456789"}
+    )
     assert wrong.code == 1
     assert "401 Unauthorized" in wrong.err
     assert "ory_pat_WRONG_0123456789" not in wrong.err
     # ... and none at all.
-    none = await cli("identities", "get", identity_id, ORY_API_KEY=None)
+    none = await cli("identities", "get", identity_id, env={"ORY_API_KEY": None})
     assert none.code == 1
     assert "401" in none.err
