@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -123,6 +124,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def leaf(group: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        if "description" in kwargs:  # the raw formatter (for the epilog) does not wrap
+            kwargs["description"] = textwrap.fill(kwargs["description"], 79)
         sub: argparse.ArgumentParser = group.add_parser(
             name, allow_abbrev=False, epilog=_ENVIRONMENT, **kwargs
         )

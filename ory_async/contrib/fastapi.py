@@ -22,7 +22,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+try:
+    from fastapi import Depends, FastAPI, HTTPException, Request
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    msg = "ory_async.contrib.fastapi needs FastAPI: pip install 'ory-async[fastapi]'"
+    raise ImportError(msg) from exc
 
 from .._client import OryClient
 from ..models import Session
