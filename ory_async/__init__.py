@@ -12,7 +12,7 @@ from ._pagination import AsyncPager, Page
 from ._retry import RetryPolicy
 from ._serde import UNSET, OpenEnum, Unset
 from ._version import __version__
-from .auth import Auth, BearerToken, SessionToken
+from .auth import Auth, BearerToken, SessionCookie, SessionToken
 from .errors import (
     ApiError,
     BadRequestError,
@@ -60,6 +60,7 @@ __all__ = [
     "RequestTimeoutError",
     "RetryPolicy",
     "ServerError",
+    "SessionCookie",
     "SessionToken",
     "TransportError",
     "UnauthorizedError",

@@ -133,6 +133,9 @@ class Transport:
                     ),
                     timeout=self._timeout,
                     trust_env=self._trust_env,
+                    # A server-side client must never replay a cookie one answer set
+                    # (e.g. a refreshed session cookie) on another user's request.
+                    cookie_jar=aiohttp.DummyCookieJar(),
                     auto_decompress=True,
                 )
         elif loop is not self._loop:

@@ -1,14 +1,15 @@
 """Credentials: how a request proves who sends it.
 
-Both kinds keep their token out of ``repr()`` and ``str()`` so that logging a
+Every kind keeps its secret out of ``repr()`` and ``str()`` so that logging a
 client, a config object or an exception can never print it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
-__all__ = ["Auth", "BearerToken", "SessionToken"]
+__all__ = ["Auth", "BearerToken", "SessionCookie", "SessionToken"]
 
 
 class Auth:
@@ -77,3 +78,33 @@ class SessionToken(Auth):
 
     __slots__ = ()
     header_name = "X-Session-Token"
+
+
+class SessionCookie(Auth):
+    """A browser's Ory session cookie(s) sent as a ``Cookie`` header (``sessions.whoami()``).
+
+    Browsers carry the session in a cookie: ``ory_kratos_session`` on self-hosted
+    Kratos, ``ory_session_<slug>`` on Ory Network. Forward it to whoami exactly as the
+    browser sent it, as a cookie; the cookie's value is not a session token.
+
+    ``SessionCookie("ory_kratos_session=MTY...")`` takes the ``Cookie`` header value;
+    :meth:`from_cookies` builds it from name/value pairs.
+    """
+
+    __slots__ = ()
+    header_name = "Cookie"
+
+    @classmethod
+    def from_cookies(cls, cookies: Mapping[str, str]) -> SessionCookie:
+        """Build the ``Cookie`` header from ``{name: value}`` (e.g. the Ory cookies of a request).
+
+        Raises:
+            ValueError: no cookies, or a name or value that cannot travel in a ``Cookie`` header.
+        """
+        parts = []
+        for name, value in cookies.items():
+            if not name or any(c in name for c in "=; \t,") or any(c in value for c in "; "):
+                msg = "SessionCookie.from_cookies: a cookie name or value is not usable in a Cookie header"
+                raise ValueError(msg)
+            parts.append(f"{name}={value}")
+        return cls("; ".join(parts))

@@ -8,7 +8,7 @@ from typing import Final
 from .. import _serde
 from .._pagination import AsyncPager
 from .._urls import join_path, segment
-from ..auth import Auth, SessionToken
+from ..auth import Auth, SessionCookie, SessionToken
 from ..models import Session
 from ._base import Service, check_bool, check_int, check_str, check_str_list
 
@@ -162,24 +162,25 @@ class SessionsService(Service):
         return result
 
     async def whoami(self, *, tokenize_as: str | None = None, auth: Auth | None = None) -> Session:
-        """The session a session token belongs to (``GET /sessions/whoami`` on the public URL).
+        """The session a user's credentials belong to (``GET /sessions/whoami`` on the public URL).
 
-        Needs a :class:`~ory_async.SessionToken`: use
-        ``ory.with_auth(SessionToken(token)).sessions.whoami()`` or pass ``auth=``. The
-        token goes in ``X-Session-Token``; an API key is never sent to this endpoint.
+        Needs a :class:`~ory_async.SessionToken` (native apps; sent as ``X-Session-Token``)
+        or a :class:`~ory_async.SessionCookie` (browsers; the Ory session cookie sent as a
+        ``Cookie`` header): use ``ory.with_auth(SessionToken(token)).sessions.whoami()`` or
+        pass ``auth=``. An API key is never sent to this endpoint.
 
         Raises:
-            ValueError: before any request, when the credentials are not a SessionToken
-                (Kratos would read a bearer API key as a session token).
+            ValueError: before any request, when the credentials are neither a SessionToken
+                nor a SessionCookie (Kratos would read a bearer API key as a session token).
             UnauthorizedError: no valid session for this token.
             ForbiddenError: the session's assurance level is too low (``error_id`` is
                 ``session_aal2_required``).
         """
         token = auth if auth is not None else self._client.auth
-        if not isinstance(token, SessionToken):
+        if not isinstance(token, SessionToken | SessionCookie):
             got = "no credentials" if token is None else type(token).__name__
             msg = (
-                f"sessions.whoami() needs a SessionToken, got {got}; use "
+                f"sessions.whoami() needs a SessionToken or SessionCookie, got {got}; use "
                 "ory.with_auth(SessionToken(token)).sessions.whoami()"
             )
             raise ValueError(msg)

@@ -11,6 +11,7 @@ from ory_async import (
     GoneError,
     NotFoundError,
     OryClient,
+    SessionCookie,
     SessionToken,
     UnauthorizedError,
 )
@@ -108,6 +109,19 @@ async def test_whoami_by_token(ory: OryClient, fake: FakeOry) -> None:
     with pytest.raises(ForbiddenError) as info:
         await ory.sessions.whoami(auth=SessionToken(aal1))
     assert info.value.error_id == "session_aal2_required"
+
+
+async def test_whoami_by_browser_cookie(ory: OryClient, fake: FakeOry) -> None:
+    identity_id = await new_identity(ory, "browser@example.com")
+    session, token = fake.create_session(identity_id)
+    cookie = SessionCookie.from_cookies({"ory_kratos_session": token})
+    me = await ory.with_auth(cookie).sessions.whoami()
+    assert me.id == session["id"]
+    whoami = fake.requests.matching("GET", "/sessions/whoami")[-1]
+    assert whoami.headers["Cookie"] == f"ory_kratos_session={token}"
+    assert "X-Session-Token" not in whoami.headers
+    with pytest.raises(UnauthorizedError):
+        await ory.sessions.whoami(auth=SessionCookie("ory_kratos_session=nope"))
 
 
 async def test_flows_and_errors(ory: OryClient, fake: FakeOry) -> None:

@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from ory_async import BearerToken, SessionToken
+from ory_async import BearerToken, SessionCookie, SessionToken
 
 TOKEN = "ory_pat_SUPERSECRET123"
 
@@ -41,3 +41,22 @@ def test_equality_and_pickling() -> None:
     assert BearerToken(TOKEN) == BearerToken(TOKEN)
     assert BearerToken(TOKEN) != SessionToken(TOKEN)
     assert pickle.loads(pickle.dumps(BearerToken(TOKEN))) == BearerToken(TOKEN)
+
+
+def test_session_cookie_sets_the_cookie_header_and_redacts() -> None:
+    cookie = SessionCookie(f"ory_kratos_session={TOKEN}")
+    assert SessionCookie.header_name == "Cookie"
+    assert cookie.header_value() == f"ory_kratos_session={TOKEN}"
+    assert TOKEN not in repr(cookie)
+    assert repr(cookie) == "SessionCookie(<redacted>)"
+
+
+def test_session_cookie_from_cookies() -> None:
+    cookie = SessionCookie.from_cookies({"ory_session_slug": "abc", "ory_kratos_session": "def"})
+    assert cookie.header_value() == "ory_session_slug=abc; ory_kratos_session=def"
+    with pytest.raises(ValueError, match="not usable in a Cookie header"):
+        SessionCookie.from_cookies({"bad name": "x"})
+    with pytest.raises(ValueError, match="not usable in a Cookie header"):
+        SessionCookie.from_cookies({"name": "a; injected=1"})
+    with pytest.raises(ValueError, match="non-empty"):
+        SessionCookie.from_cookies({})

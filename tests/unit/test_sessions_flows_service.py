@@ -161,9 +161,13 @@ async def test_whoami_sends_only_the_session_token(ory: OryClient) -> None:
 
 async def test_whoami_refuses_a_bearer_token_before_io(ory: OryClient) -> None:
     with aioresponses() as m:
-        with pytest.raises(ValueError, match="needs a SessionToken, got BearerToken"):
+        with pytest.raises(
+            ValueError, match="needs a SessionToken or SessionCookie, got BearerToken"
+        ):
             await ory.sessions.whoami()
-        with pytest.raises(ValueError, match="needs a SessionToken, got no credentials"):
+        with pytest.raises(
+            ValueError, match="needs a SessionToken or SessionCookie, got no credentials"
+        ):
             await ory.with_auth(None).sessions.whoami()
         with pytest.raises(ValueError, match="got BearerToken"):
             await ory.sessions.whoami(auth=BearerToken("x"))

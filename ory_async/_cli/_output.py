@@ -1,0 +1,144 @@
+"""How the command prints: aligned tables for people, JSON for scripts, progress on stderr."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import IO, Any
+
+import orjson
+
+from .. import _serde
+
+__all__ = ["Output", "Progress", "dumps_line", "plain"]
+
+_JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
+
+
+def plain(value: Any) -> Any:
+    """A model (or plain data) as JSON-ready data, unset request fields left out."""
+    return _serde.unstructure(value)
+
+
+def dumps_line(value: Any) -> bytes:
+    """One JSON Lines record: keys sorted, no spaces, ending in a newline."""
+    return orjson.dumps(plain(value), option=_JSON_OPTIONS | orjson.OPT_APPEND_NEWLINE)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return f"{value:,}" if isinstance(value, int) else str(value)
+    return orjson.dumps(plain(value), option=_JSON_OPTIONS).decode()
+
+
+class Output:
+    """Writes results to stdout as tables (default) or JSON (``--json``); notes go to stderr."""
+
+    def __init__(self, *, json: bool, out: IO[str] | None = None, err: IO[str] | None = None):
+        self.json = json
+        self.out = out if out is not None else sys.stdout
+        self.err = err if err is not None else sys.stderr
+
+    def record(self, fields: Mapping[str, Any]) -> None:
+        """One object: ``name  value`` lines, or one indented JSON document."""
+        if self.json:
+            text = orjson.dumps(plain(dict(fields)), option=_JSON_OPTIONS | orjson.OPT_INDENT_2)
+            self.out.write(text.decode() + "\n")
+            return
+        width = max((len(k) for k in fields), default=0)
+        for key, value in fields.items():
+            self.out.write(f"{key:<{width}}  {_cell(value)}\n")
+
+    def rows(
+        self,
+        columns: Sequence[tuple[str, int]],
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        header: bool = True,
+    ) -> int:
+        """Many objects, streamed: a table with fixed column widths, or JSON Lines.
+
+        ``columns`` are ``(name, width)``; a longer cell widens its own line only. Call it
+        again with ``header=False`` to continue the same table. Returns the rows written.
+        """
+        count = 0
+        if header and not self.json:
+            self.out.write(self._line([(n.upper(), w) for n, w in columns]))
+        for row in rows:
+            count += 1
+            if self.json:
+                self.out.write(dumps_line(dict(row)).decode())
+            else:
+                self.out.write(self._line([(_cell(row.get(n)), w) for n, w in columns]))
+        return count
+
+    @staticmethod
+    def _line(cells: Sequence[tuple[str, int]]) -> str:
+        return "  ".join(f"{text:<{width}}" for text, width in cells).rstrip() + "\n"
+
+    def note(self, text: str) -> None:
+        """A message for the person at the terminal (stderr, never part of the data)."""
+        self.err.write(text + "\n")
+        self.err.flush()
+
+
+class Progress:
+    """A tqdm progress bar on stderr with count and rate, when shown and tqdm is installed.
+
+    Without a bar, :meth:`close` still reports the count and rate on one line.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        total: int | None,
+        enabled: bool,
+        unit: str = "identities",
+        err: IO[str] | None = None,
+    ) -> None:
+        self.label = label
+        self.count = 0
+        self._err = err if err is not None else sys.stderr
+        self._started = time.perf_counter()
+        self._bar: Any = None
+        if enabled:
+            try:
+                from tqdm import tqdm
+            except ImportError:  # pragma: no cover - tqdm ships with the cli extra
+                return
+            self._bar = tqdm(
+                total=total, desc=label, unit=f" {unit}", unit_scale=False, file=self._err
+            )
+
+    def update(self, n: int = 1) -> None:
+        """Count ``n`` more items done."""
+        self.count += n
+        if self._bar is not None:
+            self._bar.update(n)
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the bar was created."""
+        return time.perf_counter() - self._started
+
+    def close(self) -> None:
+        """Remove the bar."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def rate(self) -> str:
+        """``1,234/s`` for the items done so far."""
+        elapsed = self.elapsed
+        return f"{self.count / elapsed:,.0f}/s" if elapsed > 0 and self.count else "-"

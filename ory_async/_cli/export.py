@@ -1,0 +1,242 @@
+"""``ory-async identities export``: every identity as JSON Lines, in constant memory.
+
+Identities are walked in the keyset form (``page_size``/``page_token``), in which the
+server orders them by id and the page token is the last id of the previous page. So the
+export holds one page at a time and keeps no record of what it has seen: it only
+remembers the last id it wrote, and that id is also where ``--resume`` picks up.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from typing import IO, Final
+
+import orjson
+
+from .._client import OryClient
+from .._pagination import Page
+from ..errors import PaginationError
+from ..models import Identity
+from ._config import UsageError
+from ._output import Output, Progress, dumps_line
+
+__all__ = ["FILTERS", "IdentityExport", "export_identities", "last_exported_id"]
+
+FILTERS: Final = (
+    "credentials_identifier",
+    "preview_credentials_identifier_similar",
+    "organization_id",
+)
+"""The ``--filter`` keys: the identity listing's single-value filters."""
+
+_BLOCK: Final = 64 * 1024
+
+
+class IdentityExport:
+    """Writes every identity (after ``after``, if given) to ``out`` as JSON Lines.
+
+    Each line is one identity, its keys sorted, so two exports of the same data are
+    byte-identical. ``on_page(n)`` is called after each page is written with the number
+    of lines it added. At most one page of identities is held at any time.
+
+    Args:
+        ory: the client.
+        out: a binary stream; it is flushed after every page, so an interrupted export
+            leaves whole lines (plus at most one partial line, which ``--resume`` drops).
+        page_size: identities per request (1-500).
+        filters: at most one of :data:`FILTERS`.
+        after: the last id already exported: start after it and skip ids not above it.
+        on_page: progress callback.
+    """
+
+    def __init__(
+        self,
+        ory: OryClient,
+        out: IO[bytes],
+        *,
+        page_size: int = 250,
+        filters: Mapping[str, str] | None = None,
+        after: str | None = None,
+        on_page: Callable[[int], None] | None = None,
+    ) -> None:
+        self._ory = ory
+        self._out = out
+        self._page_size = page_size
+        self._filters = dict(filters or {})
+        self.last_id = after
+        self._on_page = on_page
+        self.exported = 0
+        self.pages = 0
+        self.peak_items_held = 0
+        """The most identities held at once (one page's worth)."""
+
+    async def _fetch(self, token: str | None) -> Page[Identity]:
+        """The page after ``token`` (the first page when None)."""
+        page: Page[Identity] = await self._ory.identities.list(
+            page_size=self._page_size,
+            page_token=token,
+            credentials_identifier=self._filters.get("credentials_identifier"),
+            preview_credentials_identifier_similar=self._filters.get(
+                "preview_credentials_identifier_similar"
+            ),
+            organization_id=self._filters.get("organization_id"),
+        )
+        return page
+
+    async def run(self) -> int:
+        """Export; returns how many identities were written by this run."""
+        if self._ory.api == "v0":
+            return await self._run_v0()
+        unknown = sorted(set(self._filters) - set(FILTERS))
+        if unknown:
+            msg = f"unknown identity filter {', '.join(unknown)}; use one of {', '.join(FILTERS)}"
+            raise ValueError(msg)
+        token: str | None = self.last_id
+        more = True
+        while more:
+            # The page lives only inside _export_page: nothing of it is kept while the
+            # next one is fetched.
+            more, token = await self._export_page(token)
+        return self.exported
+
+    async def _export_page(self, token: str | None) -> tuple[bool, str | None]:
+        """Fetch and write the page after ``token``; returns (more pages?, next token)."""
+        page = await self._fetch(token)
+        self._write(page.items, ordered=True)
+        if not page.items or not page.has_next:
+            return False, None
+        next_token = page.items[-1].id
+        if next_token == token:
+            msg = f"the server sent the page after {token} again; stopping the export"
+            raise PaginationError(msg)
+        return True, next_token
+
+    async def _run_v0(self) -> int:
+        # Legacy servers page by number only; the pager de-duplicates their overlaps.
+        if self.last_id is not None:
+            msg = "--resume needs --api v1 (legacy servers have no keyset paging)"
+            raise UsageError(msg)
+        async for page in self._ory.identities.list(per_page=self._page_size).pages():
+            self._write(page.items, ordered=False)
+        return self.exported
+
+    def _write(self, items: list[Identity], *, ordered: bool) -> None:
+        self.pages += 1
+        self.peak_items_held = max(self.peak_items_held, len(items))
+        lines = []
+        last = self.last_id
+        for identity in items:
+            if ordered and last is not None and identity.id <= last:
+                continue  # already exported (resume, or a server repeating itself)
+            lines.append(dumps_line(identity))
+            last = identity.id
+        if lines:
+            self._out.write(b"".join(lines))
+            self._out.flush()
+        self.last_id = last
+        self.exported += len(lines)
+        if self._on_page is not None:
+            self._on_page(len(lines))
+
+
+def _rfind_newline(f: IO[bytes], before: int) -> int:
+    """Position of the last newline before offset ``before``, or -1."""
+    end = before
+    while end > 0:
+        start = max(0, end - _BLOCK)
+        f.seek(start)
+        at = f.read(end - start).rfind(b"\n")
+        if at >= 0:
+            return start + at
+        end = start
+    return -1
+
+
+def last_exported_id(path: str) -> str | None:
+    """Prepare ``path`` for ``--resume`` and return the id on its last complete line.
+
+    A partial last line (the export was killed while writing it) is cut off. Returns
+    None when the file does not exist or holds no complete line.
+
+    Raises:
+        UsageError: the last complete line is not an exported identity.
+    """
+    try:
+        f = open(path, "r+b")  # noqa: SIM115 - closed below, after the truncate
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        msg = f"cannot resume {path}: {exc.strerror or type(exc).__name__}"
+        raise UsageError(msg) from None
+    with f:
+        size = f.seek(0, os.SEEK_END)
+        end = _rfind_newline(f, size)
+        if end + 1 != size:
+            f.truncate(end + 1)
+        if end < 0:
+            return None
+        start = _rfind_newline(f, end) + 1
+        f.seek(start)
+        line = f.read(end - start)
+    try:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        data = None
+    ident = data.get("id") if isinstance(data, dict) else None
+    if not isinstance(ident, str) or not ident:
+        msg = f"cannot resume {path}: its last line is not an exported identity"
+        raise UsageError(msg)
+    return ident
+
+
+async def export_identities(
+    ory: OryClient,
+    output: Output,
+    *,
+    out_path: str,
+    page_size: int,
+    filters: Mapping[str, str],
+    resume: bool,
+    progress: bool,
+) -> int:
+    """The ``identities export`` command: write, resume, report count and rate on stderr."""
+    after = None
+    if resume:
+        if ory.api == "v0":
+            msg = "--resume needs --api v1 (legacy servers have no keyset paging)"
+            raise UsageError(msg)
+        if out_path == "-":
+            msg = "--resume needs --out FILE (it continues that file)"
+            raise UsageError(msg)
+        after = last_exported_id(out_path)
+    bar = Progress("exporting", total=None, enabled=progress)
+    stream: IO[bytes]
+    if out_path == "-":
+        stream = sys.stdout.buffer
+    else:
+        try:
+            stream = open(out_path, "ab" if resume else "wb")  # noqa: SIM115, ASYNC230 - a CLI: nothing else runs on this loop
+        except OSError as exc:
+            msg = f"cannot write {out_path}: {exc.strerror or type(exc).__name__}"
+            raise UsageError(msg) from None
+    export = IdentityExport(
+        ory, stream, page_size=page_size, filters=filters, after=after, on_page=bar.update
+    )
+    try:
+        await export.run()
+    finally:
+        bar.close()
+        if stream is not sys.stdout.buffer:
+            stream.close()
+        else:
+            stream.flush()
+        where = "" if out_path == "-" else f" to {out_path}"
+        resumed = f" (resumed after {after})" if after else ""
+        noun = "identity" if export.exported == 1 else "identities"
+        output.note(
+            f"exported {export.exported:,} {noun}{where}{resumed} "
+            f"in {bar.elapsed:.1f}s ({bar.rate()})"
+        )
+    return 0

@@ -1,0 +1,93 @@
+"""get, delete, sessions, recovery: tables for people, JSON for scripts, exit codes."""
+
+from __future__ import annotations
+
+import io
+
+import orjson
+import pytest
+
+from ory_async._cli import UsageError
+from ory_async._cli.commands import confirm
+from ory_async.testing import FakeOry
+from tests.cli.conftest import Cli
+
+
+async def test_get_identity_as_table_and_json(cli: Cli, fake: FakeOry) -> None:
+    (identity_id,) = fake.seed_identities(1)
+    table = await cli("identities", "get", identity_id)
+    assert table.code == 0, table.err
+    first = table.out.splitlines()[:4]
+    assert first[0].split() == ["id", identity_id]
+    assert first[3].split() == ["traits", '{"email":"user0@example.org"}']
+    as_json = await cli("--json", "identities", "get", identity_id)
+    assert orjson.loads(as_json.out)["id"] == identity_id
+    missing = await cli("identities", "get", "00000000-0000-0000-0000-000000000001", "--json")
+    assert missing.code == 1
+    assert "404 Not Found" in missing.err
+    assert "Unable to locate the resource" in missing.err  # the server's reason
+
+
+async def test_delete_asks_or_refuses(cli: Cli, fake: FakeOry) -> None:
+    a, b = fake.seed_identities(2)
+    refused = await cli("identities", "delete", a)  # stdin is not a terminal
+    assert refused.code == 2
+    assert "--yes" in refused.err
+    assert len(fake.identities) == 2
+    done = await cli("identities", "delete", a, b, "--yes", "--json")
+    assert done.code == 0, done.err
+    assert [orjson.loads(line)["outcome"] for line in done.out.splitlines()] == ["deleted"] * 2
+    assert not fake.identities
+    again = await cli("identities", "delete", a, "--yes")
+    assert again.code == 1
+    assert "failed" in again.out
+
+
+async def test_sessions_list_revoke_and_recovery_code(cli: Cli, fake: FakeOry) -> None:
+    ada, bob = fake.seed_identities(2)
+    active, _ = fake.create_session(ada)
+    fake.create_session(ada, active=False)
+    fake.create_session(bob)
+
+    everything = await cli("sessions", "list")
+    assert everything.code == 0, everything.err
+    header, *rows = everything.out.splitlines()
+    assert header.split()[:3] == ["ID", "IDENTITY_ID", "ACTIVE"]
+    assert len(rows) == 3
+    assert "3 sessions" in everything.err
+
+    mine = await cli("sessions", "list", "--identity", ada, "--active", "--json")
+    assert [orjson.loads(line)["id"] for line in mine.out.splitlines()] == [active["id"]]
+
+    revoked = await cli("sessions", "revoke", "--identity", ada)
+    assert revoked.code == 0, revoked.err
+    left = await cli("sessions", "list", "--active", "--json")
+    assert {orjson.loads(line)["identity_id"] for line in left.out.splitlines()} == {bob}
+
+    code = await cli("recovery", "code", bob, "--expires-in", "1h", "--json")
+    assert code.code == 0, code.err
+    assert orjson.loads(code.out)["recovery_code"]
+    bad = await cli("recovery", "code", bob, "--expires-in", "1d")
+    assert bad.code == 2
+    assert "not a Go duration" in bad.err
+
+
+async def test_missing_url_is_a_usage_error(cli: Cli) -> None:
+    done = await cli("identities", "get", "x", env={"ORY_SDK_URL": None})
+    assert done.code == 2
+    assert "ORY_SDK_URL" in done.err
+    assert "--url" in done.err
+
+
+def test_confirm_on_a_terminal() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err = io.StringIO()
+    assert confirm("Delete 1 identity?", assume_yes=False, stdin=Tty("y\n"), stderr=err)
+    assert "Delete 1 identity? [y/N]" in err.getvalue()
+    assert not confirm("Delete?", assume_yes=False, stdin=Tty("\n"), stderr=err)
+    assert confirm("Delete?", assume_yes=True, stdin=io.StringIO(), stderr=err)
+    with pytest.raises(UsageError, match="pass --yes"):
+        confirm("Delete?", assume_yes=False, stdin=io.StringIO(), stderr=err)
