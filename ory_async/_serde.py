@@ -40,6 +40,7 @@ from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import make_converter
 
+from ._fastgen import is_plain_attrs_class, make_structure_fn
 from .errors import DecodeError
 
 __all__ = [
@@ -212,7 +213,7 @@ def _has_unset(tp: Any) -> bool:
     return bool(args) and Unset in args  # type: ignore[operator]
 
 
-def _build(*, strict: bool, detailed: bool) -> cattrs.Converter:
+def _build(*, strict: bool, detailed: bool, generated: bool = True) -> cattrs.Converter:
     conv = make_converter(
         omit_if_default=True, forbid_extra_keys=strict, detailed_validation=detailed
     )
@@ -318,6 +319,19 @@ def _build(*, strict: bool, detailed: bool) -> cattrs.Converter:
     conv.register_unstructure_hook_factory(
         lambda t: _tagged_union_of(t) is not None, tagged_unstructure
     )
+    if generated and not detailed:
+        # The fast path: one generated function per model (see _fastgen); the detailed
+        # converters keep cattrs' own, which name the failing field.
+        primitives: dict[Any, Callable[[Any, Any], Any]] = {
+            str: _structure_str,
+            bool: _structure_bool,
+            int: _structure_int,
+            datetime: _structure_datetime,
+            dict[str, Any]: _structure_json_object,
+        }
+        conv.register_structure_hook_factory(
+            is_plain_attrs_class, lambda t: make_structure_fn(t, conv, primitives)
+        )
     return conv
 
 
