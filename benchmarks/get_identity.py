@@ -1,7 +1,9 @@
 """Workload a: many ``GET /admin/identities/{id}`` calls at a fixed concurrency.
 
 The async clients run every call as a task under one semaphore (``gather`` plus a
-semaphore, the usual way); the synchronous ``ory-client`` runs them on a thread pool.
+semaphore, the usual way); for ory_async that semaphore is its own ``max_concurrency``,
+which bounds the requests in flight. The synchronous ``ory-client`` runs the calls on a
+thread pool.
 Each answer's ``id`` must be the one asked for.
 """
 
@@ -25,8 +27,15 @@ def _check(asked: str, got: Any) -> None:
 
 
 async def _gather(
-    ids: Sequence[str], concurrency: int, get: Callable[[str], Awaitable[Any]]
+    ids: Sequence[str], concurrency: int | None, get: Callable[[str], Awaitable[Any]]
 ) -> None:
+    if concurrency is None:  # the client bounds its requests in flight itself
+
+        async def unbounded(ident: str) -> None:
+            _check(ident, await get(ident))
+
+        await asyncio.gather(*(unbounded(i) for i in ids))
+        return
     semaphore = asyncio.Semaphore(concurrency)
 
     async def one(ident: str) -> None:
@@ -37,7 +46,7 @@ async def _gather(
 
 
 async def _timed(
-    ids: Sequence[str], concurrency: int, get: Callable[[str], Awaitable[Any]]
+    ids: Sequence[str], concurrency: int | None, get: Callable[[str], Awaitable[Any]]
 ) -> float:
     await _gather(ids[:WARM_UP], concurrency, get)
     started = time.perf_counter()
@@ -64,12 +73,13 @@ async def _raw(base: str, ids: Sequence[str], concurrency: int) -> float:
 async def _ory_async(base: str, ids: Sequence[str], concurrency: int) -> float:
     from ory_async import OryClient
 
+    # max_concurrency is ory_async's own semaphore around every request: no second one.
     async with OryClient(base, max_concurrency=concurrency) as ory:
 
         async def get(ident: str) -> Any:
             return (await ory.identities.get(ident)).id
 
-        return await _timed(ids, concurrency, get)
+        return await _timed(ids, None, get)
 
 
 async def _exp_async(base: str, ids: Sequence[str], concurrency: int) -> float:
