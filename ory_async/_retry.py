@@ -127,7 +127,26 @@ class RetryPolicy:
             if not self.should_retry(method, exc, unsent_only=unsent_only):
                 exc.attempts = 1
                 raise
-            first_error: OryError | None = exc
+            return await self.retry_after(
+                exc, method, path, send, unsent_only=unsent_only, started=started
+            )
+
+    async def retry_after(
+        self,
+        first_error: OryError,
+        method: str,
+        path: str,
+        send: Callable[[], Awaitable[T]],
+        *,
+        unsent_only: bool = False,
+        started: float,
+    ) -> T:
+        """Carry on after a first attempt failed with the retryable ``first_error``.
+
+        Waits, calls ``send`` again, and so on, exactly as :meth:`run` does after its
+        first attempt; ``started`` is the ``time.monotonic()`` of that first attempt.
+        """
+        pending: OryError | None = first_error
         tries = 1
 
         def backoff_hook(exc: Exception) -> bool | float:
@@ -162,10 +181,10 @@ class RetryPolicy:
                 wait_exp_base=self.wait_exp_base,
             ):
                 with attempt:
-                    if first_error is not None:
+                    if pending is not None:
                         # stamina's first attempt is the one already made: it fails the
                         # same way, so backoff, hooks and instrumentation run as usual.
-                        failed, first_error = first_error, None
+                        failed, pending = pending, None
                         raise failed
                     tries += 1
                     return await send()
