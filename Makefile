@@ -1,10 +1,10 @@
-# Two commands: `make demo` and `make test`. Each sets up .venv on its own.
+# `make test`, `make demo` and `make bench`. Each sets up its venv on its own.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint typecheck unit venv clean
+.PHONY: test demo bench lint typecheck unit venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,5 +29,19 @@ test: lint typecheck unit
 demo: $(STAMP)
 	$(BIN)/python -m ory_async demo
 
+# The benchmarks get their own venv: the project plus the comparison SDKs, which are
+# never dependencies of ory_async. `make bench` rewrites the table in benchmarks/README.md.
+BENCH_VENV := benchmarks/.venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . -r benchmarks/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -m benchmarks.run
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable
 from typing import Final, TypeVar
 
@@ -117,7 +118,36 @@ class RetryPolicy:
         """
         if self.attempts == 1:
             return await send()
-        tries = 0
+        # The first attempt needs no retry machinery: most requests succeed at once, and
+        # setting up a retry loop costs more than a small request itself.
+        started = time.monotonic()
+        try:
+            return await send()
+        except OryError as exc:
+            if not self.should_retry(method, exc, unsent_only=unsent_only):
+                exc.attempts = 1
+                raise
+            return await self.retry_after(
+                exc, method, path, send, unsent_only=unsent_only, started=started
+            )
+
+    async def retry_after(
+        self,
+        first_error: OryError,
+        method: str,
+        path: str,
+        send: Callable[[], Awaitable[T]],
+        *,
+        unsent_only: bool = False,
+        started: float,
+    ) -> T:
+        """Carry on after a first attempt failed with the retryable ``first_error``.
+
+        Waits, calls ``send`` again, and so on, exactly as :meth:`run` does after its
+        first attempt; ``started`` is the ``time.monotonic()`` of that first attempt.
+        """
+        pending: OryError | None = first_error
+        tries = 1
 
         def backoff_hook(exc: Exception) -> bool | float:
             if (
@@ -137,17 +167,25 @@ class RetryPolicy:
             )
             return wait
 
+        timeout = self.timeout
+        if timeout is not None:
+            timeout = max(timeout - (time.monotonic() - started), 1e-3)
         try:
             async for attempt in stamina.retry_context(
                 on=backoff_hook,
                 attempts=self.attempts,
-                timeout=self.timeout,
+                timeout=timeout,
                 wait_initial=self.wait_initial,
                 wait_max=self.wait_max,
                 wait_jitter=self.wait_jitter,
                 wait_exp_base=self.wait_exp_base,
             ):
                 with attempt:
+                    if pending is not None:
+                        # stamina's first attempt is the one already made: it fails the
+                        # same way, so backoff, hooks and instrumentation run as usual.
+                        failed, pending = pending, None
+                        raise failed
                     tries += 1
                     return await send()
         except OryError as exc:

@@ -40,6 +40,7 @@ from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import make_converter
 
+from ._fastgen import is_plain_attrs_class, make_structure_fn
 from .errors import DecodeError
 
 __all__ = [
@@ -212,7 +213,7 @@ def _has_unset(tp: Any) -> bool:
     return bool(args) and Unset in args  # type: ignore[operator]
 
 
-def _build(*, strict: bool, detailed: bool) -> cattrs.Converter:
+def _build(*, strict: bool, detailed: bool, generated: bool = True) -> cattrs.Converter:
     conv = make_converter(
         omit_if_default=True, forbid_extra_keys=strict, detailed_validation=detailed
     )
@@ -318,6 +319,19 @@ def _build(*, strict: bool, detailed: bool) -> cattrs.Converter:
     conv.register_unstructure_hook_factory(
         lambda t: _tagged_union_of(t) is not None, tagged_unstructure
     )
+    if generated and not detailed:
+        # The fast path: one generated function per model (see _fastgen); the detailed
+        # converters keep cattrs' own, which name the failing field.
+        primitives: dict[Any, Callable[[Any, Any], Any]] = {
+            str: _structure_str,
+            bool: _structure_bool,
+            int: _structure_int,
+            datetime: _structure_datetime,
+            dict[str, Any]: _structure_json_object,
+        }
+        conv.register_structure_hook_factory(
+            is_plain_attrs_class, lambda t: make_structure_fn(t, conv, primitives)
+        )
     return conv
 
 
@@ -367,6 +381,31 @@ def _locate(data: Any, target: Any, strict: bool) -> tuple[str | None, str]:
     return None, "unknown decoding failure"
 
 
+@cache
+def _list_item(target: Any) -> Any:
+    """The item type of ``list[X]`` (``None`` for any other target)."""
+    if get_origin(target) is not list:
+        return None
+    args = get_args(target)
+    return args[0] if args else Any
+
+
+def _structure_consuming(data: list[Any], item: Any) -> list[Any]:
+    """``converter.structure(data, list[item])``, dropping each parsed item once done.
+
+    The parsed page is garbage as soon as its items are models; letting it go item by
+    item keeps the peak memory of a page to about one copy and spares the cyclic
+    garbage collector most of its passes over the half-converted page.
+    """
+    hook = converter.get_structure_hook(item)
+    result: list[Any] = []
+    append = result.append
+    for index, value in enumerate(data):
+        append(hook(value, item))
+        data[index] = None
+    return result
+
+
 def decode(body: bytes, target: type[T], *, context: str = "", strict: bool = False) -> T:
     """Parse JSON ``body`` into ``target``.
 
@@ -380,9 +419,14 @@ def decode(body: bytes, target: type[T], *, context: str = "", strict: bool = Fa
     except orjson.JSONDecodeError as exc:
         msg = f"The response body{where} is not valid JSON ({exc}); expected {_type_name(target)}"
         raise DecodeError(msg, body=body, field=None, target=_type_name(target)) from None
+    item = None if strict or data.__class__ is not list else _list_item(target)  # type: ignore[arg-type]
     try:
+        if item is not None:
+            return _structure_consuming(data, item)  # type: ignore[return-value]
         return structure(data, target, strict=strict)
     except Exception:
+        if item is not None:
+            data = orjson.loads(body)  # the failed attempt consumed the parsed list
         field, why = _locate(data, target, strict)
     location = f" at {field}" if field else ""
     msg = f"The response body{where} does not fit {_type_name(target)}{location}: {why}"

@@ -20,6 +20,7 @@ from ._version import __version__
 from .auth import Auth
 from .errors import (
     ClientClosedError,
+    DecodeError,
     OryError,
     RequestTimeoutError,
     TransportError,
@@ -105,6 +106,7 @@ class Transport:
         self._max_concurrency = max_concurrency
         self.retry = retry
         self._headers = dict(headers)
+        self._last_headers: tuple[object, dict[str, str]] = ((), {})
         self._trust_env = trust_env
         self._session = session
         self._owns_session = session is None
@@ -169,20 +171,44 @@ class Transport:
             ClientClosedError: the client was closed.
         """
         session, semaphore = self._bind()
-        attempt = 0
+        retry = self.retry
+        if retry.attempts == 1:
+            return await self._send_once(session, semaphore, request)
+        # The first attempt goes straight out; the retry loop is only set up after a
+        # failure worth retrying (see RetryPolicy.run, which this mirrors).
+        started = time.monotonic()
+        try:
+            return await self._send_once(session, semaphore, request)
+        except OryError as exc:
+            if not retry.should_retry(request.method, exc, unsent_only=request.retry_unsent):
+                exc.attempts = 1
+                raise
+            first_error = exc
 
-        async def once() -> Response:
-            nonlocal attempt
-            attempt += 1
-            if attempt > 1:
-                self.stats.retries += 1
+        async def again() -> Response:
+            self.stats.retries += 1
             return await self._send_once(session, semaphore, request)
 
-        return await self.retry.run(
-            request.method, request.path, once, unsent_only=request.retry_unsent
+        return await retry.retry_after(
+            first_error,
+            request.method,
+            request.path,
+            again,
+            unsent_only=request.retry_unsent,
+            started=started,
         )
 
     def _headers_for(self, request: Request) -> dict[str, str]:
+        if request.body is None and not request.headers:
+            # The common case (GET, DELETE): reuse the dict built for the last request
+            # with the same credentials and origin (aiohttp copies what it is given).
+            key = (request.auth, request.url.origin())
+            if key != self._last_headers[0]:
+                self._last_headers = (key, self._build_headers(request))
+            return self._last_headers[1]
+        return self._build_headers(request)
+
+    def _build_headers(self, request: Request) -> dict[str, str]:
         headers = self._headers.copy()
         if request.body is not None:
             headers.update(_JSON_HEADERS)
@@ -230,8 +256,9 @@ class Transport:
                 msg = "The aiohttp session used by OryClient was closed while in use"
                 raise ClientClosedError(msg) from exc
             raise
-        elapsed = (time.perf_counter() - started) * 1000
-        logger.debug("%s %s -> %d in %.1f ms", request.method, request.path, status, elapsed)
+        if logger.isEnabledFor(logging.DEBUG):
+            elapsed = (time.perf_counter() - started) * 1000
+            logger.debug("%s %s -> %d in %.1f ms", request.method, request.path, status, elapsed)
         if 200 <= status < 300:
             return Response(status=status, headers=resp_headers, body=body)
         self.stats.failures += 1
@@ -267,9 +294,12 @@ class Transport:
     async def call(self, request: Request, into: Any) -> Any:
         """Send ``request`` and decode its body into ``into`` (a model type)."""
         response = await self.send(request)
-        return _serde.decode(
-            response.body, into, context=f"{response.status} {request.method} {request.path}"
-        )
+        try:
+            return _serde.decode(response.body, into)
+        except DecodeError:
+            # Decode again only to name the request in the message.
+            context = f"{response.status} {request.method} {request.path}"
+            return _serde.decode(response.body, into, context=context)
 
     async def call_empty(self, request: Request) -> None:
         """Send ``request``; any 2xx answer counts, its body is ignored."""

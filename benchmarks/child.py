@@ -1,0 +1,54 @@
+"""Runs one measurement in this (fresh) process and prints its result as JSON.
+
+``python -m benchmarks.child '{"workload": "walk", "client": "ory_async", ...}'``; the
+orchestrator (:mod:`benchmarks.run`) starts one per client and round, so every client
+starts cold and its peak RSS is its own. Wrong data exits with status 3.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from itertools import cycle, islice
+from typing import Any
+
+from . import decode, get_identity, payloads, walk
+from .common import WrongData
+from .server import pin_to_cpu
+
+
+def measure(spec: dict[str, Any]) -> dict[str, float]:
+    """Run the measurement ``spec`` describes."""
+    workload, client = spec["workload"], spec["client"]
+    if workload == "get":
+        pool = payloads.identity_ids(spec["identities"])[: spec["get_pool"]]
+        ids = list(islice(cycle(pool), spec["requests"]))
+        return get_identity.run(
+            client, spec["base"], ids, concurrency=spec["concurrency"], threads=spec["threads"]
+        )
+    if workload == "walk":
+        kind = spec["kind"]
+        expected = (
+            payloads.identity_ids(spec["identities"])
+            if kind == "identities"
+            else payloads.session_ids(spec["sessions"])
+        )
+        return walk.run(client, spec["base"], kind, expected)
+    if workload == "decode":
+        return decode.run(client, spec["kind"], budget=spec["budget"])
+    msg = f"unknown workload {workload!r}"
+    raise ValueError(msg)
+
+
+def main() -> None:
+    pin_to_cpu(0)
+    try:
+        result = measure(json.loads(sys.argv[1]))
+    except WrongData as exc:
+        print(f"WRONG DATA: {exc}", file=sys.stderr)
+        sys.exit(3)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Workload c: decode one page of 250 identities and one of 250 sessions from bytes.
+
+Each client turns the same bytes into its models the way it does for a response:
+``orjson.loads`` alone is the floor, ory_async runs ``_serde.decode(body, list[T])``
+(what its transport does with every body), the generated SDKs run their
+``ApiClient.deserialize`` (text, ``json.loads``, then ``from_dict`` on every model).
+Each figure is the best of many runs with the garbage collector on, and the floor is
+measured in the same process, right before the client.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import timeit
+from collections.abc import Callable
+from functools import cache
+from typing import Any, Literal
+
+from . import payloads
+from .common import ORY_ASYNC, RAW, SDK_MODULES, WrongData, id_number
+
+Kind = Literal["identities", "sessions"]
+PAGE = 250
+
+
+@cache
+def page(kind: Kind) -> bytes:
+    """The bytes of one realistic page (as the benchmark server sends them)."""
+    if kind == "identities":
+        return payloads.render(list(payloads.identities(PAGE)))
+    return payloads.render(list(payloads.sessions(PAGE, PAGE)))
+
+
+def _decoder(client: str, kind: Kind) -> Callable[[bytes], list[Any]]:
+    if client == RAW:
+        import orjson
+
+        return orjson.loads  # type: ignore[no-any-return]
+    if client == ORY_ASYNC:
+        from ory_async._serde import decode
+        from ory_async.models import Identity, Session
+
+        target: Any = list[Identity] if kind == "identities" else list[Session]
+        return lambda body: decode(body, target)  # type: ignore[no-any-return]
+    sdk = importlib.import_module(SDK_MODULES[client])
+    api_client = sdk.ApiClient(sdk.Configuration(host="http://127.0.0.1"))
+    name = "List[Identity]" if kind == "identities" else "List[Session]"
+    return lambda body: api_client.deserialize(  # type: ignore[no-any-return]
+        body.decode("utf-8"), name, "application/json; charset=utf-8"
+    )
+
+
+def _check(client: str, kind: Kind, items: list[Any]) -> None:
+    raw = payloads.identity_ids(PAGE) if kind == "identities" else payloads.session_ids(PAGE)
+    got = [item["id"] if isinstance(item, dict) else item.id for item in items]
+    if [id_number(i) for i in got] != [id_number(i) for i in raw]:
+        msg = f"{client} decoded other {kind} than the page holds"
+        raise WrongData(msg)
+
+
+def best_of(fn: Callable[[], object], budget: float) -> float:
+    """The fastest of many timed runs of ``fn`` (GC on), within about ``budget`` seconds."""
+    once = timeit.timeit(fn, number=1, globals={"gc": gc})
+    number = 3
+    repeat = max(5, min(200, int(budget / max(once * number, 1e-6))))
+    timer = timeit.Timer(fn, setup="gc.enable()", globals={"gc": gc})
+    return min(timer.repeat(repeat=repeat, number=number)) / number
+
+
+def run(client: str, kind: Kind, *, budget: float = 1.0) -> dict[str, float]:
+    """Seconds for ``client`` to decode the page, and for ``orjson.loads`` just before."""
+    body = page(kind)
+    decode = _decoder(client, kind)
+    _check(client, kind, decode(body))
+    loads = _decoder(RAW, kind)
+    floor = best_of(lambda: loads(body), budget / 2)
+    seconds = best_of(lambda: decode(body), budget)
+    return {"seconds": seconds, "floor_seconds": floor}

@@ -1,0 +1,175 @@
+"""Turns raw measurements into medians, ratios and the README table."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from .common import EXP_ASYNC, KRATOS_CLIENT, ORY_ASYNC, ORY_CLIENT, RAW
+
+START: Final = "<!-- bench:start -->"
+END: Final = "<!-- bench:end -->"
+COLUMNS: Final = (RAW, ORY_ASYNC, EXP_ASYNC, ORY_CLIENT, KRATOS_CLIENT)
+HEADINGS: Final = {
+    RAW: "raw aiohttp + orjson",
+    ORY_ASYNC: "**ory_async**",
+    EXP_ASYNC: "exp-ory-kratos-client-async",
+    ORY_CLIENT: "ory-client",
+    KRATOS_CLIENT: "ory-kratos-client",
+}
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One measurement: a workload, a client, a round, its figures."""
+
+    workload: str
+    client: str
+    round: int
+    figures: dict[str, float]
+
+
+def _ratio(sample: Sample, floor: Sample | None, metric: str) -> float | None:
+    if metric == "decode":
+        return sample.figures["seconds"] / sample.figures["floor_seconds"]
+    if floor is None:
+        return None
+    if metric == "rate":
+        return sample.figures["rate"] / floor.figures["rate"]
+    return sample.figures["seconds"] / floor.figures["seconds"]
+
+
+def summarize(samples: Iterable[Sample]) -> dict[tuple[str, str], dict[str, float]]:
+    """Medians of every figure per (workload, client), plus ``ratio``: the median of the
+    per-round ratios to the raw floor of the same round."""
+    by_round: dict[tuple[str, int], dict[str, Sample]] = defaultdict(dict)
+    grouped: dict[tuple[str, str], list[Sample]] = defaultdict(list)
+    for s in samples:
+        by_round[(s.workload, s.round)][s.client] = s
+        grouped[(s.workload, s.client)].append(s)
+    summary: dict[tuple[str, str], dict[str, float]] = {}
+    for (workload, client), group in grouped.items():
+        metric = (
+            "decode"
+            if workload.startswith("decode")
+            else ("seconds" if workload == "import" else "rate")
+        )
+        figures = {k: statistics.median(s.figures[k] for s in group) for k in group[0].figures}
+        ratios = [
+            r
+            for s in group
+            if (r := _ratio(s, by_round[(workload, s.round)].get(RAW), metric)) is not None
+        ]
+        if ratios:
+            figures["ratio"] = statistics.median(ratios)
+        figures["rounds"] = len(group)
+        summary[(workload, client)] = figures
+    return summary
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: how to show a workload's figure and its target."""
+
+    label: str
+    workload: str
+    cell: Callable[[dict[str, float]], str]
+    target: str
+    met: Callable[[dict[str, float]], bool] | None
+    only: Sequence[str] = COLUMNS
+
+
+def _rate(unit: str) -> Callable[[dict[str, float]], str]:
+    return lambda f: f"{f['rate']:,.0f} {unit}/s ({f['ratio']:.2f}x)"
+
+
+def _ms(f: dict[str, float]) -> str:
+    return f"{f['seconds'] * 1000:.2f} ms ({f['ratio']:.2f}x)"
+
+
+def rows(s: Any) -> list[Row]:
+    """The table's rows for the sizes in settings ``s``."""
+    return [
+        Row(
+            f"a) get identity x{s.requests:,}, concurrency {s.concurrency} (ory-client: {s.threads} threads)",
+            "get",
+            _rate("req"),
+            "≥ 0.85x raw",
+            lambda f: f["ratio"] >= 0.85,
+            (RAW, ORY_ASYNC, EXP_ASYNC, ORY_CLIENT),
+        ),
+        Row(
+            f"b) walk {s.identities:,} identities, pages of 250",
+            "walk-identities",
+            _rate("ids"),
+            "≥ 0.60x raw",
+            lambda f: f["ratio"] >= 0.60,
+        ),
+        Row(
+            "b) peak RSS of that walk (fresh process)",
+            "walk-identities",
+            lambda f: f"{f['rss_peak_mb']:.0f} MiB",
+            "",
+            None,
+        ),
+        Row(
+            "b) RSS growth during the walk, items not kept",
+            "walk-identities",
+            lambda f: f"{f['rss_growth_mb']:.1f} MiB",
+            "ory_async ≤ 30 MB",
+            lambda f: f["rss_growth_mb"] * 1.048576 <= 30,
+        ),
+        Row(
+            "c) decode 250 identities from bytes",
+            "decode-identities",
+            _ms,
+            "≤ 3x orjson.loads",
+            lambda f: f["ratio"] <= 3,
+        ),
+        Row(
+            "c) decode 250 sessions (expand=identity)",
+            "decode-sessions",
+            _ms,
+            "≤ 3x orjson.loads",
+            lambda f: f["ratio"] <= 3,
+        ),
+        Row(
+            "d) `import` in a fresh interpreter (median of runs)",
+            "import",
+            lambda f: f"{f['seconds']:.3f} s ({f['ratio']:.2f}x)",
+            "ory_async ≤ 0.25 s",
+            lambda f: f["seconds"] <= 0.25,
+        ),
+        Row(
+            f"e) walk {s.sessions:,} sessions, expand=identity",
+            "walk-sessions",
+            _rate("sessions"),
+            "",
+            None,
+        ),
+    ]
+
+
+def table(summary: dict[tuple[str, str], dict[str, float]], settings: Any) -> str:
+    """The Markdown table; the ``met`` column judges ory_async."""
+    head = ["workload", *(HEADINGS[c] for c in COLUMNS), "target", "met"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows(settings):
+        cells = [row.label]
+        for client in COLUMNS:
+            figures = summary.get((row.workload, client))
+            cells.append(row.cell(figures) if figures and client in row.only else "—")
+        ours = summary.get((row.workload, ORY_ASYNC))
+        met = "" if row.met is None or ours is None else ("yes" if row.met(ours) else "**no**")
+        cells += [row.target, met]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def replace_between_markers(text: str, block: str) -> str:
+    """``text`` with everything between the bench markers replaced by ``block``."""
+    start, end = text.index(START) + len(START), text.index(END)
+    return text[:start] + "\n" + block.strip() + "\n" + text[end:]

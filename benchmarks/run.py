@@ -1,0 +1,218 @@
+"""``make bench``: run every workload for every installed client and update README.md.
+
+``python -m benchmarks.run`` starts the benchmark server in its own process, runs each
+measurement in a fresh child process (pinned to another CPU than the server), takes
+medians over the rounds, and writes the table between the markers of
+``benchmarks/README.md``. ``--quick`` runs tiny sizes (a smoke run). Any client that
+returns wrong data makes the run fail with a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Final
+
+from . import imports, report
+from .common import EXP_ASYNC, KRATOS_CLIENT, ORY_ASYNC, ORY_CLIENT, RAW, sdk_available
+from .server import ROOT, Sizes, serve
+
+HERE: Final = Path(__file__).resolve().parent
+PACKAGES: Final = (
+    "ory-async",
+    "aiohttp",
+    "orjson",
+    "cattrs",
+    "attrs",
+    "exp-ory-kratos-client-async",
+    "ory-client",
+    "ory-kratos-client",
+    "pydantic",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Sizes and repetitions of one run."""
+
+    rounds: int = 3
+    get_rounds: int = 5
+    requests: int = 5_000
+    concurrency: int = 64
+    threads: int = 16
+    identities: int = 50_000
+    sessions: int = 20_000
+    session_identities: int = 1_000
+    get_pool: int = 1_000
+    decode_budget: float = 1.0
+    import_runs: int = 10
+
+
+QUICK: Final = Settings(
+    rounds=1,
+    get_rounds=1,
+    requests=300,
+    identities=750,
+    sessions=500,
+    session_identities=20,
+    get_pool=50,
+    decode_budget=0.05,
+    import_runs=1,
+)
+
+
+class BenchFailed(SystemExit):
+    """A measurement failed (wrong data, or a client crashed)."""
+
+
+def child(spec: dict[str, Any]) -> dict[str, float]:
+    """Run one measurement in a fresh interpreter."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "benchmarks.child", json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    if proc.returncode != 0:
+        what = f"{spec['workload']} {spec.get('kind', '')} with {spec['client']}".replace("  ", " ")
+        raise BenchFailed(f"benchmark failed: {what} (exit {proc.returncode})\n{proc.stderr}")
+    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def clients() -> list[str]:
+    """Every client whose package is installed, the raw floor first."""
+    return [c for c in (RAW, ORY_ASYNC, EXP_ASYNC, ORY_CLIENT, KRATOS_CLIENT) if sdk_available(c)]
+
+
+def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
+    """Every sample of a run."""
+    samples: list[report.Sample] = []
+    names = clients()
+    sizes = Sizes(
+        identities=settings.identities,
+        sessions=settings.sessions,
+        session_identities=settings.session_identities,
+        get_pool=settings.get_pool,
+    )
+    common = dataclasses.asdict(settings)
+
+    def add(workload: str, client: str, rnd: int, figures: dict[str, float]) -> None:
+        samples.append(report.Sample(workload, client, rnd, figures))
+        shown = ", ".join(f"{k}={v:.4g}" for k, v in figures.items())
+        log(f"  round {rnd + 1} {workload:18} {client:28} {shown}")
+
+    def order(rnd: int) -> list[str]:
+        # Alternate the order, so a drift of the machine does not always favour one side.
+        return names if rnd % 2 == 0 else names[::-1]
+
+    with serve(sizes) as base:
+        for rnd in range(max(settings.rounds, settings.get_rounds)):
+            if rnd < settings.get_rounds:
+                for client in order(rnd):
+                    if client != KRATOS_CLIENT:  # the v1 sync SDK stands for the sync ones
+                        spec = {**common, "workload": "get", "client": client, "base": base}
+                        add("get", client, rnd, child(spec))
+            if rnd >= settings.rounds:
+                continue
+            for kind in ("identities", "sessions"):
+                for client in order(rnd):
+                    spec = {
+                        **common,
+                        "workload": "walk",
+                        "client": client,
+                        "base": base,
+                        "kind": kind,
+                    }
+                    add(f"walk-{kind}", client, rnd, child(spec))
+    for rnd in range(settings.rounds):
+        for kind in ("identities", "sessions"):
+            for client in order(rnd):
+                spec = {
+                    "workload": "decode",
+                    "client": client,
+                    "kind": kind,
+                    "budget": settings.decode_budget,
+                }
+                add(f"decode-{kind}", client, rnd, child(spec))
+        for client in order(rnd):
+            add("import", client, rnd, imports.run(client, runs=settings.import_runs))
+    return samples
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _versions() -> str:
+    found = []
+    for name in PACKAGES:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return ", ".join(found)
+
+
+def render(samples: list[report.Sample], settings: Settings, seconds: float) -> str:
+    """The README block: how the run was made, then the table."""
+    summary = report.summarize(samples)
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return "\n".join(
+        [
+            f"Latest run: {when}, `make bench` ({seconds / 60:.1f} min; {settings.get_rounds} rounds "
+            f"of a, {settings.rounds} of the others; medians).",
+            f"Machine: {_cpu()}, {os.cpu_count()} CPUs (server pinned to one, clients to the other), "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}.",
+            f"Versions: {_versions()}.",
+            "",
+            "Each cell: the median figure and, in brackets, the median of the per-round ratios "
+            "to the raw aiohttp + orjson floor of the same round (for decoding: to "
+            "`orjson.loads` alone; for imports: to `import aiohttp, orjson`). "
+            "The last column says whether ory_async meets its target.",
+            "",
+            report.table(summary, settings),
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one round")
+    parser.add_argument("--readme", type=Path, default=HERE / "README.md")
+    parser.add_argument("--no-readme", action="store_true", help="print the table only")
+    args = parser.parse_args(argv)
+    settings = QUICK if args.quick else Settings()
+    print(f"clients: {', '.join(clients())}")
+    started = time.perf_counter()
+    samples = measure(settings)
+    block = render(samples, settings, time.perf_counter() - started)
+    print(block)
+    raw = HERE / "results" / "latest.raw.json"
+    raw.parent.mkdir(exist_ok=True)
+    raw.write_text(json.dumps([dataclasses.asdict(s) for s in samples], indent=1))
+    if not args.no_readme:
+        args.readme.write_text(report.replace_between_markers(args.readme.read_text(), block))
+        print(f"updated {args.readme}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,241 @@
+"""A cheap Kratos admin server for benchmarks: pre-rendered bytes, its own process.
+
+Every answer is rendered once at start-up, so serving a request costs one dict lookup
+and one socket write; the clients under test get the rest of the machine. It speaks
+just enough HTTP/1.1 (keep-alive, ``Content-Length``) and serves:
+
+* ``GET /admin/identities/{id}`` (an identity with its credentials, as a single GET);
+* ``GET /admin/identities?page_size=N&page_token=...`` (keyset pages, Kratos ``Link``);
+* ``GET /admin/sessions?expand=identity&page_size=N&page_token=...`` (keyset pages).
+
+Run ``python -m benchmarks.server --identities 50000 ...``: it prints ``READY <port>``
+and serves on 127.0.0.1 until its stdin closes or it gets SIGTERM. :func:`serve` does
+that from Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Final
+from urllib.parse import parse_qsl
+
+from . import payloads
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+NOT_FOUND: Final = (
+    b'{"error":{"code":404,"status":"Not Found","message":"Unable to locate the resource"}}'
+)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """What the server holds."""
+
+    identities: int = 50_000
+    sessions: int = 20_000
+    session_identities: int = 1_000
+    get_pool: int = 1_000
+    page_size: int = 250
+
+
+def response(status: str, body: bytes, headers: tuple[tuple[str, str], ...] = ()) -> bytes:
+    """A whole HTTP/1.1 response, ready to write."""
+    ctype = "application/json; charset=utf-8" if status.startswith("2") else "application/json"
+    lines = [
+        f"HTTP/1.1 {status}",
+        f"Content-Type: {ctype}",
+        f"Content-Length: {len(body)}",
+        *(f"{k}: {v}" for k, v in headers),
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def _bad_request(reason: str) -> bytes:
+    body = payloads.render(
+        {
+            "error": {
+                "code": 400,
+                "status": "Bad Request",
+                "message": "The request was malformed or contained invalid parameters",
+                "reason": reason,
+            }
+        }
+    )
+    return response("400 Bad Request", body)
+
+
+class Catalog:
+    """Every answer the server can give, rendered up front."""
+
+    def __init__(self, sizes: Sizes) -> None:
+        self.sizes = sizes
+        self.size = str(sizes.page_size)
+        ids = payloads.identity_ids(sizes.identities)
+        self.get: dict[bytes, bytes] = {}
+        for index, ident in enumerate(ids[: sizes.get_pool]):
+            body = payloads.render(payloads.identity(ident, index, credentials=True))
+            self.get[f"/admin/identities/{ident}".encode()] = response("200 OK", body)
+        self.identity_pages = self._identity_pages(ids)
+        self.session_pages = self._session_pages()
+
+    def _identity_pages(self, ids: list[str]) -> dict[str, bytes]:
+        path, query = "/admin/identities", {"page_size": self.size}
+        per = self.sizes.page_size
+        pages: dict[str, bytes] = {}
+        token = payloads.NIL_UUID
+        items = list(payloads.identities(len(ids)))
+        for start in range(0, max(len(items), 1), per):
+            chunk = items[start : start + per]
+            following = chunk[-1]["id"] if start + per < len(items) else None
+            link = payloads.keyset_link(path, query, payloads.NIL_UUID, following)
+            pages[token] = response("200 OK", payloads.render(chunk), (("Link", link),))
+            if following is not None:
+                token = following
+        return pages
+
+    def _session_pages(self) -> dict[str, bytes]:
+        sizes = self.sizes
+        path, query = "/admin/sessions", {"expand": "identity", "page_size": self.size}
+        per = sizes.page_size
+        pages: dict[str, bytes] = {}
+        first = token = payloads.FIRST_SESSION_TOKEN
+        items = list(payloads.sessions(sizes.sessions, max(sizes.session_identities, 1)))
+        for start in range(0, max(len(items), 1), per):
+            chunk = items[start : start + per]
+            following = None
+            if start + per < len(items):
+                last = chunk[-1]
+                moment = last["authenticated_at"].replace("T", " ").rstrip("Z")[:25]
+                following = payloads.session_token(last["id"], moment)
+            link = payloads.keyset_link(path, query, first, following)
+            pages[token] = response("200 OK", payloads.render(chunk), (("Link", link),))
+            if following is not None:
+                token = following
+        return pages
+
+    def answer(self, target: bytes) -> bytes:
+        """The response to ``GET target``."""
+        path, _, raw_query = target.partition(b"?")
+        if path == b"/admin/identities" or path == b"/admin/sessions":
+            query = dict(parse_qsl(raw_query.decode("latin-1")))
+            if query.get("page_size", self.size) != self.size:
+                return _bad_request(f"this server pre-renders pages of {self.size}")
+            if path == b"/admin/identities":
+                found = self.identity_pages.get(query.get("page_token", payloads.NIL_UUID))
+            else:
+                if query.get("expand") != "identity":
+                    return _bad_request("this server lists sessions with expand=identity only")
+                found = self.session_pages.get(
+                    query.get("page_token", payloads.FIRST_SESSION_TOKEN)
+                )
+            if found is None:
+                return _bad_request("The page token is invalid, do not craft your own page tokens")
+            return found
+        return self.get.get(path) or response("404 Not Found", NOT_FOUND)
+
+
+class _Http(asyncio.Protocol):
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.buffer = bytearray()
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while True:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            line_end = self.buffer.find(b"\r\n")
+            request_line = bytes(self.buffer[:line_end])
+            del self.buffer[: end + 4]
+            parts = request_line.split(b" ")
+            assert self.transport is not None
+            if len(parts) != 3 or parts[0] != b"GET":
+                self.transport.write(_bad_request("this server answers GET only"))
+                continue
+            self.transport.write(self.catalog.answer(parts[1]))
+
+
+def pin_to_cpu(which: int) -> None:
+    """Keep this process on one CPU (when there are two or more), so client and server
+    never compete for the same core."""
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) >= 2:
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) >= 2:
+            os.sched_setaffinity(0, {cpus[which]})
+
+
+async def _main(sizes: Sizes) -> None:
+    catalog = Catalog(sizes)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: _Http(catalog), "127.0.0.1", 0, backlog=1024)
+    port = server.sockets[0].getsockname()[1]
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+
+    def watch_stdin() -> None:
+        sys.stdin.read()  # returns when the parent closes the pipe (or dies)
+        loop.call_soon_threadsafe(stop.set)
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    print(f"READY {port}", flush=True)
+    async with server:
+        await stop.wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    for name, default in asdict(Sizes()).items():
+        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=default)
+    args = parser.parse_args(argv)
+    pin_to_cpu(-1)
+    asyncio.run(_main(Sizes(**{k: getattr(args, k) for k in asdict(Sizes())})))
+
+
+@contextlib.contextmanager
+def serve(sizes: Sizes, python: str = sys.executable) -> Iterator[str]:
+    """Run the server in a child process; yield its base URL; stop it afterwards."""
+    cmd = [python, "-m", "benchmarks.server"]
+    for name, value in asdict(sizes).items():
+        cmd += [f"--{name.replace('_', '-')}", str(value)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(  # noqa: S603
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, env=env, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().split()
+        if len(line) != 2 or line[0] != "READY":
+            msg = f"the benchmark server did not start (exit code {proc.poll()})"
+            raise RuntimeError(msg)
+        yield f"http://127.0.0.1:{line[1]}"
+    finally:
+        if proc.stdin is not None:
+            proc.stdin.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+if __name__ == "__main__":
+    main()

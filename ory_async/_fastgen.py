@@ -1,0 +1,271 @@
+"""Specialised structure functions for attrs models: the fast path of decoding.
+
+cattrs builds one function per class that calls a hook for every field. For the models
+here most fields are strings, booleans, timestamps, open enums, JSON objects, lists of
+models or ``None``; this module writes a function per class that checks those inline
+(an exact-type test and nothing else on the common path) and hands anything unusual to
+the converter's own hook for that type, so results are exactly what cattrs would give.
+
+A class with no validators, converters or ``__attrs_pre_init__``/``__attrs_post_init__``
+is filled through its slot descriptors, which is what its ``__init__`` does minus the
+call overhead; any other class is built through ``__init__``.
+
+Only the fast converter uses these functions. They raise on bad input like cattrs'
+fast path does (with no field path); :func:`ory_async._serde.decode` then asks the
+detailed converter where and why.
+"""
+
+from __future__ import annotations
+
+import linecache
+import types
+import typing
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Final, get_args, get_origin
+
+import attrs
+import cattrs
+
+__all__ = ["is_plain_attrs_class", "make_structure_fn"]
+
+_JSON_KEY: Final = "ory_async.json_key"
+Hook = Callable[[Any, Any], Any]
+
+
+_IN_PROGRESS: Final[set[type]] = set()
+
+
+def is_plain_attrs_class(tp: Any) -> bool:
+    """An attrs class that is not generic (those are what this module generates for)."""
+    return isinstance(tp, type) and attrs.has(tp) and not getattr(tp, "__parameters__", ())
+
+
+def _split_none(tp: Any) -> tuple[Any, bool]:
+    """``(tp without None, whether None was allowed)``."""
+    origin = get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        args = get_args(tp)
+        if type(None) in args:
+            rest = tuple(a for a in args if a is not type(None))
+            inner = rest[0] if len(rest) == 1 else typing.Union[rest]  # noqa: UP007
+            return inner, True
+    return tp, False
+
+
+def _open_enum_members(tp: Any) -> dict[str, Any] | None:
+    """The value->member map of ``SomeOpenEnum | str`` (None for any other type)."""
+    from ._serde import OpenEnum  # the base class lives with the converter rules
+
+    origin = get_origin(tp)
+    if origin is not typing.Union and origin is not types.UnionType:
+        return None
+    args = get_args(tp)
+    enums = [a for a in args if isinstance(a, type) and issubclass(a, OpenEnum)]
+    if str not in args or len(enums) != 1 or len(args) != 2:
+        return None
+    return {m.value: m for m in enums[0]}
+
+
+def _mentions(tp: Any, classes: set[type]) -> bool:
+    return tp in classes or any(_mentions(arg, classes) for arg in get_args(tp))
+
+
+def _is_list_factory(field: attrs.Attribute[Any]) -> bool:
+    default: Any = field.default
+    return (
+        isinstance(default, attrs.Factory)  # type: ignore[arg-type]
+        and default.factory is list
+        and not default.takes_self
+        and get_origin(field.type) is list
+    )
+
+
+def _is_simple(field: attrs.Attribute[Any]) -> bool:
+    """Required, ``None`` by default (and nullable), or ``[]`` by default (a list)."""
+    if field.default is attrs.NOTHING or _is_list_factory(field):
+        return True
+    return field.default is None and _split_none(field.type)[1]
+
+
+def _can_fill_slots(cls: type) -> bool:
+    """Whether ``__init__`` would only store each argument in its slot."""
+    if getattr(cls, "__attrs_post_init__", None) or getattr(cls, "__attrs_pre_init__", None):
+        return False
+    for field in attrs.fields(cls):
+        if field.validator is not None or field.converter is not None or not field.init:
+            return False
+        if field.alias != field.name or not isinstance(
+            cls.__dict__.get(field.name), types.MemberDescriptorType
+        ):
+            return False
+        if not _is_simple(field):
+            return False
+    return True
+
+
+class _Lazy:
+    """The hook of a class still being generated (a recursive model), looked up on use."""
+
+    __slots__ = ("conv", "fn", "tp")
+
+    def __init__(self, conv: cattrs.Converter, tp: Any) -> None:
+        self.conv = conv
+        self.tp = tp
+        self.fn: Hook | None = None
+
+    def __call__(self, value: Any, tp: Any = None) -> Any:
+        if self.fn is None:
+            self.fn = self.conv.get_structure_hook(self.tp)
+        return self.fn(value, self.tp)
+
+
+class _Writer:
+    """Accumulates the source and the globals of one generated function."""
+
+    def __init__(self, conv: cattrs.Converter, primitives: dict[Any, Hook]) -> None:
+        self.conv = conv
+        self.primitives = primitives
+        self.names: dict[str, Any] = {
+            "_UTC": UTC,
+            "_fromiso": datetime.fromisoformat,
+            "_new": object.__new__,
+        }
+        self.lines: list[str] = []
+
+    def ref(self, obj: Any, hint: str) -> str:
+        name = f"_{hint}{len(self.names)}"
+        self.names[name] = obj
+        return name
+
+    def hook(self, tp: Any) -> str:
+        if _mentions(tp, _IN_PROGRESS):
+            return self.ref(_Lazy(self.conv, tp), "lazy")
+        return self.ref(self.conv.get_structure_hook(tp), "h")
+
+    def is_generated(self, tp: Any) -> bool:
+        """Whether ``tp``'s hook is a function written here (it takes the value alone)."""
+        return is_plain_attrs_class(tp) and not _mentions(tp, _IN_PROGRESS)
+
+    def item(self, tp: Any, var: str) -> str:
+        """An expression converting ``var`` (an item of a list or dict) to ``tp``."""
+        if tp is str:
+            return f"({var} if {var}.__class__ is str else {self.ref(self.primitives[str], 's')}({var}, None))"
+        return f"{self.hook(tp)}({var}, {self.ref(tp, 't')})"
+
+    def convert(self, tp: Any, indent: str, on_none: str | None) -> None:
+        """Statements converting the local ``v`` to ``tp``.
+
+        ``on_none`` says what ``None`` becomes: ``"keep"`` (stays ``None``), ``"empty"``
+        (``[]``), or with ``None`` nothing special (the type's hook judges it).
+        """
+        add = self.lines.append
+        prim = self.primitives.get(tp)
+        members = _open_enum_members(tp)
+        if tp in (str, bool, int, dict[str, Any]) and prim is not None:
+            exact = "dict" if tp == dict[str, Any] else tp.__name__
+            keep = " and v is not None" if on_none == "keep" else ""
+            add(f"{indent}if v.__class__ is not {exact}{keep}: v = {self.ref(prim, 'p')}(v, None)")
+            return
+        if tp is datetime and prim is not None:
+            add(f"{indent}if v.__class__ is str:")
+            add(f"{indent}    v = _fromiso(v)")
+            add(f"{indent}    if v.tzinfo is None: v = v.replace(tzinfo=_UTC)")
+        elif members is not None:
+            add(f"{indent}if v.__class__ is str: v = {self.ref(members, 'm')}.get(v, v)")
+        elif get_origin(tp) is list and len(get_args(tp)) == 1:
+            self._list(get_args(tp)[0], indent)
+        elif get_origin(tp) is dict and get_args(tp)[:1] == (str,):
+            key, value = self.item(str, "k"), self.item(get_args(tp)[1], "x")
+            add(f"{indent}if v.__class__ is dict: v = {{{key}: {value} for k, x in v.items()}}")
+        elif self.is_generated(tp):
+            add(f"{indent}if v.__class__ is dict: v = {self.hook(tp)}(v)")
+        else:
+            if on_none == "keep":
+                add(f"{indent}if v is not None:")
+                indent += "    "
+            add(f"{indent}v = {self.hook(tp)}(v, {self.ref(tp, 't')})")
+            return
+        if on_none == "empty":
+            add(f"{indent}elif v is None: v = []")
+        elif on_none == "keep":
+            add(f"{indent}elif v is None: pass")
+        fallback = self.ref(prim, "p") if prim is not None else self.hook(tp)
+        add(f"{indent}else: v = {fallback}(v, {self.ref(tp, 't')})")
+
+    def _list(self, item_type: Any, indent: str) -> None:
+        """The ``if v.__class__ is list:`` branch for a list of ``item_type``."""
+        add = self.lines.append
+        add(f"{indent}if v.__class__ is list:")
+        if self.is_generated(item_type):
+            add(f"{indent}    v = list(map({self.hook(item_type)}, v))")
+        elif item_type is str:
+            # Check every item, then copy the list (the hook, too, builds a new one).
+            add(f"{indent}    for x in v:")
+            add(f"{indent}        if x.__class__ is not str:")
+            add(f"{indent}            v = [{self.item(str, 'y')} for y in v]")
+            add(f"{indent}            break")
+            add(f"{indent}    else: v = v.copy()")
+        else:
+            add(f"{indent}    v = [{self.item(item_type, 'x')} for x in v]")
+
+
+def make_structure_fn(cls: type, conv: cattrs.Converter, primitives: dict[Any, Hook]) -> Hook:
+    """Write, compile and return the structure function of attrs class ``cls``.
+
+    ``primitives`` holds the converter's hooks for ``str``, ``bool``, ``int``,
+    ``datetime`` and ``dict[str, Any]``; they run only when a value is not of the exact
+    expected type, to accept or reject it exactly as the converter does.
+    """
+    attrs.resolve_types(cls)
+    _IN_PROGRESS.add(cls)
+    try:
+        return _generate(cls, conv, primitives)
+    finally:
+        _IN_PROGRESS.discard(cls)
+
+
+def _generate(cls: type, conv: cattrs.Converter, primitives: dict[Any, Hook]) -> Hook:
+    w = _Writer(conv, primitives)
+    add = w.lines.append
+    fill = _can_fill_slots(cls)
+    cl = w.ref(cls, "cl")
+    fn_name = f"structure_{cls.__name__}"
+    add(f"def {fn_name}(o, _=None):")
+    add("    g = o.get")
+    add(f"    obj = _new({cl})" if fill else "    kw = {}")
+    for field in attrs.fields(cls):
+        if not field.init:
+            continue
+        key = field.metadata.get(_JSON_KEY, field.name)
+        inner, nullable = _split_none(field.type)
+        store = (
+            f"{w.ref(cls.__dict__[field.name].__set__, 'set')}(obj, v)"
+            if fill
+            else f"kw[{field.alias!r}] = v"
+        )
+        if field.default is attrs.NOTHING:
+            add(f"    v = o[{key!r}]")
+            w.convert(inner, "    ", "keep" if nullable else None)
+        elif _is_list_factory(field):
+            add(f"    v = g({key!r})")
+            w.convert(field.type, "    ", "empty")
+        elif field.default is None and nullable:
+            add(f"    v = g({key!r})")
+            w.convert(inner, "    ", "keep")
+        else:
+            # Any other default is kept when the key is absent.
+            add(f"    if {key!r} in o:")
+            add(f"        v = o[{key!r}]")
+            w.convert(field.type, "        ", None)
+            add(f"        {store}")
+            continue
+        add(f"    {store}")
+    add("    return obj" if fill else f"    return {cl}(**kw)")
+    source = "\n".join(w.lines) + "\n"
+    filename = f"<ory_async generated structure {cls.__module__}.{cls.__qualname__}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = dict(w.names)
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102
+    fn: Hook = namespace[fn_name]
+    return fn

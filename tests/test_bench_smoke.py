@@ -1,0 +1,160 @@
+"""A tiny run of every benchmark workload: checks the data, never the time.
+
+The full runs are ``make bench``; here each workload runs against the benchmark server
+with a few requests, so a change that breaks a workload (or the server's Kratos shapes)
+fails ``make test``. The generated SDKs are compared only where they are installed
+(``benchmarks/.venv``); in the test venv those cases are skipped.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Iterator
+from itertools import cycle, islice
+from typing import Final
+
+import orjson
+import pytest
+
+from benchmarks import child, decode, get_identity, imports, payloads, report, run, walk
+from benchmarks.common import (
+    EXP_ASYNC,
+    KRATOS_CLIENT,
+    ORY_ASYNC,
+    ORY_CLIENT,
+    RAW,
+    WrongData,
+    next_token,
+    sdk_available,
+)
+from benchmarks.server import Sizes, serve
+
+SIZES: Final = Sizes(identities=600, sessions=300, session_identities=10, get_pool=20)
+ASYNC_CLIENTS: Final = [RAW, ORY_ASYNC, EXP_ASYNC]
+ALL_CLIENTS: Final = [RAW, ORY_ASYNC, EXP_ASYNC, ORY_CLIENT, KRATOS_CLIENT]
+
+
+def _needs(client: str) -> None:
+    if not sdk_available(client):
+        pytest.skip(f"{client} is not installed here (it is in benchmarks/.venv)")
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    with serve(SIZES) as url:
+        yield url
+
+
+def _get(url: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url) as resp:  # noqa: S310 - a loopback URL
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def test_server_pages_like_kratos(base: str) -> None:
+    ids = payloads.identity_ids(SIZES.identities)
+    status, headers, body = _get(f"{base}/admin/identities?page_size=250")
+    assert status == 200
+    assert [i["id"] for i in orjson.loads(body)] == ids[:250]
+    assert headers["Link"] == (
+        f'</admin/identities?page_size=250&page_token={payloads.NIL_UUID}>; rel="first",'
+        f'</admin/identities?page_size=250&page_token={ids[249]}>; rel="next"'
+    )
+    _, headers, body = _get(f"{base}/admin/identities?page_size=250&page_token={ids[499]}")
+    assert len(orjson.loads(body)) == 100
+    assert 'rel="next"' not in headers["Link"]
+    _, headers, body = _get(f"{base}/admin/sessions?expand=identity&page_size=250")
+    sessions = orjson.loads(body)
+    assert sessions[0]["identity"]["id"] in ids
+    assert sessions[0]["devices"] is None
+    assert headers["Link"].startswith("</admin/sessions?expand=identity&page_size=250&page_token=")
+    assert next_token(headers["Link"]) is not None
+
+
+def test_server_answers_errors_as_kratos_does(base: str) -> None:
+    status, _, body = _get(f"{base}/admin/identities/{payloads.NIL_UUID}")
+    assert status == 404
+    assert orjson.loads(body)["error"]["message"] == "Unable to locate the resource"
+    status, _, _ = _get(f"{base}/admin/identities?page_size=250&page_token=made-up")
+    assert status == 400
+
+
+def test_payloads_have_kratos_shapes() -> None:
+    ident = payloads.identity(payloads.identity_ids(1)[0], 0, credentials=True)
+    assert ident["organization_id"] is None
+    assert "credentials" in ident
+    assert "verified_at" not in ident["verifiable_addresses"][0]  # unverified: left out
+    assert payloads.go_time(payloads._EPOCH, 120_000_000).endswith(".12Z")
+
+
+@pytest.mark.parametrize("client", [*ASYNC_CLIENTS, ORY_CLIENT])
+def test_get_identity(base: str, client: str) -> None:
+    _needs(client)
+    pool = payloads.identity_ids(SIZES.identities)[: SIZES.get_pool]
+    ids = list(islice(cycle(pool), 100))
+    result = get_identity.run(client, base, ids, concurrency=8, threads=4)
+    assert result["rate"] > 0
+
+
+def test_a_wrong_answer_fails_the_get_benchmark() -> None:
+    with pytest.raises(WrongData):
+        get_identity._check(payloads.NIL_UUID, "00000000-0000-0000-0000-000000000001")
+
+
+@pytest.mark.parametrize("kind", ["identities", "sessions"])
+@pytest.mark.parametrize("client", ALL_CLIENTS)
+def test_walks(base: str, client: str, kind: walk.Kind) -> None:
+    _needs(client)
+    spec = {
+        "workload": "walk",
+        "client": client,
+        "base": base,
+        "kind": kind,
+        "identities": SIZES.identities,
+        "sessions": SIZES.sessions,
+    }
+    result = child.measure(spec)
+    assert result["rate"] > 0
+    assert result["rss_peak_mb"] > 0
+
+
+def test_a_walk_with_missing_items_fails(base: str) -> None:
+    expected = [*payloads.identity_ids(SIZES.identities), payloads.NIL_UUID]
+    with pytest.raises(WrongData, match="expected 601"):
+        walk.run(ORY_ASYNC, base, "identities", expected)
+
+
+@pytest.mark.parametrize("kind", ["identities", "sessions"])
+@pytest.mark.parametrize("client", ALL_CLIENTS)
+def test_decode(client: str, kind: decode.Kind) -> None:
+    _needs(client)
+    result = decode.run(client, kind, budget=0.005)
+    assert result["floor_seconds"] > 0
+    assert result["seconds"] > 0
+
+
+def test_import_time_is_measured_in_a_fresh_interpreter() -> None:
+    assert 0 < imports.once(ORY_ASYNC) < 30
+
+
+def test_report_table_and_markers() -> None:
+    samples = [
+        report.Sample("get", RAW, 0, {"seconds": 1.0, "rate": 1000.0}),
+        report.Sample("get", ORY_ASYNC, 0, {"seconds": 1.1, "rate": 900.0}),
+        report.Sample("decode-identities", ORY_ASYNC, 0, {"seconds": 2.0, "floor_seconds": 1.0}),
+        report.Sample("import", RAW, 0, {"seconds": 0.1}),
+        report.Sample("import", ORY_ASYNC, 0, {"seconds": 0.3}),
+    ]
+    summary = report.summarize(samples)
+    assert summary[("get", ORY_ASYNC)]["ratio"] == pytest.approx(0.9)
+    assert summary[("decode-identities", ORY_ASYNC)]["ratio"] == pytest.approx(2.0)
+    table = report.table(summary, run.Settings())
+    assert "900 req/s (0.90x)" in table
+    assert "| ≥ 0.85x raw | yes |" in table
+    assert "| ory_async ≤ 0.25 s | **no** |" in table
+    text = f"intro\n{report.START}\nold\n{report.END}\nafter\n"
+    assert report.replace_between_markers(text, "new") == (
+        f"intro\n{report.START}\nnew\n{report.END}\nafter\n"
+    )
