@@ -85,7 +85,7 @@ def _is_simple(field: attrs.Attribute[Any]) -> bool:
     """Required, ``None`` by default (and nullable), or ``[]`` by default (a list)."""
     if field.default is attrs.NOTHING or _is_list_factory(field):
         return True
-    return field.default is None and _split_none(field.type)[1]
+    return field.default is None and (field.type is Any or _split_none(field.type)[1])
 
 
 def _can_fill_slots(cls: type) -> bool:
@@ -250,6 +250,8 @@ def _generate(cls: type, conv: cattrs.Converter, primitives: dict[Any, Hook]) ->
         elif _is_list_factory(field):
             add(f"    v = g({key!r})")
             w.convert(field.type, "    ", "empty")
+        elif field.default is None and field.type is Any:
+            add(f"    v = g({key!r})")  # any JSON value, kept as parsed
         elif field.default is None and nullable:
             add(f"    v = g({key!r})")
             w.convert(inner, "    ", "keep")

@@ -17,7 +17,7 @@ that it copes with the paging bugs real Kratos servers have:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping
 from typing import Any, Final, Generic, Literal, TypeVar
 
 import attrs
@@ -120,7 +120,6 @@ class _Walk(Generic[T]):
         self.spec = spec
         self.list_type: Any = list[spec.item_type]  # type: ignore[name-defined]
         self.seen: set[str] = set()
-        self.max_key: str | None = None
         self.followed: set[Query] = set()
         self.highest_page = -1
         self.stuck = 0
@@ -154,17 +153,18 @@ class _Walk(Generic[T]):
             items=fresh, total_count=total, headers=response.headers, walk=self, next_step=following
         )
 
-    def _dedupe(self, items: Sequence[T]) -> list[T]:
+    def _dedupe(self, items: list[T]) -> list[T]:
         key = self.spec.key
+        seen = self.seen
+        keys = list(map(key, items))
+        if seen.isdisjoint(keys) and len(set(keys)) == len(keys):
+            seen.update(keys)  # the usual page: nothing seen before, no repeats
+            return items
         fresh: list[T] = []
-        for item in items:
-            k = key(item)
-            if k in self.seen:
-                continue
-            self.seen.add(k)
-            if self.max_key is None or k > self.max_key:
-                self.max_key = k
-            fresh.append(item)
+        for item, k in zip(items, keys, strict=True):
+            if k not in seen:
+                seen.add(k)
+                fresh.append(item)
         return fresh
 
     def _next(
@@ -214,10 +214,11 @@ class _Walk(Generic[T]):
             or spec.token_after is None
             or step.page is None
             or step.page * spec.per_page <= spec.legacy_cap
-            or self.max_key is None
+            or not self.seen
         ):
             return step
-        params = spec.token_after(self.max_key, spec.per_page)
+        # Both forms order by id, so the walk goes on after the largest id it has.
+        params = spec.token_after(max(self.seen), spec.per_page)
         query = _without_paging(spec.query) + tuple(params.items())
         return _Next(query=query, page=None, via="link", style="token")
 

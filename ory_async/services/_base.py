@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from yarl import URL
 
@@ -110,8 +111,7 @@ class Service:
         return AsyncPager(spec)
 
 
-def _item_id(item: Any) -> str:
-    return str(item.id)
+_item_id: Final = operator.attrgetter("id")
 
 
 def check_int(name: str, value: int | None, *, low: int, high: int | None = None) -> int | None:
