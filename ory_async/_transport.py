@@ -106,10 +106,20 @@ class Transport:
         self._max_concurrency = max_concurrency
         self.retry = retry
         self._headers = dict(headers)
-        self._last_headers: tuple[object, dict[str, str]] = ((), {})
+        # Credentials go only to these (scheme, host, port); compared per request.
+        self._origin_keys = frozenset((o.scheme, o.raw_host, o.port) for o in origins)
+        self._last_headers: tuple[Auth | None, bool, dict[str, str]] | None = None
         self._trust_env = trust_env
         self._session = session
         self._owns_session = session is None
+        # Never follow redirects (credentials stay with their origin) and never let a
+        # borrowed session raise on status; an owned session already has our timeout.
+        self._request_options: dict[str, Any] = {
+            "allow_redirects": False,
+            "raise_for_status": False,
+        }
+        if session is not None:
+            self._request_options["timeout"] = timeout
         self._semaphore: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
@@ -171,19 +181,29 @@ class Transport:
             ClientClosedError: the client was closed.
         """
         session, semaphore = self._bind()
-        retry = self.retry
-        if retry.attempts == 1:
-            return await self._send_once(session, semaphore, request)
         # The first attempt goes straight out; the retry loop is only set up after a
         # failure worth retrying (see RetryPolicy.run, which this mirrors).
         started = time.monotonic()
         try:
             return await self._send_once(session, semaphore, request)
         except OryError as exc:
-            if not retry.should_retry(request.method, exc, unsent_only=request.retry_unsent):
-                exc.attempts = 1
-                raise
-            first_error = exc
+            return await self._after_failure(exc, request, session, semaphore, started)
+
+    async def _after_failure(
+        self,
+        first_error: OryError,
+        request: Request,
+        session: aiohttp.ClientSession,
+        semaphore: asyncio.Semaphore,
+        started: float,
+    ) -> Response:
+        """Retry ``request`` after its first attempt failed, or re-raise the failure."""
+        retry = self.retry
+        if retry.attempts == 1 or not retry.should_retry(
+            request.method, first_error, unsent_only=request.retry_unsent
+        ):
+            first_error.attempts = 1
+            raise first_error
 
         async def again() -> Response:
             self.stats.retries += 1
@@ -199,24 +219,28 @@ class Transport:
         )
 
     def _headers_for(self, request: Request) -> dict[str, str]:
+        auth = request.auth
+        url = request.url
+        with_auth = auth is not None and (url.scheme, url.raw_host, url.port) in self._origin_keys
         if request.body is None and not request.headers:
             # The common case (GET, DELETE): reuse the dict built for the last request
-            # with the same credentials and origin (aiohttp copies what it is given).
-            key = (request.auth, request.url.origin())
-            if key != self._last_headers[0]:
-                self._last_headers = (key, self._build_headers(request))
-            return self._last_headers[1]
-        return self._build_headers(request)
+            # with the same credentials (aiohttp copies what it is given).
+            last = self._last_headers
+            if last is not None and last[0] is auth and last[1] == with_auth:
+                return last[2]
+            headers = self._build_headers(request, with_auth)
+            self._last_headers = (auth, with_auth, headers)
+            return headers
+        return self._build_headers(request, with_auth)
 
-    def _build_headers(self, request: Request) -> dict[str, str]:
+    def _build_headers(self, request: Request, with_auth: bool) -> dict[str, str]:
         headers = self._headers.copy()
         if request.body is not None:
             headers.update(_JSON_HEADERS)
         if request.headers:
             headers.update(request.headers)
-        auth = request.auth
-        if auth is not None and request.url.origin() in self._origins:
-            headers[auth.header_name] = auth.header_value()
+        if with_auth and request.auth is not None:
+            headers[request.auth.header_name] = request.auth.header_value()
         return headers
 
     def _secrets(self, request: Request) -> tuple[str, ...]:
@@ -236,9 +260,7 @@ class Transport:
                     request.url,
                     data=request.body,
                     headers=headers,
-                    timeout=self._timeout,
-                    allow_redirects=False,
-                    raise_for_status=False,
+                    **self._request_options,
                 ) as resp,
             ):
                 body = await resp.read()
@@ -293,7 +315,13 @@ class Transport:
 
     async def call(self, request: Request, into: Any) -> Any:
         """Send ``request`` and decode its body into ``into`` (a model type)."""
-        response = await self.send(request)
+        # What send() does, inlined: one coroutine less on every call's way back.
+        session, semaphore = self._bind()
+        started = time.monotonic()
+        try:
+            response = await self._send_once(session, semaphore, request)
+        except OryError as exc:
+            response = await self._after_failure(exc, request, session, semaphore, started)
         try:
             return _serde.decode(response.body, into)
         except DecodeError:

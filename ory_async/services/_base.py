@@ -30,10 +30,14 @@ class Service:
     retrying and decoding are the transport's job.
     """
 
-    __slots__ = ("_client",)
+    __slots__ = ("_admin_root", "_client", "_public_root")
 
     def __init__(self, client: OryClient) -> None:
         self._client = client
+        # Where admin and frontend paths start, joined once rather than per request.
+        v1 = client.api == "v1"
+        self._admin_root = join_path(client.base_url, "admin") if v1 else client.base_url
+        self._public_root = client.public_url if v1 else client.base_url
 
     @property
     def _api(self) -> Literal["v1", "v0"]:
@@ -49,15 +53,11 @@ class Service:
 
     def _admin_url(self, *segments: str) -> URL:
         """An admin URL: ``/admin/...`` on v1, the bare path on v0 (segments already encoded)."""
-        base = self._client.base_url
-        if self._client.api == "v1":
-            return join_path(base, "admin", *segments)
-        return join_path(base, *segments)
+        return join_path(self._admin_root, *segments)
 
     def _public_url(self, *segments: str) -> URL:
         """A frontend URL (whoami, flows, schemas): the public URL on v1, the admin URL on v0."""
-        base = self._client.public_url if self._client.api == "v1" else self._client.base_url
-        return join_path(base, *segments)
+        return join_path(self._public_root, *segments)
 
     def _request(
         self,
