@@ -197,8 +197,8 @@ class ApiError(OryError):
         self.headers = CIMultiDict(headers or {})
         self.body = body
         self.error = self._parse(body)
-        self._secrets = secrets
-        super().__init__(self._describe())
+        # The credentials only scrub the message; they are not kept on the error.
+        super().__init__(self._describe(secrets))
 
     @staticmethod
     def _parse(body: bytes) -> GenericError | None:
@@ -250,7 +250,7 @@ class ApiError(OryError):
             return f"unexpected response body: {_snippet(self.body)}"
         return "empty response body"
 
-    def _describe(self) -> str:
+    def _describe(self, secrets: tuple[str, ...]) -> str:
         try:
             phrase = HTTPStatus(self.status).phrase
         except ValueError:
@@ -266,7 +266,7 @@ class ApiError(OryError):
         hint = self._hint()
         if hint:
             text += f". {hint}"
-        return scrub_secrets(text, self._secrets)
+        return scrub_secrets(text, secrets)
 
     def _hint(self) -> str:
         return ""

@@ -181,3 +181,14 @@ def test_errors_pickle() -> None:
     again = pickle.loads(pickle.dumps(err))
     assert type(again) is ConflictError
     assert str(again) == str(err)
+
+
+def test_secrets_are_not_kept_on_the_error() -> None:
+    err = ApiError(
+        status=401,
+        method="GET",
+        path="/admin/identities",
+        body=b"",
+        secrets=("ory_pat_KEPT_NOWHERE",),
+    )
+    assert "ory_pat_KEPT_NOWHERE" not in repr(vars(err))
