@@ -67,15 +67,9 @@ class _Flow:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class LoginFlow(_Flow):
-    """A login flow.
+class _EntryFlow(_Flow):
+    """What login and registration flows share: organization, schema and OAuth2 links."""
 
-    ``refresh`` forces re-authentication; ``requested_aal`` is the level the flow must
-    reach; ``oauth2_login_challenge`` links it to an Ory OAuth2 login.
-    """
-
-    refresh: bool | None = None
-    requested_aal: AuthenticatorAssuranceLevel | str | None = None
     organization_id: str | None = None
     identity_schema: str | None = None
     oauth2_login_challenge: str | None = None
@@ -84,14 +78,20 @@ class LoginFlow(_Flow):
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class RegistrationFlow(_Flow):
-    """A registration (sign-up) flow."""
+class LoginFlow(_EntryFlow):
+    """A login flow.
 
-    organization_id: str | None = None
-    identity_schema: str | None = None
-    oauth2_login_challenge: str | None = None
-    oauth2_login_request: JsonObject | None = None
-    session_token_exchange_code: str | None = None
+    ``refresh`` forces re-authentication; ``requested_aal`` is the level the flow must
+    reach; ``oauth2_login_challenge`` links it to an Ory OAuth2 login.
+    """
+
+    refresh: bool | None = None
+    requested_aal: AuthenticatorAssuranceLevel | str | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RegistrationFlow(_EntryFlow):
+    """A registration (sign-up) flow."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
