@@ -52,7 +52,9 @@ def make_app(factory: Factory, cached: SessionDependency | None = None) -> FastA
 async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app") as http,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://app.test"
+        ) as http,
     ):
         yield http
 
@@ -157,7 +159,7 @@ async def test_a_missing_lifespan_is_explained() -> None:
         return {}
 
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://app") as http:
+    async with httpx.AsyncClient(transport=transport, base_url="http://app.test") as http:
         with pytest.raises(RuntimeError, match="ory_lifespan"):
             await http.get("/me", headers={"X-Session-Token": "t"})
 

@@ -104,9 +104,15 @@ def test_link_header_variants(header: str) -> None:
 
 def test_link_header_multiple_values_and_absolute_urls() -> None:
     links = parse_link_header(
-        ['<http://other:4434/identities?page=1&per_page=2>; rel="next"', '</x>; rel="last"']
+        [
+            '<http://other.example.com:4434/identities?page=1&per_page=2>; rel="next"',
+            '</x>; rel="last"',
+        ]
     )
-    assert links == {"next": "http://other:4434/identities?page=1&per_page=2", "last": "/x"}
+    assert links == {
+        "next": "http://other.example.com:4434/identities?page=1&per_page=2",
+        "last": "/x",
+    }
     assert parse_link_header(["garbage", "<unterminated; rel=next", ""]) == {}
 
 
