@@ -116,17 +116,12 @@ class RetryPolicy:
 
         The last error is raised with a note saying how many attempts were made.
         """
-        if self.attempts == 1:
-            return await send()
         # The first attempt needs no retry machinery: most requests succeed at once, and
         # setting up a retry loop costs more than a small request itself.
         started = time.monotonic()
         try:
             return await send()
         except OryError as exc:
-            if not self.should_retry(method, exc, unsent_only=unsent_only):
-                exc.attempts = 1
-                raise
             return await self.retry_after(
                 exc, method, path, send, unsent_only=unsent_only, started=started
             )
@@ -141,11 +136,17 @@ class RetryPolicy:
         unsent_only: bool = False,
         started: float,
     ) -> T:
-        """Carry on after a first attempt failed with the retryable ``first_error``.
+        """Carry on after a first attempt failed with ``first_error``.
 
-        Waits, calls ``send`` again, and so on, exactly as :meth:`run` does after its
-        first attempt; ``started`` is the ``time.monotonic()`` of that first attempt.
+        Re-raises it at once when it is not worth a retry (or retries are off); else
+        waits, calls ``send`` again, and so on, exactly as :meth:`run` does after its
+        first attempt. ``started`` is the ``time.monotonic()`` of that first attempt.
         """
+        if self.attempts == 1 or not self.should_retry(
+            method, first_error, unsent_only=unsent_only
+        ):
+            first_error.attempts = 1
+            raise first_error
         pending: OryError | None = first_error
         tries = 1
 

@@ -210,7 +210,9 @@ async def test_legacy_walk_switches_to_tokens_past_the_1000_cap(start: Start) ->
 
 async def test_v0_absolute_links_never_leave_the_configured_host(start: Start) -> None:
     ids = make_ids(7)
-    server = PagingServer(ids, "v0", path="/identities", absolute_base="http://10.255.255.1:4434")
+    server = PagingServer(
+        ids, "v0", path="/identities", absolute_base="http://other-kratos.invalid:4434"
+    )
     ory = await start(server)
     got = [i.id async for i in pager(ory, "/identities", page=0, per_page=2)]
     assert sorted(got) == ids  # page 0 == page 1 duplicates removed, unlinked last page probed

@@ -79,8 +79,8 @@ def test_build_query_rejects_non_string_items() -> None:
     [
         ("my-project.projects.oryapis.com", "absolute http"),
         ("ftp://host", "absolute http"),
-        ("https://host/?x=1", "query string"),
-        ("https://user:pw@host", "must not embed credentials"),
+        ("https://host.example.com/?x=1", "query string"),
+        ("https://user:pw@host.example.com", "must not embed credentials"),
     ],
 )
 def test_parse_base_url_rejects_bad_urls(value: str, message: str) -> None:
