@@ -1,7 +1,7 @@
 """Per-resource services: each describes its endpoints and leaves sending to the transport."""
 
 from ._base import Service
-from ._batch import BatchCreate, BatchCreateResult, BatchOutcome
+from ._batch import BatchCreate, BatchCreateResult, BatchInput, BatchOutcome
 from .flows import FlowsService
 from .identities import IdentitiesService
 from .metrics import MetricsService
@@ -12,6 +12,7 @@ from .sessions import SessionsService
 __all__ = [
     "BatchCreate",
     "BatchCreateResult",
+    "BatchInput",
     "BatchOutcome",
     "FlowsService",
     "IdentitiesService",

@@ -8,9 +8,10 @@ from typing import Final, Literal
 from .._pagination import AsyncPager, Style
 from .._urls import QueryValue, segment
 from ..auth import Auth
+from ..errors import ClientClosedError
 from ..models import CreateIdentityBody, Identity, JsonPatch, UpdateIdentityBody
 from ._base import Service, check_int, check_str, check_str_list
-from ._batch import BatchCreate
+from ._batch import BatchCreate, BatchInput
 
 __all__ = ["IdentitiesService"]
 
@@ -252,7 +253,7 @@ class IdentitiesService(Service):
 
     def batch_create(
         self,
-        bodies: Iterable[CreateIdentityBody] | AsyncIterable[CreateIdentityBody],
+        bodies: Iterable[BatchInput] | AsyncIterable[BatchInput],
         *,
         chunk_size: int = 1000,
         concurrency: int = 4,
@@ -260,22 +261,46 @@ class IdentitiesService(Service):
     ) -> BatchCreate:
         """Create many identities with ``PATCH /admin/identities`` (v1), in chunks.
 
-        Yields one :class:`~ory_async.BatchCreateResult` per body, in input order:
+        Yields one :class:`~ory_async.BatchCreateResult` per input row, in input order:
         ``created`` with the new id, ``failed`` with the server's reason (a conflict, a
-        schema violation, ...) or ``unknown`` when a chunk's answer was lost and the
-        server may have applied it. A chunk that may have been applied is never sent
-        again. Chunks hold at most ``chunk_size`` bodies (at most 1,000; at most 200 when a
-        body carries a plain-text password, the server's limits), and ``concurrency``
-        chunks are in flight at once. Bodies are read lazily, so a generator of a million
-        bodies runs in bounded memory::
+        schema violation, ...) or ``unknown`` when the answer for a body was lost and the
+        server may have applied it. A request that may have been applied is never sent
+        again.
+
+        Rows are :class:`~ory_async.models.CreateIdentityBody` objects, or
+        :class:`~ory_async.models.IdentityPatch` objects whose ``patch_id`` (a UUID of
+        yours, to correlate with your source rows) comes back on the result's
+        ``patch_id``. Each row is encoded before anything is sent: one that cannot be
+        encoded (a lone surrogate in the traits, an object that is not a body, a
+        ``patch_id`` that is not a UUID) gets a ``failed`` result with an
+        :class:`~ory_async.errors.InvalidBodyError` and is never sent; the others go on.
+
+        Bad rows are isolated: when the server refuses a chunk as a whole with 400 (one
+        structurally invalid entry, such as a bad ``state``, fails the whole request and
+        applies nothing), the chunk is split in halves and resent until each invalid entry
+        is alone, so the valid ones are created and only the invalid ones fail, with the
+        server's reason. A 504 (a batch too large for the gateway) halves the chunk and
+        resends it; a body that then conflicts (409) is reported ``unknown``, since the
+        request that timed out may have created it.
+
+        Chunks hold at most ``chunk_size`` bodies (at most 1,000; at most 200 when a body
+        carries a plain-text password, the server's limits), and ``concurrency`` chunks
+        are in flight at once. Rows are read lazily, so a generator of a million bodies
+        runs in bounded memory::
 
             async with ory.identities.batch_create(bodies) as results:
                 async for result in results:
                     ...
+
+        Raises:
+            ClientClosedError: the client is closed (when iteration starts, or mid-run).
         """
         self._require("v1", "identities.batch_create")
         check_int("chunk_size", chunk_size, low=1, high=1000)
         check_int("concurrency", concurrency, low=1)
+        if self._client.closed:
+            msg = "This OryClient is closed; create a new one (or keep one open for the app's lifetime)"
+            raise ClientClosedError(msg)
         return BatchCreate(
             client=self._client,
             url=self._admin_url("identities"),

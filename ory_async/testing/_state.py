@@ -65,6 +65,8 @@ class FakeState:
     errors: dict[str, dict[str, Any]] = field(default_factory=dict)
     metrics: Counter[tuple[str, str, int]] = field(default_factory=Counter)
     session_lifespan: timedelta = timedelta(hours=24)
+    batch_gateway_limit: int | None = None
+    """Batch creates with more entries than this answer 504 and apply nothing (None: off)."""
 
     def __post_init__(self) -> None:
         self.schemas.add("default", default_schema())
