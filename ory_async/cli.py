@@ -197,6 +197,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--dry-run", action="store_true", help="check every line, send nothing")
     imp.add_argument(
+        "--start-line",
+        type=_positive(),
+        default=1,
+        metavar="N",
+        help="skip the lines before line N (to resume an interrupted import; default 1)",
+    )
+    imp.add_argument(
         "--report",
         metavar="FILE",
         help="write one JSON line per input line: line, outcome, identity_id or error",
@@ -294,6 +301,7 @@ async def _run(args: argparse.Namespace) -> int:
                     dry_run=args.dry_run,
                     report_path=args.report,
                     progress=show_progress,
+                    start_line=args.start_line,
                 )
             case ("identities", "get"):
                 return await get_identity(ory, output, args.id)
