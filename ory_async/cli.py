@@ -12,10 +12,14 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ._version import __version__
-from .errors import OryError, UnsupportedOperationError
+from .errors import OryError, UnauthorizedError, UnsupportedOperationError
+
+if TYPE_CHECKING:
+    from ._cli import Settings
+    from ._cli._output import Output
 
 __all__ = ["main"]
 
@@ -148,7 +152,9 @@ def _parser() -> argparse.ArgumentParser:
         help="write every identity as JSON Lines",
         description=(
             "Write every identity as JSON Lines (one identity per line, keys sorted), one "
-            "page in memory at a time. With --resume, continue an interrupted export."
+            "page in memory at a time. With --resume, continue an interrupted export. "
+            "identities import reads these lines, so an export (with --include-credential "
+            "for the credentials) moves identities to another project."
         ),
     )
     export.add_argument(
@@ -167,6 +173,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="only identities matching credentials_identifier=, "
         "preview_credentials_identifier_similar= or organization_id=",
+    )
+    export.add_argument(
+        "--include-credential",
+        action="append",
+        default=[],
+        metavar="TYPE",
+        help="also export this credential type's configuration (password hashes, social "
+        "sign-in links, ...), so that import recreates it; repeat for several types",
     )
     export.add_argument(
         "--resume",
@@ -261,8 +275,27 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from ._cli import make_client, settings_from
+    from ._cli import settings_from
     from ._cli._output import Output
+
+    settings = settings_from(args, os.environ)
+    output = Output(json=args.json)
+    progress = getattr(args, "progress", None)
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    try:
+        return await _dispatch(args, settings, output, show_progress)
+    except UnauthorizedError as exc:
+        from ._cli import unauthorized_hint
+
+        output.note(f"ory-async: {exc}")
+        output.note(f"ory-async: {unauthorized_hint(settings)}")
+        return 1
+
+
+async def _dispatch(
+    args: argparse.Namespace, settings: Settings, output: Output, show_progress: bool
+) -> int:
+    from ._cli import make_client, unauthorized_hint
     from ._cli.commands import (
         confirm,
         delete_identities,
@@ -272,10 +305,6 @@ async def _run(args: argparse.Namespace) -> int:
         revoke_sessions,
     )
 
-    settings = settings_from(args, os.environ)
-    output = Output(json=args.json)
-    progress = getattr(args, "progress", None)
-    show_progress = sys.stderr.isatty() if progress is None else progress
     async with make_client(settings) as ory:
         match (args.command, args.action):
             case ("identities", "export"):
@@ -289,6 +318,8 @@ async def _run(args: argparse.Namespace) -> int:
                     filters=dict([args.filter]) if args.filter else {},
                     resume=args.resume,
                     progress=show_progress,
+                    include_credential=args.include_credential,
+                    unauthorized_hint=unauthorized_hint(settings),
                 )
             case ("identities", "import"):
                 from ._cli.importer import import_identities

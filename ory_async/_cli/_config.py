@@ -17,7 +17,14 @@ import attrs
 from .._client import OryClient
 from ..auth import BearerToken
 
-__all__ = ["Settings", "UsageError", "make_client", "read_api_key", "settings_from"]
+__all__ = [
+    "Settings",
+    "UsageError",
+    "make_client",
+    "read_api_key",
+    "settings_from",
+    "unauthorized_hint",
+]
 
 
 class UsageError(Exception):
@@ -33,12 +40,14 @@ class Settings:
         public_url: the Kratos public URL (self-hosted), or None to use ``url``.
         api: ``"v1"`` or ``"v0"``.
         auth: the API key as a redacted credential, or None (self-hosted Kratos needs none).
+        key_source: where the key came from (``ORY_API_KEY`` or ``--api-key-file``), or None.
     """
 
     url: str
     public_url: str | None
     api: Literal["v1", "v0"]
     auth: BearerToken | None
+    key_source: str | None = None
 
 
 def read_api_key(path: str) -> str:
@@ -87,13 +96,16 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
     public_url = args.public_url or environ.get("ORY_PUBLIC_URL", "").strip() or None
     if args.api_key_file:
         key: str | None = read_api_key(args.api_key_file)
+        source: str | None = "--api-key-file"
     else:
         key = environ.get("ORY_API_KEY", "").strip() or None
+        source = "ORY_API_KEY" if key else None
     return Settings(
         url=url,
         public_url=public_url,
         api=args.api,
         auth=BearerToken(key) if key else None,
+        key_source=source,
     )
 
 
@@ -113,3 +125,16 @@ def make_client(settings: Settings, **options: Any) -> OryClient:
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+
+
+def unauthorized_hint(settings: Settings) -> str:
+    """What to say after a 401: whether a key was sent at all, and where it came from."""
+    if settings.auth is None:
+        return (
+            "no API key was given: set ORY_API_KEY or pass --api-key-file PATH "
+            "(self-hosted Kratos admin APIs need none; Ory Network needs one)"
+        )
+    return (
+        f"the API key from {settings.key_source} was refused: check that it is valid and "
+        "belongs to this project"
+    )

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import IO, Any, Final
 
 from .._client import OryClient
-from ..errors import OryError
+from ..errors import NotFoundError, OryError
 from ..models import Identity, Session
 from ._config import UsageError
 from ._output import Output, plain
@@ -85,7 +85,7 @@ async def delete_identities(
     noun = "identity" if len(unique) == 1 else "identities"
     if not ask(f"Delete {len(unique)} {noun} for good ({shown})?"):
         output.note("nothing deleted")
-        return 1
+        return 0  # the person said no: not an error (exit 1 is for API errors)
 
     async def one(identity_id: str) -> dict[str, Any]:
         try:
@@ -133,8 +133,17 @@ async def list_sessions(
 
 
 async def revoke_sessions(ory: OryClient, output: Output, identity_id: str) -> int:
-    """Revoke every session of an identity."""
-    await ory.sessions.delete_for_identity(identity_id)
+    """Revoke every session of an identity; an identity without sessions is not an error.
+
+    The server answers 404 both for an unknown identity and for one without sessions, so
+    a 404 is told apart by looking the identity up.
+    """
+    try:
+        await ory.sessions.delete_for_identity(identity_id)
+    except NotFoundError:
+        await ory.identities.get(identity_id)  # raises NotFoundError for an unknown identity
+        output.record({"identity_id": identity_id, "sessions": "none to revoke"})
+        return 0
     output.record({"identity_id": identity_id, "sessions": "revoked"})
     return 0
 
