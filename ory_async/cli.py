@@ -224,8 +224,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     _progress_options(imp)
 
-    get = leaf(ids, "get", help="show one identity")
-    get.add_argument("id", metavar="ID")
+    get = leaf(
+        ids,
+        "get",
+        help="show identities",
+        description=(
+            "Show identities by id. Several ids are fetched together, in a few list "
+            "requests; an id that no identity has is reported, and the exit status is 1."
+        ),
+    )
+    get.add_argument("ids", nargs="+", metavar="ID")
     delete = leaf(ids, "delete", help="delete identities for good (asks first)")
     delete.add_argument("ids", nargs="+", metavar="ID")
     delete.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
@@ -299,7 +307,7 @@ async def _dispatch(
     from ._cli.commands import (
         confirm,
         delete_identities,
-        get_identity,
+        get_identities,
         list_sessions,
         recovery_code,
         revoke_sessions,
@@ -335,7 +343,7 @@ async def _dispatch(
                     start_line=args.start_line,
                 )
             case ("identities", "get"):
-                return await get_identity(ory, output, args.id)
+                return await get_identities(ory, output, args.ids)
             case ("identities", "delete"):
                 return await delete_identities(
                     ory,

@@ -10,12 +10,14 @@ from typing import IO, Any, Final
 from .._client import OryClient
 from ..errors import NotFoundError, OryError
 from ..models import Identity, Session
+from ..services._get_many import canonical_id
 from ._config import UsageError
-from ._output import Output, plain
+from ._output import Output, dumps_line, plain
 
 __all__ = [
     "confirm",
     "delete_identities",
+    "get_identities",
     "get_identity",
     "list_sessions",
     "recovery_code",
@@ -45,6 +47,38 @@ async def get_identity(ory: OryClient, output: Output, identity_id: str) -> int:
     identity = await ory.identities.get(identity_id)
     output.record(_identity_fields(identity))
     return 0
+
+
+async def get_identities(ory: OryClient, output: Output, ids: Sequence[str]) -> int:
+    """Print identities in the order asked; exit 1 if one does not exist.
+
+    Several ids go through ``get_many``. With ``--json``, one identity per line (JSON Lines); as tables, one block each.
+    """
+    if len(ids) == 1:
+        return await get_identity(ory, output, ids[0])
+    found: dict[str, Identity] = {}
+    async with ory.identities.get_many(ids) as stream:
+        async for identity in stream:
+            found[identity.id] = identity
+    missing: list[str] = []
+    shown: set[str] = set()
+    for raw in ids:
+        key = canonical_id(raw)
+        if key in shown:
+            continue
+        shown.add(key)
+        match = found.get(key)
+        if match is None:
+            missing.append(raw)
+        elif output.json:
+            output.out.write(dumps_line(_identity_fields(match)).decode())
+        else:
+            if len(shown) - len(missing) > 1:
+                output.out.write("\n")
+            output.record(_identity_fields(match))
+    for raw in missing:
+        output.note(f"ory-async: no identity has the id {raw}")
+    return 1 if missing else 0
 
 
 def confirm(

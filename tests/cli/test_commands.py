@@ -126,3 +126,23 @@ async def test_declining_a_delete_is_not_an_error(fake: FakeOry) -> None:
     assert err.getvalue() == "nothing deleted\n"
     assert keep in fake.identities
     assert not fake.requests.matching("DELETE")
+
+
+async def test_get_several_identities_in_few_requests(cli: Cli, fake: FakeOry) -> None:
+    ids = fake.seed_identities(5)
+    unknown = "00000000-0000-0000-0000-00000000abcd"
+    done = await cli("identities", "get", ids[3], unknown, ids[0], ids[3].upper(), "--json")
+    assert done.code == 1  # one id has no identity
+    assert [orjson.loads(line)["id"] for line in done.out.splitlines()] == [ids[3], ids[0]]
+    assert f"no identity has the id {unknown}" in done.err
+    (listing,) = fake.requests.matching("GET", "/admin/identities")
+    assert sorted(listing.query_values("ids")) == sorted([ids[3], unknown, ids[0]])
+    assert not [r for r in fake.requests if r.path.startswith("/admin/identities/")]
+
+    table = await cli("identities", "get", *ids[:2])
+    assert table.code == 0, table.err
+    blocks = table.out.split("\n\n")
+    assert [b.splitlines()[0].split() for b in blocks] == [["id", ids[0]], ["id", ids[1]]]
+    bad = await cli("identities", "get", ids[0], "not-an-id")
+    assert bad.code == 2
+    assert "'not-an-id' is not one" in bad.err
