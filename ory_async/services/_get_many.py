@@ -4,12 +4,13 @@ Ids are read lazily, checked and de-duplicated, and cut into chunks that keep ev
 request URL within :data:`MAX_URL` (about 190 UUIDs with a short base URL; the server
 takes at most 500). A bounded number of chunks is in flight; each yields the identities
 the server found, so memory holds at most ``concurrency`` chunks of identities plus the
-set of ids already asked for (about 100 bytes per id).
+set of ids already asked for (about 150 bytes per id).
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
@@ -26,6 +27,8 @@ MAX_URL: Final = 8192
 ID_COST: Final = len("&ids=") + 36
 """What one UUID adds to the URL."""
 
+_CANONICAL: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
 FetchChunk = Callable[[list[str]], Awaitable[list[Identity]]]
 
 
@@ -40,6 +43,8 @@ def canonical_id(value: object) -> str:
     if not isinstance(value, str):
         msg = f"identity ids must be str, not {type(value).__name__}"
         raise TypeError(msg)
+    if _CANONICAL.fullmatch(value):
+        return value  # the usual spelling, as the server writes ids: no parsing
     try:
         return str(uuid.UUID(value))
     except ValueError:
@@ -132,14 +137,13 @@ class GetMany:
         return result
 
     async def _chunks(self) -> AsyncIterator[list[str]]:
-        seen: set[int] = set()
+        seen: set[str] = set()
         chunk: list[str] = []
         async for raw in _aiter(self._ids):
             ident = canonical_id(raw)
-            key = uuid.UUID(ident).int
-            if key in seen:
+            if ident in seen:
                 continue
-            seen.add(key)
+            seen.add(ident)
             self.requested += 1
             chunk.append(ident)
             if len(chunk) >= self.chunk_size:
