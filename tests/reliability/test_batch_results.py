@@ -143,3 +143,37 @@ async def test_closed_between_call_and_iteration_raises(fake: FakeOry) -> None:
     with pytest.raises(ClientClosedError):
         await batch.collect()
     assert fake.requests.matching("PATCH", "/admin/identities") == []
+
+
+async def test_answers_are_matched_by_position_or_by_patch_id(
+    ory: OryClient, fake: FakeOry
+) -> None:
+    a, b = str(uuid.uuid4()), str(uuid.uuid4())
+    # A server that does not echo patch ids: same length, same order.
+    fake.faults.add(
+        "/admin/identities",
+        method="PATCH",
+        status=200,
+        body={
+            "identities": [{"action": "create", "identity": a}, {"action": "create", "identity": b}]
+        },
+    )
+    results = await ory.identities.batch_create([body(0), body(1)]).collect()
+    assert [(r.outcome, r.identity_id) for r in results] == [("created", a), ("created", b)]
+
+    # One that answers in another order: the patch ids say which is which.
+    p0, p1 = str(uuid.uuid4()), str(uuid.uuid4())
+    fake.faults.add(
+        "/admin/identities",
+        method="PATCH",
+        status=200,
+        body={
+            "identities": [
+                {"action": "create", "identity": b, "patch_id": p1},
+                {"action": "create", "identity": a, "patch_id": p0},
+            ]
+        },
+    )
+    rows = [IdentityPatch(create=body(0), patch_id=p0), IdentityPatch(create=body(1), patch_id=p1)]
+    results = await ory.identities.batch_create(rows).collect()
+    assert [(r.patch_id, r.identity_id) for r in results] == [(p0, a), (p1, b)]
