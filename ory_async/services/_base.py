@@ -88,18 +88,12 @@ class Service:
     retrying and decoding are the transport's job.
     """
 
-    __slots__ = ("_context",)
+    __slots__ = ("_api", "_context", "_transport")
 
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
-
-    @property
-    def _api(self) -> ApiVersion:
-        return self._context.api
-
-    @property
-    def _transport(self) -> Transport:
-        return self._context.transport
+        self._api: ApiVersion = context.api
+        self._transport: Transport = context.transport
 
     def _auth(self, auth: Auth | None) -> Auth | None:
         """``auth`` when given, else the context's default credentials."""

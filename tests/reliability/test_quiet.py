@@ -44,7 +44,7 @@ _SCRIPT = textwrap.dedent(
 
 
 def _run(mode: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-c", _SCRIPT, mode],
         capture_output=True,
         text=True,
