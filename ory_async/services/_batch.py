@@ -21,13 +21,14 @@ from collections import Counter, deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from http import HTTPStatus
 from types import TracebackType
-from typing import TYPE_CHECKING, Final, Self
+from typing import Final, Self
 
 import attrs
 from yarl import URL
 
 from .. import _serde
-from .._transport import Request
+from .._markers import UNSET, Unset
+from .._transport import Request, Transport
 from ..auth import Auth
 from ..errors import (
     ApiError,
@@ -40,9 +41,6 @@ from ..errors import (
 )
 from ..models import BatchPatchIdentitiesResponse, CreateIdentityBody
 from ..models.batch import IdentityPatch, IdentityPatchAction, IdentityPatchResponse
-
-if TYPE_CHECKING:
-    from .._client import OryClient
 
 __all__ = ["BatchCreate", "BatchCreateResult", "BatchInput", "BatchOutcome"]
 
@@ -118,10 +116,10 @@ class BatchCreateResult:
 def has_plaintext_password(body: CreateIdentityBody) -> bool:
     """Whether ``body`` imports a plain-text password (the server caps those chunks at 200)."""
     creds = body.credentials
-    if isinstance(creds, _serde.Unset):
+    if isinstance(creds, Unset):
         return False
     password = creds.password
-    if isinstance(password, _serde.Unset) or isinstance(password.config, _serde.Unset):
+    if isinstance(password, Unset) or isinstance(password.config, Unset):
         return False
     return isinstance(password.config.password, str)
 
@@ -146,13 +144,13 @@ class _Chunk:
 def _prepare(index: int, item: object) -> _Entry | BatchCreateResult:
     """Encode one input row, or the ``failed`` result that says why it cannot be sent."""
     body: object = item
-    patch_id: object = _serde.UNSET
+    patch_id: object = UNSET
     if isinstance(item, IdentityPatch):
         body, patch_id = item.create, item.patch_id
     if not isinstance(body, CreateIdentityBody):
         what = f"batch_create takes CreateIdentityBody or IdentityPatch objects, got {type(body).__name__}"
         return _refused(index, what)
-    if isinstance(patch_id, _serde.Unset):
+    if isinstance(patch_id, Unset):
         sent_id = str(uuid.uuid4())
     else:
         try:
@@ -183,14 +181,14 @@ class BatchCreate:
     def __init__(
         self,
         *,
-        client: OryClient,
+        transport: Transport,
         url: URL,
         bodies: Iterable[BatchInput] | AsyncIterable[BatchInput],
         chunk_size: int,
         concurrency: int,
         auth: Auth | None,
     ) -> None:
-        self._client = client
+        self._transport = transport
         self._url = url
         self._bodies = bodies
         self._chunk_size = chunk_size
@@ -223,7 +221,7 @@ class BatchCreate:
         await self.aclose()
 
     def _check_open(self) -> None:
-        if self._client.closed:
+        if self._transport.closed:
             msg = "This OryClient is closed; create a new one (or keep one open for the app's lifetime)"
             raise ClientClosedError(msg)
 
@@ -296,9 +294,7 @@ class BatchCreate:
         )
         self.requests += 1
         try:
-            response: BatchPatchIdentitiesResponse = await self._client.transport.call(
-                request, BatchPatchIdentitiesResponse
-            )
+            response = await self._transport.call(request, BatchPatchIdentitiesResponse)
         except ClientClosedError:
             raise
         except BadRequestError as exc:
