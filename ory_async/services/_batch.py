@@ -241,7 +241,16 @@ class BatchCreate:
             return [result async for result in self]
 
     async def _run(self) -> AsyncIterator[BatchCreateResult]:
-        async for chunk in self._chunks():
+        chunks = self._chunks()
+        failure: Exception | None = None
+        while True:
+            try:
+                chunk = await anext(chunks)
+            except StopAsyncIteration:
+                break
+            except Exception as exc:  # the caller's input failed: report what was sent first
+                failure = exc
+                break
             self._pending.append(asyncio.create_task(self._send(chunk)))
             while len(self._pending) >= self._concurrency:
                 for result in await self._pending.popleft():
@@ -249,11 +258,23 @@ class BatchCreate:
         while self._pending:
             for result in await self._pending.popleft():
                 yield result
+        if failure is not None:
+            raise failure
 
     async def _chunks(self) -> AsyncIterator[_Chunk]:
         current = _Chunk()
         index = 0
-        async for item in _aiter(self._bodies):
+        rows = _aiter(self._bodies)
+        while True:
+            try:
+                item = await anext(rows)
+            except StopAsyncIteration:
+                break
+            except Exception:
+                # The input broke: what was read before still gets sent and reported.
+                if current.entries or current.refused:
+                    yield current
+                raise
             prepared = _prepare(index, item)
             index += 1
             if isinstance(prepared, BatchCreateResult):

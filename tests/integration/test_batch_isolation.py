@@ -48,7 +48,7 @@ def applied_emails(fake: FakeOry) -> Counter[str]:
     return Counter(str(i["traits"]["email"]) for i in fake.identities.values())
 
 
-@covers("IdentityApi.batch_patch_identities")
+@covers("IdentityApi.create_identity")
 async def test_one_bad_state_among_1000_creates_999(ory: OryClient, fake: FakeOry) -> None:
     bodies = [body(i) for i in range(1000)]
     bodies[500] = body(500, state="bogus")  # structurally invalid: the server fails the request
@@ -71,7 +71,7 @@ async def test_one_bad_state_among_1000_creates_999(ory: OryClient, fake: FakeOr
     assert len(alone[-1]) == 1  # the last request that carried it carried it alone
 
 
-@covers("IdentityApi.batch_patch_identities")
+@covers("IdentityApi.create_identity")
 async def test_nothing_applied_is_sent_twice(ory: OryClient, fake: FakeOry) -> None:
     bad = {3, 77, 78, 140}
     bodies = [body(i, region="mars") if i in bad else body(i) for i in range(200)]
@@ -92,7 +92,7 @@ async def test_nothing_applied_is_sent_twice(ory: OryClient, fake: FakeOry) -> N
     assert len(fake.identities) == 196
 
 
-@covers("IdentityApi.batch_patch_identities")
+@covers("IdentityApi.create_identity")
 async def test_504_halves_the_chunk(ory: OryClient, fake: FakeOry) -> None:
     fake.batch_gateway_limit(300)
     bodies = [body(i) for i in range(1000)]
@@ -105,7 +105,7 @@ async def test_504_halves_the_chunk(ory: OryClient, fake: FakeOry) -> None:
     assert sorted(sizes) == [250, 250, 250, 250, 500, 500, 1000]
 
 
-@covers("IdentityApi.batch_patch_identities")
+@covers("IdentityApi.create_identity")
 async def test_caller_patch_ids_are_sent_and_returned(ory: OryClient, fake: FakeOry) -> None:
     ids = [str(uuid.UUID(int=i + 1)) for i in range(5)]
     rows = [IdentityPatch(create=body(i), patch_id=ids[i]) for i in range(5)]
@@ -131,7 +131,7 @@ async def test_caller_patch_ids_are_sent_and_returned(ory: OryClient, fake: Fake
         assert identity_id in fake.identities, pid
 
 
-@covers("IdentityApi.batch_patch_identities")
+@covers("IdentityApi.create_identity")
 async def test_conflict_after_a_timeout_is_unknown(ory: OryClient, fake: FakeOry) -> None:
     # The row already exists: after a 504 the conflict may be our own timed-out request.
     await ory.identities.create(body(1))

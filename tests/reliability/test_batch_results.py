@@ -9,6 +9,7 @@ all first). A 200 with no result for a body makes that body ``unknown``.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -177,3 +178,26 @@ async def test_answers_are_matched_by_position_or_by_patch_id(
     rows = [IdentityPatch(create=body(0), patch_id=p0), IdentityPatch(create=body(1), patch_id=p1)]
     results = await ory.identities.batch_create(rows).collect()
     assert [(r.patch_id, r.identity_id) for r in results] == [(p0, a), (p1, b)]
+
+
+async def test_an_input_that_breaks_still_gets_what_was_read_reported(
+    ory: OryClient, fake: FakeOry
+) -> None:
+    def rows() -> Iterator[CreateIdentityBody]:
+        for n in range(5):
+            yield body(n)
+        raise RuntimeError("the source file went away")
+
+    seen: list[int] = []
+
+    async def consume() -> None:
+        async with ory.identities.batch_create(rows(), chunk_size=2, concurrency=4) as batch:
+            async for result in batch:
+                assert result.ok
+                seen.append(result.index)
+
+    with pytest.raises(RuntimeError, match="went away"):
+        await consume()
+    # Every identity created is reported before the input's error comes through.
+    assert seen == [0, 1, 2, 3, 4]
+    assert len(fake.identities) == 5
