@@ -154,10 +154,10 @@ def _prepare(index: int, item: object) -> _Entry | BatchCreateResult:
         sent_id = str(uuid.uuid4())
     else:
         try:
-            sent_id = str(uuid.UUID(str(patch_id))) if isinstance(patch_id, str) else ""
+            sent_id = str(uuid.UUID(patch_id)) if isinstance(patch_id, str) else ""
         except ValueError:
             sent_id = ""
-        if not sent_id:
+        if not sent_id:  # the server would refuse the whole batch
             return _refused(index, f"patch_id must be a UUID string, got {patch_id!r}")
     try:
         encoded = _serde.encode(IdentityPatch(create=body, patch_id=sent_id))
