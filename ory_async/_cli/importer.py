@@ -131,6 +131,11 @@ def parse_line(raw: bytes) -> CreateIdentityBody:
     if not isinstance(data, dict):
         msg = f"expected a JSON object (a CreateIdentityBody), got {type(data).__name__}"
         raise InvalidLineError(msg)
+    if "id" in data:
+        missing = [k for k in ("schema_id", "traits") if k not in data]
+        if missing:
+            msg = f"an exported identity (a line with an id) needs {' and '.join(missing)}"
+            raise InvalidLineError(msg)
     try:
         if "id" in data:
             return CreateIdentityBody.from_identity(_serde.structure(data, Identity))
