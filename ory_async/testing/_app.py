@@ -49,7 +49,7 @@ def build_routers(api: str) -> tuple[Router, Router]:
         _routes_misc.register_health(admin, "/admin", metrics=True, with_version=True)
         _routes_frontend.register(public)
         _routes_misc.register_health(public)
-    _routes_sessions.register_public(public)
+    _routes_sessions.register_public(public, v0=api == "v0")
     return admin, public
 
 
@@ -126,19 +126,22 @@ class Pipeline:
         raw_path = request.raw_path.split("?", 1)[0]
         query_string = request.query_string
         if site == "admin":
-            if self.api_key is not None and not _is_health(raw_path):
-                auth = request.headers.get("Authorization", "")
-                expected = f"Bearer {self.api_key}"
-                if not hmac.compare_digest(auth.encode(), expected.encode()):
-                    return KratosError(
-                        401, reason="The API key is missing, malformed or invalid."
-                    ).response(_request_id(request))
+            # Frontend routes (schemas, whoami, self-service) carry no API key: the spec
+            # gives them no security, so they are redirected (v1) or served (v0) without one.
             if state.api == "v1":
                 if not (raw_path == "/admin" or raw_path.startswith("/admin/")):
                     raw_path = "/admin" + raw_path
                 public_path = raw_path[len("/admin") :]
                 if _is_frontend(public_path):
                     return _redirect(state.public_url + public_path, query_string)
+            needs_key = not (_is_health(raw_path) or _is_frontend(raw_path))
+            if self.api_key is not None and needs_key:
+                auth = request.headers.get("Authorization", "")
+                expected = f"Bearer {self.api_key}"
+                if not hmac.compare_digest(auth.encode(), expected.encode()):
+                    return KratosError(
+                        401, reason="The API key is missing, malformed or invalid."
+                    ).response(_request_id(request))
             router = self.admin_router
         else:
             if state.api == "v1" and (raw_path.startswith(("/admin/", "/identities"))):
@@ -156,6 +159,7 @@ class Pipeline:
             path=raw_path,
             query=parse_qsl(query_string, keep_blank_values=True),
             params=params,
+            site=site,
         )
         resp: web.StreamResponse
         try:
