@@ -51,7 +51,8 @@ async def get_schema(ctx: Ctx) -> web.StreamResponse:
     return json_response(ctx.state.schemas.get(schema_id))
 
 
-def _expired(ctx: Ctx, rec: FlowRecord) -> KratosError:
+def expired_error(ctx: Ctx, rec: FlowRecord) -> KratosError:
+    """Kratos's 410 for an expired flow of ``rec``'s kind and type."""
     kind = rec.kind
     public = ctx.state.public_url
     error_id = None if ctx.state.api == "v0" else "self_service_flow_expired"
@@ -97,8 +98,9 @@ def _flow_handler(kind: str) -> Handler:
                 )
             if session.aal_required == "aal2" and session.aal != "aal2":
                 raise aal2_required(ctx)
-        if rec.expired:
-            raise _expired(ctx, rec)
+        now = ctx.state.clock.now()
+        if rec.expired or (rec.expires_at is not None and rec.expires_at <= now):
+            raise expired_error(ctx, rec)
         return json_response(rec.flow)
 
     get_flow.__doc__ = f"GET /self-service/{kind}/flows?id=<flow id>."
