@@ -16,6 +16,7 @@ from . import (
     _routes_identities,
     _routes_identity_list,
     _routes_misc,
+    _routes_my_sessions,
     _routes_native_flows,
     _routes_session_manage,
     _routes_sessions,
@@ -50,6 +51,7 @@ def build_routers(api: str) -> tuple[Router, Router]:
         _routes_misc.register_health(admin, "/admin", metrics=True, with_version=True)
         _routes_frontend.register(public)
         _routes_native_flows.register(public)
+        _routes_my_sessions.register(public)
         _routes_misc.register_health(public)
     _routes_sessions.register_public(public, v0=api == "v0")
     return admin, public

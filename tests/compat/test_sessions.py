@@ -148,3 +148,26 @@ async def test_failed_login_is_a_400_with_the_flow(
     assert flow is not None
     assert flow.ui.messages is not None
     assert flow.ui.messages[0].id == 4000006
+
+
+async def test_my_sessions(fake: FakeOry, public_client: ory_client.ApiClient) -> None:
+    frontend = ory_client.FrontendApi(public_client)
+    (a,) = fake.seed_identities(1)
+    _, token = fake.create_session(a)
+    others = [fake.create_session(a)[0]["id"] for _ in range(3)]
+    mine = await run(frontend.list_my_sessions, x_session_token=token)
+    assert sorted(str(s.id) for s in mine) == sorted(others)
+    await run(frontend.disable_my_session, others[0], x_session_token=token)
+    assert fake.state.sessions[others[0]].active is False
+    count = await run(frontend.disable_my_other_sessions, x_session_token=token)
+    assert count.count == 2
+    assert await run(frontend.list_my_sessions, x_session_token=token) == []
+
+
+async def test_get_registration_flow(fake: FakeOry, public_client: ory_client.ApiClient) -> None:
+    frontend = ory_client.FrontendApi(public_client)
+    flow = await run(frontend.create_native_registration_flow)
+    fetched = await run(frontend.get_registration_flow, str(flow.id))
+    assert fetched.id == flow.id
+    names = [n.attributes.actual_instance.name for n in fetched.ui.nodes]  # type: ignore[union-attr]
+    assert names[:2] == ["csrf_token", "traits.email"]

@@ -81,11 +81,12 @@ async def test_v0_revoke_session(v0: FakeOry, http: aiohttp.ClientSession) -> No
     assert r.status == 204
 
 
-async def test_v1_has_no_public_session_revocation(
+async def test_v1_delete_sessions_is_disable_my_other_sessions(
     ory_fake: FakeOry, http: aiohttp.ClientSession
 ) -> None:
     r = await call(http, "DELETE", f"{ory_fake.public_url}/sessions", json={"session_token": "x"})
-    assert r.status == 404
+    assert r.status == 401
+    assert r.error["reason"] == "No valid session cookie found."
 
 
 async def test_v0_public_unknown_error_is_csrf_403(
