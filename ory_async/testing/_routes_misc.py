@@ -10,7 +10,7 @@ from ._errors import bad_request, json_response, not_found
 from ._identity_fields import check_keys
 from ._router import Ctx, Router
 from ._state import FlowRecord
-from ._util import format_go_duration, format_time, parse_go_duration, parse_uuid
+from ._util import format_go_duration, format_time, go_quote, parse_go_duration, parse_uuid
 
 DEFAULT_LIFESPAN_NS = 3_600_000_000_000
 
@@ -80,7 +80,7 @@ async def create_recovery_code(ctx: Ctx) -> web.StreamResponse:
     nanos = _duration(body.get("expires_in"), link=False)
     flow_type = str(body.get("flow_type") or "browser")
     if flow_type not in ("browser", "api"):
-        raise bad_request(f"The flow type `{flow_type}` is not valid.")
+        raise bad_request(f'Value from "flow_type" is not valid: {go_quote(flow_type)}')
     if identity_id not in ctx.state.store.identities:
         raise not_found("could not find identity")
     expires = format_time(ctx.state.clock.now() + timedelta(microseconds=nanos // 1000))

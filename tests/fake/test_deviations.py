@@ -150,3 +150,27 @@ async def test_v1_error_texts_unchanged(ory_fake: FakeOry, http: aiohttp.ClientS
     assert r.status == 400
     r = await call(http, "GET", f"{ory_fake.public_url}/sessions/whoami")
     assert r.error["reason"] == "No valid session credentials found in the request."
+
+
+async def test_texts_checked_against_kratos(ory_fake: FakeOry, http: aiohttp.ClientSession) -> None:
+    (iid,) = ory_fake.seed_identities(1)
+    r = await call(
+        http,
+        "POST",
+        f"{ory_fake.url}/admin/recovery/code",
+        json={"identity_id": iid, "flow_type": "native"},
+    )
+    assert r.status == 400
+    assert r.error["reason"] == 'Value from "flow_type" is not valid: "native"'
+    r = await call(
+        http,
+        "POST",
+        f"{ory_fake.url}/admin/identities",
+        json={"schema_id": "default", "traits": {"email": "r@example.org"}, "region": "mars"},
+    )
+    assert r.status == 400
+    assert r.error["reason"] == "the provided region is not a valid Ory region"
+    patch = [{"op": "add", "path": "/credentials/totp", "value": {"type": "password"}}]
+    r = await call(http, "PATCH", f"{ory_fake.url}/admin/identities/{iid}", json=patch)
+    assert r.status == 400
+    assert r.error["reason"] == 'credentials.totp.type must equal "totp", got "password"'
