@@ -260,4 +260,7 @@ def register_public(router: Router, *, v0: bool = False) -> None:
     """Add whoami (and v0.5's session revocation)."""
     router.add("GET", "/sessions/whoami", whoami)
     if v0:
+        # Kratos v0.5 answers whoami for every method.
+        for method in ("POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+            router.add(method, "/sessions/whoami", whoami)
         router.add("DELETE", "/sessions", revoke_session_v0)

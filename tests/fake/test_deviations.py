@@ -128,6 +128,13 @@ async def test_v0_error_texts(v0: FakeOry, http: aiohttp.ClientSession) -> None:
     assert r.error["reason"] == 'Value from "expires_in" must be result to a future time: -1h'
     r = await call(http, "POST", url, json={"identity_id": iid, "expires_in": "0s"})
     assert r.status == 200
+    (iid,) = v0.seed_identities(1)
+    _, token = v0.create_session(iid)
+    for method in ("POST", "PUT", "DELETE"):
+        r = await call(
+            http, method, f"{v0.public_url}/sessions/whoami", headers={"X-Session-Token": token}
+        )
+        assert r.json()["identity"]["id"] == iid, method
     r = await call(http, "GET", f"{v0.public_url}/sessions/whoami")
     assert r.status == 401
     assert r.error == {
