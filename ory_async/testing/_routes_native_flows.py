@@ -5,6 +5,10 @@
 /self-service/logout/api`` revokes a session token. Successful submissions answer
 like Kratos: ``{"session_token", "session", "continue_with"}`` (registration also
 ``identity``); failed ones answer 400 with the flow, its ``ui.messages`` set.
+
+Passwords set through FakeOry (registration, or an admin create or update with a
+plaintext password) log in; imported hashes of other algorithms (bcrypt, argon2, ...)
+never match. An inactive identity with the right password gets ``identity_disabled``.
 """
 
 from __future__ import annotations
@@ -171,8 +175,16 @@ async def submit_login(ctx: Ctx) -> web.StreamResponse:
     store = ctx.state.store
     owners = store.find_by_identifier(identifier) if identifier else set()
     ident = store.identities.get(next(iter(owners))) if len(owners) == 1 else None
-    if ident is None or ident.get("state") != "active" or not check_password(ident, password):
+    if ident is None or not check_password(ident, password):
         return _failed(rec, login_nodes(identifier), [INVALID_CREDENTIALS])
+    if ident.get("state") != "active":
+        raise KratosError(
+            400,
+            error_id="identity_disabled",
+            message="identity is disabled",
+            reason="This account was disabled.",
+            details={"identity_id": ident["id"]},
+        )
     session = _new_session(ctx, ident["id"])
     del ctx.state.flows[rec.flow["id"]]
     body_out = {

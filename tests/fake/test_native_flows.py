@@ -207,3 +207,32 @@ async def test_native_flows_through_admin_url_redirect(
     r = await call(http, "GET", f"{ory_fake.url}/self-service/login/api")
     assert r.status == 307
     assert r.headers["Location"] == f"{ory_fake.public_url}/self-service/login/api"
+
+
+async def test_login_with_an_admin_created_password(
+    ory_fake: FakeOry, http: aiohttp.ClientSession
+) -> None:
+    body = {
+        "schema_id": "default",
+        "traits": {"email": "admin-made@example.org"},
+        "credentials": {"password": {"config": {"password": PASSWORD}}},
+    }
+    r = await call(http, "POST", f"{ory_fake.url}/admin/identities", json=body)
+    iid = r.json()["id"]
+    r = await login(ory_fake, http, "ADMIN-MADE@example.org")
+    assert r.status == 200
+    assert r.json()["session"]["identity"]["id"] == iid
+    patch = [{"op": "replace", "path": "/state", "value": "inactive"}]
+    await call(http, "PATCH", f"{ory_fake.url}/admin/identities/{iid}", json=patch)
+    r = await login(ory_fake, http, "admin-made@example.org")
+    assert r.status == 400
+    assert r.error == {
+        "id": "identity_disabled",
+        "code": 400,
+        "status": "Bad Request",
+        "reason": "This account was disabled.",
+        "details": {"identity_id": iid},
+        "message": "identity is disabled",
+    }
+    r = await login(ory_fake, http, "admin-made@example.org", "wrong password")
+    assert r.json()["ui"]["messages"][0]["id"] == 4000006
