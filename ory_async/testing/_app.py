@@ -136,9 +136,9 @@ class Pipeline:
                 if not (raw_path == "/admin" or raw_path.startswith("/admin/")):
                     raw_path = "/admin" + raw_path
                 public_path = raw_path[len("/admin") :]
-                if _is_frontend(public_path):
+                if _is_frontend(public_path, request.method):
                     return _redirect(state.public_url + public_path, query_string)
-            needs_key = not (_is_health(raw_path) or _is_frontend(raw_path))
+            needs_key = not (_is_health(raw_path) or _is_frontend(raw_path, request.method))
             if self.api_key is not None and needs_key:
                 auth = request.headers.get("Authorization", "")
                 expected = f"Bearer {self.api_key}"
@@ -181,7 +181,10 @@ def _is_health(raw_path: str) -> bool:
     )
 
 
-def _is_frontend(path: str) -> bool:
+def _is_frontend(path: str, method: str) -> bool:
+    """Public routes that Kratos's admin port redirects to the public port."""
+    if path == "/sessions" and method == "DELETE":  # disableMyOtherSessions
+        return True
     return (
         path == "/schemas"
         or path.startswith(("/schemas/", "/self-service/"))

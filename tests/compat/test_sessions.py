@@ -171,3 +171,20 @@ async def test_get_registration_flow(fake: FakeOry, public_client: ory_client.Ap
     assert fetched.id == flow.id
     names = [n.attributes.actual_instance.name for n in fetched.ui.nodes]  # type: ignore[union-attr]
     assert names[:2] == ["csrf_token", "traits.email"]
+
+
+async def test_frontend_calls_on_the_admin_url(fake: FakeOry, client: ory_client.ApiClient) -> None:
+    # One Configuration for everything, as on Ory Network: FakeOry redirects the frontend
+    # calls to its public port and the SDK follows.
+    frontend = ory_client.FrontendApi(client)
+    (a,) = fake.seed_identities(1)
+    _, token = fake.create_session(a)
+    others = [fake.create_session(a)[0]["id"] for _ in range(2)]
+    session = await run(frontend.to_session, x_session_token=token)
+    assert session.identity is not None
+    assert str(session.identity.id) == a
+    count = await run(frontend.disable_my_other_sessions, x_session_token=token)
+    assert count.count == 2
+    assert not any(fake.state.sessions[s].active for s in others)
+    flow = await run(frontend.create_native_login_flow)
+    assert flow.ui.action.startswith(f"{fake.public_url}/self-service/login?flow=")

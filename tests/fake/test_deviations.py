@@ -32,6 +32,9 @@ async def test_frontend_routes_on_admin_url_need_no_key(http: aiohttp.ClientSess
             assert r.status == 307, path
             public_path = path.removeprefix("/admin")
             assert r.headers["Location"] == f"{fake.public_url}{public_path}?x=1"
+        r = await call(http, "DELETE", f"{fake.url}/sessions")
+        assert r.status == 307
+        assert r.headers["Location"] == f"{fake.public_url}/sessions"
         # Admin routes still want the key.
         r = await call(http, "GET", f"{fake.url}/admin/identities")
         assert r.status == 401
