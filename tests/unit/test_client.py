@@ -329,6 +329,8 @@ def test_from_env_takes_exactly_the_constructors_options() -> None:
     assert set(typing.get_type_hints(ClientOptions)) == constructor
     from_env = inspect.signature(OryClient.from_env).parameters
     assert list(from_env) == ["base_url", "options"]
+    hints = typing.get_type_hints(OryClient.from_env)
+    assert hints["options"] == typing.Unpack[ClientOptions]  # so mypy checks every name
     with pytest.raises(TypeError, match="timout"):
         OryClient.from_env("https://p.example.com", timout=5.0)  # type: ignore[call-arg]
 
