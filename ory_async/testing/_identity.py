@@ -25,7 +25,7 @@ from ._identity_fields import (
 )
 from ._identity_views import CredentialView, render, v0_view
 from ._schemas import SchemaStore, encode_schema_id
-from ._util import Clock, IdFactory, format_time, parse_uuid
+from ._util import Clock, IdFactory, format_time, go_quote, parse_uuid
 
 
 class IdentityStore:
@@ -178,8 +178,12 @@ class IdentityStore:
         if not isinstance(creds, dict):
             raise bad_request("The credentials must be a JSON object.")
         for ctype, cred in creds.items():
-            if not isinstance(cred, dict) or cred.get("type") != ctype:
-                raise bad_request(f"The credentials of type `{ctype}` must have type `{ctype}`.")
+            got = cred.get("type") if isinstance(cred, dict) else None
+            if got != ctype:
+                # Kratos's ValidateCredentialsIntegrity text (Go %q quoting).
+                raise bad_request(
+                    f"credentials.{ctype}.type must equal {go_quote(ctype)}, got {go_quote(str(got or ''))}"
+                )
         ident["credentials"] = creds
         self.finish(ident, doc.get("verifiable_addresses"), doc.get("recovery_addresses"))
         return ident

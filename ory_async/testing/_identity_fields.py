@@ -64,6 +64,7 @@ REGIONS = frozenset(
     {"eu-central", "asia-northeast", "us-east", "us-west", "eu", "asia", "us", "global"}
 )
 STATES = ("active", "inactive")
+INVALID_REGION_REASON = "the provided region is not a valid Ory region"
 UNIQUE_CREDENTIAL_TYPES = ("password", "code", "webauthn", "passkey", "oidc", "saml")
 CASE_INSENSITIVE_TYPES = ("password", "code", "webauthn", "passkey")
 
@@ -109,7 +110,7 @@ def change_state(ident: Identity, state: Any, now: str) -> None:
 def check_region(region: Any) -> None:
     """Refuse a region Kratos does not know (``None`` and ``""`` mean none)."""
     if region not in (None, "") and region not in REGIONS:
-        raise bad_request(f"The region `{region}` is not valid.")
+        raise bad_request(INVALID_REGION_REASON)
 
 
 def unique_keys(ident: Identity) -> set[tuple[str, ...]]:
