@@ -40,7 +40,7 @@ def body_of(kwargs: dict[str, Any]) -> Any:
     return orjson.loads(kwargs["data"])
 
 
-IDENTITY = fixture_bytes  # loaded lazily inside tests (skips cleanly without ../shared)
+IDENTITY = fixture_bytes  # reads the vendored fixtures in tests/data
 
 
 def identity_payload() -> Any:
