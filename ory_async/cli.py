@@ -329,8 +329,8 @@ def _demo(args: argparse.Namespace) -> int:
             import jsonschema  # noqa: F401  # FakeOry validates traits with it
         except ImportError:
             print(
-                "ory-async: the demo runs FakeOry, which needs the cli or testing extra:"
-                " pip install 'ory-async[cli]'",
+                "ory-async: the demo needs the cli extra (FakeOry validates traits with"
+                " jsonschema): install ory-async[cli]",
                 file=sys.stderr,
             )
             return 2
