@@ -10,6 +10,7 @@ from typing import Any, Literal, Self
 import aiohttp
 from yarl import URL
 
+from ._headers import check_header_name, check_header_value
 from ._retry import RetryPolicy
 from ._transport import Request, Transport, TransportStats, default_user_agent
 from ._urls import join_path, parse_base_url
@@ -107,7 +108,15 @@ class OryClient:
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             msg = f"session must be an aiohttp.ClientSession, not {type(session).__name__}"
             raise TypeError(msg)
+        if headers is not None and not isinstance(headers, Mapping):
+            msg = f"headers must be a mapping of names to values, not {type(headers).__name__}"
+            raise TypeError(msg)
         extra = dict(headers or {})
+        for name, value in extra.items():
+            check_header_name(name, what="headers: name")
+            check_header_value(value, what=f"headers[{name!r}]")
+        if user_agent is not None:
+            check_header_value(user_agent, what="user_agent")
         reserved = sorted(k for k in extra if k.lower() in _RESERVED_HEADERS)
         if reserved:
             msg = f"headers must not set {', '.join(reserved)}; pass credentials with auth="
