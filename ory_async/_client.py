@@ -39,6 +39,34 @@ def _check_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTime
     return aiohttp.ClientTimeout(total=float(timeout))
 
 
+def _check_borrowed(session: object) -> None:
+    """Refuse a borrowed session that could send a cookie ory_async did not choose.
+
+    aiohttp stores every cookie an answer sets in the session's jar and sends it with
+    every later request to that host: a session cookie Kratos refreshes in one user's
+    whoami answer would go out with the next user's call (and win over that user's own
+    ``SessionCookie``). Only a session that keeps no cookies can be shared safely.
+    """
+    if not isinstance(session, aiohttp.ClientSession):
+        msg = f"session must be an aiohttp.ClientSession, not {type(session).__name__}"
+        raise TypeError(msg)
+    if not isinstance(session.cookie_jar, aiohttp.DummyCookieJar):
+        msg = (
+            "OryClient(session=...) needs a session that keeps no cookies: create it with "
+            "aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()), or leave session= "
+            f"out and let OryClient own one. This session's {type(session.cookie_jar).__name__} "
+            "would send a cookie one user's answer set with another user's request"
+        )
+        raise ValueError(msg)
+    reserved = sorted(k for k in session.headers if k.lower() in _RESERVED_HEADERS)
+    if reserved:
+        msg = (
+            f"OryClient(session=...): the session's default headers set {', '.join(reserved)}, "
+            "which would go out with every request; pass credentials with auth= instead"
+        )
+        raise ValueError(msg)
+
+
 class OryClient:
     """An asyncio client for the Ory identity admin API (Ory Network or self-hosted Kratos).
 
@@ -58,7 +86,9 @@ class OryClient:
         timeout: seconds per request attempt, or an ``aiohttp.ClientTimeout``.
         max_concurrency: requests in flight at once, all services together.
         retry: the retry policy; ``RetryPolicy.none()`` disables retries.
-        session: an ``aiohttp.ClientSession`` to borrow instead of owning one.
+        session: an ``aiohttp.ClientSession`` to borrow instead of owning one; it must keep
+            no cookies (``cookie_jar=aiohttp.DummyCookieJar()``) so that a cookie one
+            answer sets can never go out with another user's request.
         headers: extra headers for every request (not credentials: use ``auth``).
         user_agent: replaces the default ``User-Agent: ory-async/<version> ...``.
         trust_env: let aiohttp read proxy settings from the environment (off by default:
@@ -105,9 +135,8 @@ class OryClient:
         if retry is not None and not isinstance(retry, RetryPolicy):
             msg = f"retry must be a RetryPolicy, not {type(retry).__name__}"
             raise TypeError(msg)
-        if session is not None and not isinstance(session, aiohttp.ClientSession):
-            msg = f"session must be an aiohttp.ClientSession, not {type(session).__name__}"
-            raise TypeError(msg)
+        if session is not None:
+            _check_borrowed(session)
         if headers is not None and not isinstance(headers, Mapping):
             msg = f"headers must be a mapping of names to values, not {type(headers).__name__}"
             raise TypeError(msg)
