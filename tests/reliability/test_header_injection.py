@@ -10,6 +10,7 @@ import pytest
 
 from ory_async import BearerToken, OryClient, SessionToken
 from ory_async.auth import Auth, SessionCookie
+from ory_async.contrib import SessionRejected, SessionVerifier
 from ory_async.testing import FakeOry
 from tests.reliability.conftest import TOKEN
 
@@ -101,3 +102,25 @@ async def test_clean_headers_tabs_and_user_agent_arrive_as_given(fake: FakeOry) 
     assert seen.headers["User-Agent"] == "my-app/1.0 (+https://example.invalid)"
     assert seen.headers["Authorization"] == f"Bearer {TOKEN}"
     assert "X-Evil" not in seen.headers
+
+
+@pytest.mark.parametrize(
+    ("headers", "cookies"),
+    [
+        ({"X-Session-Token": "ory_st_abc\x85def"}, {}),
+        ({"X-Session-Token": "ory_st_abc\x7fdef"}, {}),
+        ({}, {"ory_kratos_session": "MTY\x1bx"}),
+        ({"Authorization": "Bearer ory_st_abc\x0bdef"}, {}),
+    ],
+)
+async def test_an_app_request_with_a_control_character_carries_no_credential(
+    ory: OryClient, fake: FakeOry, headers: dict[str, str], cookies: dict[str, str]
+) -> None:
+    # An incoming request's header is hostile input: the integrations answer 401 for it,
+    # not 500 from a ValueError, and nothing is sent to Ory.
+    verifier = SessionVerifier(accept_bearer=True)
+    assert verifier.credentials(headers, cookies) is None
+    with pytest.raises(SessionRejected) as info:
+        await verifier.verify(ory, headers, cookies)
+    assert info.value.status == 401
+    assert list(fake.requests) == []
