@@ -12,7 +12,13 @@ from yarl import URL
 
 from ._headers import check_header_name, check_header_value
 from ._retry import RetryPolicy
-from ._transport import Request, Transport, TransportStats, default_user_agent
+from ._transport import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    Request,
+    Transport,
+    TransportStats,
+    default_user_agent,
+)
 from ._urls import join_path, parse_base_url
 from .auth import Auth, BearerToken
 from .services import (
@@ -38,6 +44,18 @@ def _check_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTime
         msg = f"timeout must be a positive number of seconds or an aiohttp.ClientTimeout, got {timeout!r}"
         raise ValueError(msg)
     return aiohttp.ClientTimeout(total=float(timeout))
+
+
+def _check_size(size: int | None) -> int | None:
+    if size is None:
+        return None
+    if isinstance(size, bool) or not isinstance(size, int):
+        msg = f"max_response_size must be an int (bytes) or None, not {type(size).__name__}"
+        raise TypeError(msg)
+    if size < 1:
+        msg = f"max_response_size must be at least 1 byte, got {size}"
+        raise ValueError(msg)
+    return size
 
 
 def _check_borrowed(session: object) -> None:
@@ -92,6 +110,9 @@ class OryClient:
             answer sets can never go out with another user's request.
         headers: extra headers for every request (not credentials: use ``auth``).
         user_agent: replaces the default ``User-Agent: ory-async/<version> ...``.
+        max_response_size: the largest answer body read, in bytes (32 MiB by default;
+            ``None`` for no limit). A larger answer raises ``ResponseTooLargeError`` as soon
+            as it is known to be too large, so an endless body cannot exhaust memory.
         trust_env: let aiohttp read proxy settings from the environment (off by default:
             it costs a lot of throughput).
 
@@ -114,6 +135,7 @@ class OryClient:
         headers: Mapping[str, str] | None = None,
         user_agent: str | None = None,
         trust_env: bool = False,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         if auth is not None and access_token is not None:
             msg = "pass either auth= or access_token=, not both"
@@ -166,6 +188,7 @@ class OryClient:
             retry=retry if retry is not None else RetryPolicy(),
             headers=all_headers,
             trust_env=trust_env,
+            max_response_size=_check_size(max_response_size),
             session=session,
         )
         self._attach(
@@ -237,6 +260,11 @@ class OryClient:
     def auth(self) -> Auth | None:
         """The default credentials of this client (or view)."""
         return self._context.auth
+
+    @property
+    def max_response_size(self) -> int | None:
+        """The largest answer body read, in bytes (``None``: no limit)."""
+        return self._transport.max_response_size
 
     @property
     def retry(self) -> RetryPolicy:

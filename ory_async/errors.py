@@ -14,7 +14,10 @@
     │   ├── ServerError          5xx
     │   └── RedirectError        3xx (never followed: credentials stay with the configured origin)
     ├── TransportError           the request failed before an answer arrived
-    │   └── RequestTimeoutError
+    │   ├── RequestTimeoutError
+    │   └── MalformedResponseError   the answer broke HTTP (status line, headers, framing)
+    │       └── ContentEncodingError a body that is not what its Content-Encoding says
+    ├── ResponseTooLargeError    the answer is larger than ``max_response_size``
     ├── DecodeError              a 2xx body that is not what the model expects (.body kept)
     ├── PaginationError          a next link that loops
     ├── ClientClosedError        the client was used after close()
@@ -45,16 +48,19 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConflictError",
+    "ContentEncodingError",
     "DecodeError",
     "ForbiddenError",
     "GenericError",
     "GoneError",
+    "MalformedResponseError",
     "NotFoundError",
     "OryError",
     "PaginationError",
     "RateLimitedError",
     "RedirectError",
     "RequestTimeoutError",
+    "ResponseTooLargeError",
     "ServerError",
     "TransportError",
     "UnauthorizedError",
@@ -430,6 +436,54 @@ class TransportError(OryError):
 
 class RequestTimeoutError(TransportError):
     """No complete answer arrived within the configured timeout."""
+
+
+class MalformedResponseError(TransportError):
+    """The server's answer broke HTTP (status line, headers, framing).
+
+    A bad status line, a header that cannot be read, a lying or negative
+    ``Content-Length``, broken chunked framing, ... The request reached the server (``request_sent`` is ``None``: a write may have
+    been applied). Usually a proxy or something other than Ory answered.
+    """
+
+
+class ContentEncodingError(MalformedResponseError):
+    """The body is not what its ``Content-Encoding`` says (e.g. declared gzip, but not gzip).
+
+    Attributes:
+        encoding: the ``Content-Encoding`` the server declared.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        encoding: str,
+        request_sent: bool | None = None,
+    ) -> None:
+        self.encoding = encoding
+        super().__init__(message, method=method, path=path, request_sent=request_sent)
+
+
+class ResponseTooLargeError(OryError):
+    """The answer is larger than the client's ``max_response_size``; it was not read to the end.
+
+    Asking again would bring the same answer, so this is never retried: ask for less
+    (smaller pages) or raise the limit.
+
+    Attributes:
+        limit: the limit in bytes.
+        method: the request method.
+        path: the request path.
+    """
+
+    def __init__(self, message: str, *, limit: int, method: str, path: str) -> None:
+        self.limit = limit
+        self.method = method
+        self.path = path
+        super().__init__(message)
 
 
 class DecodeError(OryError):

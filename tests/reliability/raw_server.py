@@ -44,7 +44,7 @@ class RawServer:
         self.heads: list[bytes] = []
         self.port = 0
         self._server: asyncio.Server | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._open: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
 
     @property
     def url(self) -> str:
@@ -59,7 +59,7 @@ class RawServer:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
-        self._tasks.add(task)
+        self._open[task] = writer
         try:
             while True:
                 try:
@@ -76,7 +76,7 @@ class RawServer:
         except (ConnectionError, asyncio.LimitOverrunError):
             pass
         finally:
-            self._tasks.discard(task)
+            self._open.pop(task, None)
             writer.close()
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()
@@ -85,11 +85,12 @@ class RawServer:
         """Stop listening and end every open connection."""
         assert self._server is not None
         self._server.close()
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # Hang up on every client still connected (an endless body, a kept-alive
+        # connection): each handler then ends on its own.
+        for writer in list(self._open.values()):
+            writer.transport.abort()
+        for task in list(self._open):
+            await task
         await self._server.wait_closed()
 
 
