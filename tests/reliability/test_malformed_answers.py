@@ -11,8 +11,11 @@ import gzip
 import logging
 import zlib
 from collections.abc import Awaitable, Callable
+from urllib.parse import quote
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from ory_async import (
     BearerToken,
@@ -163,3 +166,35 @@ async def test_no_credential_in_the_chain_of_a_malformed_answer(
         chain.append(link)
         link = link.__cause__ or link.__context__
     assert [type(e).__module__.split(".")[0] for e in chain] == ["ory_async"]
+
+
+@pytest.mark.parametrize("status", [401, 403, 500])
+@pytest.mark.parametrize(("form", "auth", "call"), CALLS, ids=[c[0] for c in CALLS])
+async def test_a_server_echoing_every_credential_it_received_is_scrubbed(
+    aiohttp_server: Callable[..., Awaitable[TestServer]],
+    status: int,
+    form: str,
+    auth: Auth,
+    call: Call,
+) -> None:
+    received: list[str] = []
+
+    async def echo(request: web.Request) -> web.StreamResponse:
+        values = [v for k, v in request.headers.items() if k.lower() != "host"]
+        # A cookie's value on its own too, as a server reporting "session MTY... expired".
+        values += [c.partition("=")[2] for c in request.headers.get("Cookie", "").split(";")]
+        received.extend(values)
+        said = " ".join(values + [quote(v, safe="") for v in values])
+        error = {"code": status, "status": "Echo", "reason": said, "message": said[:300]}
+        return web.json_response({"error": error}, status=status)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", echo)
+    server = await aiohttp_server(app)
+    async with OryClient(str(server.make_url("/")), auth=auth, retry=RetryPolicy.none()) as ory:
+        with pytest.raises(OryError) as info:
+            await call(ory)
+    assert any(s in v for v in received for s in SECRETS), form  # the echo did carry it
+    exc = info.value
+    assert leaks(texts_of(exc), SECRETS) == []
+    assert "<redacted>" in str(exc)
