@@ -413,13 +413,14 @@ class Transport:
     def _transport_error(self, request: Request, exc: aiohttp.ClientError) -> TransportError:
         method, path = request.method, request.path
         secrets = self._secrets(request)
-        encoding = _content_encoding_failure(exc)
-        if encoding is not None:
-            msg = (
-                f"The answer to {method} {path} could not be decoded: it says "
-                f"Content-Encoding: {encoding}, but its body is not {encoding} data"
-                f" (or this client cannot decode {encoding})"
-            )
+        failed = _content_encoding_failure(exc)
+        if failed is not None:
+            encoding, unsupported = failed
+            msg = f"The answer to {method} {path} could not be decoded: it says Content-Encoding: {encoding}, "
+            if unsupported:
+                msg += f"which this client cannot decode (it did not ask for {encoding})"
+            else:
+                msg += f"but its body is not {encoding} data"
             return ContentEncodingError(
                 scrub_secrets(msg, secrets), method=method, path=path, encoding=encoding
             )
@@ -506,17 +507,21 @@ def _parser_detail(message: str) -> str:
     return text if len(text) <= _DETAIL else text[: _DETAIL - 1] + "…"
 
 
-def _content_encoding_failure(exc: BaseException) -> str | None:
-    """The declared encoding, when ``exc`` comes from a body that would not decode."""
+def _content_encoding_failure(exc: BaseException) -> tuple[str, bool] | None:
+    """The declared encoding and whether it cannot be decoded here at all, or ``None``.
+
+    ``None`` unless ``exc`` comes from a body that would not decode; "cannot be decoded
+    here" means a codec that is not installed (brotli, zstd).
+    """
     link: BaseException | None = exc
     for _ in range(8):
         if link is None:
             return None
         if isinstance(link, aiohttp.http_exceptions.ContentEncodingError):
-            match = _ENCODING_NAMED.search(str(link))
-            if match:
-                return match.group(1) or match.group(2)
-            return "unknown"
+            text = str(link)
+            match = _ENCODING_NAMED.search(text)
+            encoding = (match.group(1) or match.group(2)) if match else "unknown"
+            return encoding, "install" in text.lower()
         link = link.__cause__ or link.__context__
     return None
 
