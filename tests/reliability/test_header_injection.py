@@ -124,3 +124,26 @@ async def test_an_app_request_with_a_control_character_carries_no_credential(
         await verifier.verify(ory, headers, cookies)
     assert info.value.status == 401
     assert list(fake.requests) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/a\r\nX-Evil: 1",
+        "http://127.0.0.1\r\n:9",
+        "http://exa\x00mple.com",
+        "http://127.0.0.1:9/a\x00b",
+        "http://exa mple.com",
+        "http://example.invalid/a\u2028b",
+    ],
+)
+def test_a_base_or_public_url_with_a_control_character_is_refused(url: str) -> None:
+    with pytest.raises(ValueError, match="base_url must not contain whitespace"):
+        OryClient(url)
+    with pytest.raises(ValueError, match="public_url must not contain whitespace"):
+        OryClient("http://127.0.0.1:9", public_url=url)
+
+
+def test_whitespace_around_a_url_is_ignored() -> None:
+    ory = OryClient(" http://127.0.0.1:9/prefix\r\n")
+    assert str(ory.base_url) == "http://127.0.0.1:9/prefix"

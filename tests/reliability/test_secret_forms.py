@@ -22,7 +22,15 @@ from ory_async import (
     SessionToken,
 )
 from ory_async.auth import Auth, SessionCookie
-from ory_async.errors import DecodeError, RequestTimeoutError, TransportError, api_error_for
+from ory_async.errors import (
+    ContentEncodingError,
+    DecodeError,
+    MalformedResponseError,
+    RequestTimeoutError,
+    ResponseTooLargeError,
+    TransportError,
+    api_error_for,
+)
 from tests.reliability.conftest import TOKEN
 from tests.reliability.secret_scan import leaks, texts_of
 
@@ -136,6 +144,9 @@ def test_every_error_class_survives_pickle_and_copy_as_written() -> None:
         ),
         RequestTimeoutError("No complete answer", method="POST", path="/y", request_sent=False),
         DecodeError("bad", body=b"{", field="$.id", target="Identity"),
+        MalformedResponseError("The answer was malformed", method="GET", path="/z"),
+        ContentEncodingError("not gzip", method="GET", path="/z", encoding="gzip"),
+        ResponseTooLargeError("too large", limit=1024, method="GET", path="/z"),
         OryError("plain"),
     ]
     for exc in errors:
