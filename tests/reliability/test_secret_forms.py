@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ory_async import (
     ApiError,
@@ -154,3 +156,26 @@ def test_every_error_class_survives_pickle_and_copy_as_written() -> None:
             assert type(again) is type(exc)
             assert str(again) == str(exc)
             assert vars(again) == vars(exc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    before=st.text(max_size=400),
+    after=st.text(max_size=400),
+    status=st.sampled_from([400, 401, 403, 404, 409, 429, 500, 502, 302, 418]),
+    as_json=st.booleans(),
+    which=st.sampled_from(range(len(CREDENTIALS))),
+    form=st.sampled_from(range(3)),
+)
+def test_a_credential_anywhere_in_any_body_never_reaches_the_message(
+    before: str, after: str, status: int, as_json: bool, which: int, form: int
+) -> None:
+    auth = CREDENTIALS[which]
+    secret = auth.secrets()[-1]
+    echoed = forms_of(secret)[form]
+    text = before + echoed + after
+    body = orjson.dumps({"error": {"reason": text, "message": text}}) if as_json else text.encode()
+    exc = api_error_for(status)(
+        status=status, method="GET", path="/p", body=body, secrets=auth.secrets()
+    )
+    assert leaks([str(exc), repr(exc), repr(exc.error), str(exc.reason)], [secret]) == []
