@@ -46,6 +46,22 @@ def _check_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTime
     return aiohttp.ClientTimeout(total=float(timeout))
 
 
+def _check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """The extra headers, once each name and value is known to travel as given."""
+    if headers is not None and not isinstance(headers, Mapping):
+        msg = f"headers must be a mapping of names to values, not {type(headers).__name__}"
+        raise TypeError(msg)
+    extra = dict(headers or {})
+    for name, value in extra.items():
+        check_header_name(name, what="headers: name")
+        check_header_value(value, what=f"headers[{name!r}]")
+    reserved = sorted(k for k in extra if k.lower() in _RESERVED_HEADERS)
+    if reserved:
+        msg = f"headers must not set {', '.join(reserved)}; pass credentials with auth="
+        raise ValueError(msg)
+    return extra
+
+
 def _check_size(size: int | None) -> int | None:
     if size is None:
         return None
@@ -160,19 +176,9 @@ class OryClient:
             raise TypeError(msg)
         if session is not None:
             _check_borrowed(session)
-        if headers is not None and not isinstance(headers, Mapping):
-            msg = f"headers must be a mapping of names to values, not {type(headers).__name__}"
-            raise TypeError(msg)
-        extra = dict(headers or {})
-        for name, value in extra.items():
-            check_header_name(name, what="headers: name")
-            check_header_value(value, what=f"headers[{name!r}]")
+        extra = _check_headers(headers)
         if user_agent is not None:
             check_header_value(user_agent, what="user_agent")
-        reserved = sorted(k for k in extra if k.lower() in _RESERVED_HEADERS)
-        if reserved:
-            msg = f"headers must not set {', '.join(reserved)}; pass credentials with auth="
-            raise ValueError(msg)
 
         base = parse_base_url(base_url)
         public = parse_base_url(public_url, name="public_url") if public_url is not None else base

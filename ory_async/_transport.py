@@ -416,7 +416,10 @@ class Transport:
         failed = _content_encoding_failure(exc)
         if failed is not None:
             encoding, unsupported = failed
-            msg = f"The answer to {method} {path} could not be decoded: it says Content-Encoding: {encoding}, "
+            msg = (
+                f"The answer to {method} {path} could not be decoded: "
+                f"it says Content-Encoding: {encoding}, "
+            )
             if unsupported:
                 msg += f"which this client cannot decode (it did not ask for {encoding})"
             else:
