@@ -168,10 +168,18 @@ def _scrub_json(value: Any, secrets: tuple[str, ...]) -> Any:
     return value
 
 
+_SNIPPET_WINDOW = 64 * 1024  # bytes of a body looked at for its snippet
+
+
 def _snippet(body: bytes, secrets: tuple[str, ...] = ()) -> str:
-    # The whole body is scrubbed before it is cut short, so no part of a credential
-    # survives at the cut (error bodies are small, and bounded by the size limit).
-    text = " ".join(scrub_secrets(body.decode("utf-8", "replace"), secrets).split())
+    # Scrubbed before it is cut short, so no part of a credential survives at the cut.
+    # Only the start of a large body is looked at; a credential that the window's end
+    # may have cut in two is dropped with the window's tail.
+    text = scrub_secrets(body[:_SNIPPET_WINDOW].decode("utf-8", "replace"), secrets)
+    if len(body) > _SNIPPET_WINDOW and secrets:
+        longest = 6 * max(len(s) for s in secrets)  # the longest escaped form
+        text = text[: max(0, len(text) - longest)]
+    text = " ".join(text.split())
     return text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…"
 
 

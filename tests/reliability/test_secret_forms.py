@@ -107,6 +107,8 @@ def test_a_credential_at_the_snippet_cut_leaves_no_prefix() -> None:
     # Nor may a run of whitespace (collapsed in the message) push one past a byte cut.
     bodies = [("x" * n + TOKEN + " tail").encode() for n in range(170, 200, 3)]
     bodies += [(" " * n + TOKEN).encode() for n in (780, 1590, 6390, 100_000)]
+    # And at the end of the window a large body is looked at.
+    bodies += [(" " * (64 * 1024 - n) + TOKEN + " " * 10).encode() for n in range(1, 40, 3)]
     for body in bodies:
         exc = ServerError(
             status=502, method="GET", path="/x", body=body, secrets=BearerToken(TOKEN).secrets()
