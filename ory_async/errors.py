@@ -31,6 +31,7 @@ from __future__ import annotations
 import email.utils
 import json
 import math
+import re
 import time
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -166,6 +167,16 @@ def _scrub_json(value: Any, secrets: tuple[str, ...]) -> Any:
     if isinstance(value, list):
         return [_scrub_json(v, secrets) for v in value]
     return value
+
+
+# What a server's text must not bring into a message: control characters (a terminal
+# escape sequence, a line break that forges a log line) and lone surrogates (from
+# header bytes that are not UTF-8), which no UTF-8 log file or terminal can take.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub("\ufffd", text)
 
 
 _SNIPPET_WINDOW = 64 * 1024  # bytes of a body looked at for its snippet
@@ -329,7 +340,7 @@ class ApiError(OryError):
         hint = self._hint()
         if hint:
             text += f". {hint}"
-        return scrub_secrets(text, secrets)
+        return _printable(scrub_secrets(text, secrets))
 
     def _hint(self) -> str:
         return ""

@@ -199,3 +199,20 @@ async def test_a_server_echoing_every_credential_it_received_is_scrubbed(
     exc = info.value
     assert leaks(texts_of(exc), SECRETS) == []
     assert "<redacted>" in str(exc)
+
+
+async def test_server_text_in_a_message_is_printable() -> None:
+    # Header bytes that are not UTF-8, a terminal escape and a forged log line in the
+    # reason: the message still goes to any UTF-8 log or terminal as one plain line.
+    body = b'{"error": {"code": 404, "reason": "gone\\n2026-01-01 INFO forged \\u001b[2J"}}'
+    answer = (
+        b"HTTP/1.1 404 Not Found\r\nX-Request-Id: \xff\xferid\r\nOry-Error-Id: \xc3\x28\x1b[31m"
+        b"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+    )
+    exc, _ = await provoke(answer, None, lambda ory: ory.identities.get("abc"))
+    message = str(exc)
+    message.encode("utf-8")  # no lone surrogates
+    assert "\x1b" not in message
+    assert "\n" not in message
+    assert "forged" in message
+    assert "rid" in message
