@@ -125,7 +125,6 @@ class Transport:
         session: aiohttp.ClientSession | None,
         max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
-        self._origins = origins
         self.max_response_size = max_response_size
         self._timeout = timeout
         self._max_concurrency = max_concurrency
