@@ -12,7 +12,7 @@ from yarl import URL
 
 from ._retry import RetryPolicy
 from ._transport import Request, Transport, TransportStats, default_user_agent
-from ._urls import join_path, parse_base_url
+from ._urls import join_path, parse_base_url, strip_admin_suffix
 from .auth import Auth, BearerToken
 from .services import (
     FlowsService,
@@ -48,7 +48,8 @@ class OryClient:
 
     Args:
         base_url: the project URL (``https://<slug>.projects.oryapis.com``) or, self-hosted,
-            the Kratos admin URL (``http://127.0.0.1:4434``).
+            the Kratos admin URL (``http://127.0.0.1:4434``). On v1 a trailing ``/admin`` is
+            dropped: every admin path already starts with it.
         auth: the credentials sent with every request, e.g. ``BearerToken("ory_pat_...")``.
         access_token: shorthand for ``auth=BearerToken(access_token)``.
         public_url: the Kratos public URL for whoami, flows and schemas (self-hosted);
@@ -114,6 +115,8 @@ class OryClient:
             raise ValueError(msg)
 
         self._base_url = parse_base_url(base_url)
+        if api == "v1":
+            self._base_url = strip_admin_suffix(self._base_url)
         self._public_url = (
             parse_base_url(public_url, name="public_url")
             if public_url is not None

@@ -8,7 +8,7 @@ from typing import Final, Literal
 from .._pagination import AsyncPager, Style
 from .._urls import QueryValue, segment
 from ..auth import Auth
-from ..models import CreateIdentityBody, Identity, JsonPatch, UpdateIdentityBody
+from ..models import Consistency, CreateIdentityBody, Identity, JsonPatch, UpdateIdentityBody
 from ._base import Service, check_int, check_str, check_str_list
 from ._batch import BatchCreate
 
@@ -17,7 +17,7 @@ __all__ = ["IdentitiesService"]
 MAX_IDS: Final = 500
 MAX_PAGE_SIZE: Final = 500
 LEGACY_CAP: Final = 1000
-Consistency = Literal["strong", "eventual"]
+_CONSISTENCY: Final = frozenset(c.value for c in Consistency)
 
 
 class IdentitiesService(Service):
@@ -169,7 +169,7 @@ class IdentitiesService(Service):
         ids: Iterable[str] | None = None,
         organization_id: str | None = None,
         include_credential: Iterable[str] | None = None,
-        consistency: Consistency | None = None,
+        consistency: Consistency | Literal["", "strong", "eventual"] | None = None,
         auth: Auth | None = None,
     ) -> AsyncPager[Identity]:
         """List identities: ``await`` it for the first page, ``async for`` it for all.
@@ -183,7 +183,8 @@ class IdentitiesService(Service):
         ``preview_credentials_identifier_similar`` (prefix), ``ids`` (up to 500, sent as
         repeated keys), ``organization_id``. ``include_credential`` adds the named
         credential types' ``config`` to every item. ``consistency="eventual"`` allows a
-        faster, slightly stale read on Ory Network.
+        faster, slightly stale read on Ory Network; ``""`` (:attr:`Consistency.DEFAULT`)
+        sends the parameter empty, which means the server's default.
 
         Raises (before any request):
             ValueError: both paging forms, page sizes out of range, more than 500 ``ids``,
@@ -219,10 +220,12 @@ class IdentitiesService(Service):
         if len(used) > 1:
             msg = f"the server takes one filter at a time, got {', '.join(used)}"
             raise ValueError(msg)
-        if consistency is not None and consistency not in ("strong", "eventual"):
-            msg = f'consistency must be "strong" or "eventual", got {consistency!r}'
+        if consistency is not None and consistency not in _CONSISTENCY:
+            msg = (
+                f'consistency must be "strong", "eventual" or "" (the default), got {consistency!r}'
+            )
             raise ValueError(msg)
-        if v0 and (used or included or consistency):
+        if v0 and (used or included or consistency is not None):
             msg = "v0 servers have no identity filters, include_credential or consistency"
             raise ValueError(msg)
 
@@ -231,7 +234,7 @@ class IdentitiesService(Service):
         query: dict[str, QueryValue] = {
             **filters,
             "include_credential": included or None,
-            "consistency": consistency,
+            "consistency": None if consistency is None else str(consistency),
         }
         if style == "page":
             query["page"] = page if page is not None else 0

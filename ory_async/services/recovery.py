@@ -13,6 +13,7 @@ from ..models import (
     RecoveryLinkForIdentity,
 )
 from ..models.common import FlowType
+from ..models.durations import to_single_unit_duration
 from ._base import Service, check_str
 
 __all__ = ["RecoveryService"]
@@ -64,7 +65,9 @@ class RecoveryService(Service):
     ) -> RecoveryLinkForIdentity:
         """Create a recovery link for an identity (``POST /admin/recovery/link``; v0 ``/recovery/link``).
 
-        ``return_to`` (v1) is where the user lands after recovering.
+        ``return_to`` (v1) is where the user lands after recovering. ``expires_in`` works
+        as in :meth:`create_code`; on v0 it is sent in one unit (90 minutes as ``5400s``),
+        the only form legacy servers accept.
 
         Raises:
             ValueError: before any request, for a duration that is not a positive Go duration.
@@ -74,6 +77,9 @@ class RecoveryService(Service):
         check_str("return_to", return_to)
         if return_to is not None:
             self._require("v1", "recovery.create_link(return_to=...)")
+        if expires_in is not None and self._api == "v0":
+            # Legacy servers take one number and one unit only (no "1h30m0s").
+            expires_in = to_single_unit_duration(expires_in)
         body = CreateRecoveryLinkForIdentityBody(
             identity_id=_identity_id(identity_id),
             expires_in=UNSET if expires_in is None else expires_in,

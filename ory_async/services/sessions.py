@@ -19,10 +19,12 @@ EXPANDABLE: Final = ("identity", "devices")
 
 
 def _expand(values: Iterable[str] | None) -> list[str]:
+    # Like an open enum: a value this client does not know (one a newer server added)
+    # is sent as given, and the server decides.
     expand = check_str_list("expand", values)
-    unknown = [v for v in expand if v.lower() not in EXPANDABLE]
-    if unknown:
-        msg = f"expand takes {' and/or '.join(EXPANDABLE)}, got {', '.join(map(repr, unknown))}"
+    empty = [v for v in expand if not v]
+    if empty:
+        msg = f"expand values must not be empty; known values: {', '.join(EXPANDABLE)}"
         raise ValueError(msg)
     return expand
 
