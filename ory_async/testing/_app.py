@@ -11,10 +11,12 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from . import (
+    _routes_courier,
     _routes_frontend,
     _routes_identities,
     _routes_identity_list,
     _routes_misc,
+    _routes_session_manage,
     _routes_sessions,
 )
 from ._errors import KratosError, dumps
@@ -33,18 +35,21 @@ def build_routers(api: str) -> tuple[Router, Router]:
         _routes_identity_list.register(admin, v0=True)
         _routes_identities.register(admin, "", v0=True)
         _routes_misc.register_recovery(admin, v0=True)
-        _routes_misc.register_health(admin, metrics=True)
+        _routes_misc.register_health(admin, metrics=True, with_version=True)
+        _routes_misc.register_health(public, with_version=True)
         _routes_frontend.register(admin, with_list=False)
         _routes_frontend.register(public, with_list=False)
     else:
         _routes_identity_list.register(admin)
         _routes_identities.register(admin, "/admin")
         _routes_sessions.register_admin(admin)
+        _routes_session_manage.register(admin)
+        _routes_courier.register(admin)
         _routes_misc.register_recovery(admin)
-        _routes_misc.register_health(admin, "/admin", metrics=True)
+        _routes_misc.register_health(admin, "/admin", metrics=True, with_version=True)
         _routes_frontend.register(public)
+        _routes_misc.register_health(public)
     _routes_sessions.register_public(public)
-    _routes_misc.register_health(public)
     return admin, public
 
 
@@ -162,7 +167,10 @@ class Pipeline:
 
 
 def _is_health(raw_path: str) -> bool:
-    return raw_path.startswith(("/health/", "/admin/health/"))
+    """Health and version answer without the API key (their spec has no security)."""
+    return raw_path in ("/version", "/admin/version") or raw_path.startswith(
+        ("/health/", "/admin/health/")
+    )
 
 
 def _is_frontend(path: str) -> bool:

@@ -110,6 +110,11 @@ async def health(ctx: Ctx) -> web.StreamResponse:
     return json_response({"status": "ok"})
 
 
+async def version(ctx: Ctx) -> web.StreamResponse:
+    """GET /version: ``{"version": ...}`` (v1: admin URL only; v0: both ports)."""
+    return json_response({"version": ctx.state.version})
+
+
 async def prometheus(ctx: Ctx) -> web.StreamResponse:
     """GET /metrics/prometheus: request counters in the Prometheus text format."""
     lines = [
@@ -143,9 +148,13 @@ def register_recovery(router: Router, *, v0: bool = False) -> None:
     router.add("POST", "/admin/recovery/link", create_recovery_link)
 
 
-def register_health(router: Router, prefix: str = "", *, metrics: bool = False) -> None:
-    """Add health routes (and metrics) under ``prefix``."""
+def register_health(
+    router: Router, prefix: str = "", *, metrics: bool = False, with_version: bool = False
+) -> None:
+    """Add health routes (and metrics, and ``/version``) under ``prefix``."""
     router.add("GET", f"{prefix}/health/alive", health)
     router.add("GET", f"{prefix}/health/ready", health)
+    if with_version:
+        router.add("GET", f"{prefix}/version", version)
     if metrics:
         router.add("GET", f"{prefix}/metrics/prometheus", prometheus)
