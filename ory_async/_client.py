@@ -15,8 +15,10 @@ from ._transport import Request, Transport, TransportStats, default_user_agent
 from ._urls import join_path, parse_base_url, strip_admin_suffix
 from .auth import Auth, BearerToken
 from .services import (
+    CourierService,
     FlowsService,
     IdentitiesService,
+    MetadataService,
     MetricsService,
     RecoveryService,
     SchemasService,
@@ -144,9 +146,9 @@ class OryClient:
     def _init_services(self) -> None:
         """Attach the per-resource services (each keeps a reference to this client)."""
         self.identities: IdentitiesService = IdentitiesService(self)
-        """Identities: create, get, update, patch, delete, list, batch create."""
+        """Identities: create, get, get by external id, update, patch, delete, list, batch create."""
         self.sessions: SessionsService = SessionsService(self)
-        """Sessions: get, list, list for an identity, disable, extend, whoami."""
+        """Sessions: get, list, list for an identity, disable, extend, manage in bulk, whoami."""
         self.schemas: SchemasService = SchemasService(self)
         """Identity JSON schemas: get one, list."""
         self.recovery: RecoveryService = RecoveryService(self)
@@ -155,6 +157,10 @@ class OryClient:
         """Self-service flows and errors."""
         self.metrics: MetricsService = MetricsService(self)
         """Prometheus metrics."""
+        self.courier: CourierService = CourierService(self)
+        """Courier messages (emails, SMS): list, get."""
+        self.metadata: MetadataService = MetadataService(self)
+        """The server's version and health checks."""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> OryClient:

@@ -20,7 +20,14 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ["Service", "check_bool", "check_int", "check_str", "check_str_list"]
+__all__ = [
+    "Service",
+    "check_bool",
+    "check_int",
+    "check_str",
+    "check_str_list",
+    "migration_paging",
+]
 
 
 class Service:
@@ -157,3 +164,34 @@ def check_bool(name: str, value: bool | None) -> bool | None:
         msg = f"{name} must be True, False or None, not {type(value).__name__}"
         raise TypeError(msg)
     return value
+
+
+def migration_paging(
+    per_page: int | None,
+    page: int | None,
+    page_size: int | None,
+    page_token: str | None,
+    *,
+    max_size: int = 1000,
+) -> tuple[dict[str, QueryValue], int]:
+    """The paging query of a listing that takes either form (identity sessions, schemas).
+
+    Kratos serves both from one page-numbered implementation, so either form walks the
+    same way; ``page_size``/``page_token`` are sent as given. Returns the query and the
+    page size.
+
+    Raises:
+        ValueError: both forms, or a size out of range.
+    """
+    if (page_size is not None or page_token is not None) and (
+        per_page is not None or page is not None
+    ):
+        msg = "use either page_size/page_token or per_page/page, not both"
+        raise ValueError(msg)
+    check_str("page_token", page_token)
+    if page_size is not None or page_token is not None:
+        size = check_int("page_size", page_size, low=1, high=max_size)
+        return {"page_size": size, "page_token": page_token}, size or 250
+    size = check_int("per_page", per_page, low=1, high=max_size) or 250
+    start = check_int("page", page, low=0) or 0
+    return {"page": start, "per_page": size}, size

@@ -69,6 +69,34 @@ class IdentitiesService(Service):
         result: Identity = await self._client.transport.call(request, Identity)
         return result
 
+    async def get_by_external_id(
+        self,
+        external_id: str,
+        *,
+        include_credential: Iterable[str] | None = None,
+        auth: Auth | None = None,
+    ) -> Identity:
+        """Get the identity with this ``external_id`` (``GET /admin/identities/by/external/{id}``, v1).
+
+        The external id is the one your system set at creation; it is sent as one path
+        segment (``/`` and ``?`` included). ``include_credential`` works as in :meth:`get`.
+
+        Raises:
+            NotFoundError: no identity has this external id.
+        """
+        self._require("v1", "identities.get_by_external_id")
+        included = check_str_list("include_credential", include_credential)
+        request = self._request(
+            "GET",
+            self._admin_url(
+                "identities", "by", "external", segment(external_id, name="external_id")
+            ),
+            query={"include_credential": included or None},
+            auth=auth,
+        )
+        result: Identity = await self._client.transport.call(request, Identity)
+        return result
+
     async def update(
         self, id: str, body: UpdateIdentityBody, *, auth: Auth | None = None
     ) -> Identity:
