@@ -71,5 +71,5 @@ class CourierService(Service):
         request = self._request(
             "GET", self._admin_url("courier", "messages", segment(id)), auth=auth
         )
-        result: Message = await self._client.transport.call(request, Message)
+        result: Message = await self._transport.call(request, Message)
         return result

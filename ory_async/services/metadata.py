@@ -24,7 +24,7 @@ class MetadataService(Service):
 
     def _root_url(self, *segments: str) -> URL:
         # Not under /admin: Kratos serves these at the root of both ports.
-        return join_path(self._client.base_url, *segments)
+        return join_path(self._context.base_url, *segments)
 
     async def version(self, *, auth: Auth | None = None) -> str:
         """The version the server runs, e.g. ``"v1.3.1"`` (``GET /version``).
@@ -32,7 +32,7 @@ class MetadataService(Service):
         With several server nodes, it is the version of the one that answered.
         """
         request = self._request("GET", self._root_url("version"), auth=auth)
-        result: _Version = await self._client.transport.call(request, _Version)
+        result: _Version = await self._transport.call(request, _Version)
         return result.version
 
     async def alive(self, *, auth: Auth | None = None) -> None:
@@ -43,7 +43,7 @@ class MetadataService(Service):
             TransportError: the server could not be reached.
         """
         request = self._request("GET", self._root_url("health", "alive"), auth=auth)
-        await self._client.transport.call_empty(request)
+        await self._transport.call_empty(request)
 
     async def ready(self, *, auth: Auth | None = None) -> None:
         """Check that the server and its database are ready (``GET /health/ready``).
@@ -55,4 +55,4 @@ class MetadataService(Service):
             TransportError: the server could not be reached.
         """
         request = self._request("GET", self._root_url("health", "ready"), auth=auth)
-        await self._client.transport.call_empty(request)
+        await self._transport.call_empty(request)
