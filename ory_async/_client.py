@@ -11,8 +11,8 @@ import aiohttp
 from yarl import URL
 
 from ._retry import RetryPolicy
-from ._transport import Request, Transport, TransportStats, default_user_agent
-from ._urls import join_path, parse_base_url, strip_admin_suffix
+from ._transport import Transport, TransportStats, default_user_agent
+from ._urls import parse_base_url, strip_admin_suffix
 from .auth import Auth, BearerToken
 from .services import (
     ApiVersion,
@@ -237,19 +237,19 @@ class OryClient:
         view._attach(self._context.with_auth(auth), is_view=True)
         return view
 
-    async def ping(self, *, auth: Auth | None = None) -> None:
-        """Check that the server is ready (``GET /health/ready``).
+    async def ping(
+        self,
+        *,
+        auth: Auth | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - the HTTP timeout of this request
+    ) -> None:
+        """Check that the server is ready (``GET /health/ready``, as ``metadata.ready()``).
 
         Raises:
             ApiError: the server answered but is not ready.
             TransportError: the server could not be reached.
         """
-        request = Request(
-            method="GET",
-            url=join_path(self._context.base_url, "health", "ready"),
-            auth=auth if auth is not None else self._context.auth,
-        )
-        await self._transport.call_empty(request)
+        await self.metadata.ready(auth=auth, timeout=timeout)
 
     async def close(self) -> None:
         """Close the client and its owned session. Idempotent; a borrowed session stays open."""

@@ -27,6 +27,7 @@ __all__ = [
     "check_int",
     "check_str",
     "check_str_list",
+    "check_timeout",
     "migration_paging",
 ]
 
@@ -126,6 +127,7 @@ class Service:
         auth: Auth | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsent: bool = False,
+        timeout: float | None = None,
     ) -> Request:
         if query:
             pairs = build_query(query)
@@ -139,6 +141,7 @@ class Service:
             auth=self._auth(auth),
             headers=headers,
             retry_unsent=retry_unsent,
+            timeout=check_timeout(timeout),
         )
 
     def _pager(
@@ -152,6 +155,7 @@ class Service:
         auth: Auth | None = None,
         legacy_cap: int | None = None,
         token_after: Callable[[str, int], Mapping[str, str]] | None = None,
+        timeout: float | None = None,
     ) -> AsyncPager[T]:
         spec: PageSpec[T] = PageSpec(
             transport=self._context.transport,
@@ -164,11 +168,25 @@ class Service:
             per_page=per_page,
             legacy_cap=legacy_cap,
             token_after=token_after,
+            timeout=check_timeout(timeout),
         )
         return AsyncPager(spec)
 
 
 _item_id: Final = operator.attrgetter("id")
+
+
+def check_timeout(timeout: float | None) -> float | None:
+    """Validate a per-call ``timeout=`` (seconds) before any request is sent."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        msg = f"timeout must be a number of seconds, not {type(timeout).__name__}"
+        raise TypeError(msg)
+    if not timeout > 0:
+        msg = f"timeout must be a positive number of seconds, got {timeout!r}"
+        raise ValueError(msg)
+    return float(timeout)
 
 
 def check_int(name: str, value: int | None, *, low: int, high: int | None = None) -> int | None:

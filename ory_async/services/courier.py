@@ -28,6 +28,7 @@ class CourierService(Service):
         page_size: int | None = None,
         page_token: str | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> AsyncPager[Message]:
         """List courier messages, newest first (``GET /admin/courier/messages``, token form).
 
@@ -58,9 +59,12 @@ class CourierService(Service):
             style="token",
             per_page=page_size or 250,
             auth=auth,
+            timeout=timeout,
         )
 
-    async def get(self, id: str, *, auth: Auth | None = None) -> Message:
+    async def get(
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> Message:
         """Get one message with its delivery attempts (``GET /admin/courier/messages/{id}``).
 
         Raises:
@@ -69,7 +73,7 @@ class CourierService(Service):
         """
         self._require("v1", "courier.get")
         request = self._request(
-            "GET", self._admin_url("courier", "messages", segment(id)), auth=auth
+            "GET", self._admin_url("courier", "messages", segment(id)), auth=auth, timeout=timeout
         )
         result: Message = await self._transport.call(request, Message)
         return result

@@ -9,7 +9,7 @@ from .._pagination import AsyncPager, Style
 from .._urls import QueryValue, segment
 from ..auth import Auth
 from ..models import Consistency, CreateIdentityBody, Identity, JsonPatch, UpdateIdentityBody
-from ._base import Service, check_int, check_str, check_str_list
+from ._base import Service, check_int, check_str, check_str_list, check_timeout
 from ._batch import BatchCreate
 
 __all__ = ["IdentitiesService"]
@@ -25,7 +25,9 @@ class IdentitiesService(Service):
 
     __slots__ = ()
 
-    async def create(self, body: CreateIdentityBody, *, auth: Auth | None = None) -> Identity:
+    async def create(
+        self, body: CreateIdentityBody, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> Identity:
         """Create an identity (``POST /admin/identities``, 201).
 
         Raises:
@@ -37,7 +39,9 @@ class IdentitiesService(Service):
         if not isinstance(body, CreateIdentityBody):
             msg = f"body must be a CreateIdentityBody, not {type(body).__name__}"
             raise TypeError(msg)
-        request = self._request("POST", self._admin_url("identities"), json=body, auth=auth)
+        request = self._request(
+            "POST", self._admin_url("identities"), json=body, auth=auth, timeout=timeout
+        )
         return await self._transport.call(request, Identity)
 
     async def get(
@@ -46,6 +50,7 @@ class IdentitiesService(Service):
         *,
         include_credential: Iterable[str] | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> Identity:
         """Get one identity (``GET /admin/identities/{id}``).
 
@@ -64,6 +69,7 @@ class IdentitiesService(Service):
             self._admin_url("identities", segment(id)),
             query={"include_credential": included or None},
             auth=auth,
+            timeout=timeout,
         )
         return await self._transport.call(request, Identity)
 
@@ -73,6 +79,7 @@ class IdentitiesService(Service):
         *,
         include_credential: Iterable[str] | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> Identity:
         """Get the identity with this ``external_id`` (``GET /admin/identities/by/external/{id}``, v1).
 
@@ -91,12 +98,18 @@ class IdentitiesService(Service):
             ),
             query={"include_credential": included or None},
             auth=auth,
+            timeout=timeout,
         )
         result: Identity = await self._transport.call(request, Identity)
         return result
 
     async def update(
-        self, id: str, body: UpdateIdentityBody, *, auth: Auth | None = None
+        self,
+        id: str,
+        body: UpdateIdentityBody,
+        *,
+        auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> Identity:
         """Replace an identity (``PUT /admin/identities/{id}``).
 
@@ -113,12 +126,17 @@ class IdentitiesService(Service):
             msg = f"body must be an UpdateIdentityBody, not {type(body).__name__}"
             raise TypeError(msg)
         request = self._request(
-            "PUT", self._admin_url("identities", segment(id)), json=body, auth=auth
+            "PUT", self._admin_url("identities", segment(id)), json=body, auth=auth, timeout=timeout
         )
         return await self._transport.call(request, Identity)
 
     async def patch(
-        self, id: str, operations: Sequence[JsonPatch], *, auth: Auth | None = None
+        self,
+        id: str,
+        operations: Sequence[JsonPatch],
+        *,
+        auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> Identity:
         """Change an identity with JSON Patch operations (``PATCH /admin/identities/{id}``, v1).
 
@@ -141,17 +159,25 @@ class IdentitiesService(Service):
                 msg = f"operations must be JsonPatch objects, not {type(op).__name__}"
                 raise TypeError(msg)
         request = self._request(
-            "PATCH", self._admin_url("identities", segment(id)), json=ops, auth=auth
+            "PATCH",
+            self._admin_url("identities", segment(id)),
+            json=ops,
+            auth=auth,
+            timeout=timeout,
         )
         return await self._transport.call(request, Identity)
 
-    async def delete(self, id: str, *, auth: Auth | None = None) -> None:
+    async def delete(
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> None:
         """Delete an identity for good (``DELETE /admin/identities/{id}``, 204).
 
         Raises:
             NotFoundError: no identity has this id.
         """
-        request = self._request("DELETE", self._admin_url("identities", segment(id)), auth=auth)
+        request = self._request(
+            "DELETE", self._admin_url("identities", segment(id)), auth=auth, timeout=timeout
+        )
         await self._transport.call_empty(request)
 
     async def delete_credentials(
@@ -161,6 +187,7 @@ class IdentitiesService(Service):
         *,
         identifier: str | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> None:
         """Delete one credential of an identity (v1), e.g. its TOTP or a social sign-in link.
 
@@ -178,6 +205,7 @@ class IdentitiesService(Service):
             self._admin_url("identities", segment(id), "credentials", segment(type, name="type")),
             query={"identifier": identifier},
             auth=auth,
+            timeout=timeout,
         )
         await self._transport.call_empty(request)
 
@@ -195,6 +223,7 @@ class IdentitiesService(Service):
         include_credential: Iterable[str] | None = None,
         consistency: Consistency | Literal["", "strong", "eventual"] | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> AsyncPager[Identity]:
         """List identities: ``await`` it for the first page, ``async for`` it for all.
 
@@ -273,6 +302,7 @@ class IdentitiesService(Service):
             style=style,
             per_page=size,
             auth=auth,
+            timeout=timeout,
             legacy_cap=None if v0 else LEGACY_CAP,
             token_after=_token_after,
         )
@@ -284,6 +314,7 @@ class IdentitiesService(Service):
         chunk_size: int = 1000,
         concurrency: int = 4,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> BatchCreate:
         """Create many identities with ``PATCH /admin/identities`` (v1), in chunks.
 
@@ -310,6 +341,7 @@ class IdentitiesService(Service):
             chunk_size=chunk_size,
             concurrency=concurrency,
             auth=self._auth(auth),
+            timeout=check_timeout(timeout),
         )
 
 

@@ -31,6 +31,7 @@ class RecoveryService(Service):
         expires_in: timedelta | str | None = None,
         flow_type: FlowType | str | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> RecoveryCodeForIdentity:
         """Create a recovery code for an identity (``POST /admin/recovery/code``, v1, 201).
 
@@ -49,7 +50,9 @@ class RecoveryService(Service):
             expires_in=UNSET if expires_in is None else expires_in,
             flow_type=UNSET if flow_type is None else flow_type,
         )
-        request = self._request("POST", self._admin_url("recovery", "code"), json=body, auth=auth)
+        request = self._request(
+            "POST", self._admin_url("recovery", "code"), json=body, auth=auth, timeout=timeout
+        )
         return await self._transport.call(request, RecoveryCodeForIdentity)
 
     async def create_link(
@@ -59,6 +62,7 @@ class RecoveryService(Service):
         expires_in: timedelta | str | None = None,
         return_to: str | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> RecoveryLinkForIdentity:
         """Create a recovery link for an identity (``POST /admin/recovery/link``; v0 ``/recovery/link``).
 
@@ -87,6 +91,7 @@ class RecoveryService(Service):
             query={"return_to": return_to},
             json=body,
             auth=auth,
+            timeout=timeout,
         )
         return await self._transport.call(request, RecoveryLinkForIdentity)
 

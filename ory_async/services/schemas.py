@@ -20,7 +20,9 @@ class SchemasService(Service):
 
     __slots__ = ()
 
-    async def get(self, id: str, *, auth: Auth | None = None) -> dict[str, Any]:
+    async def get(
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> dict[str, Any]:
         """Get one identity schema as raw JSON Schema (``GET /schemas/{id}``).
 
         ``id`` is the schema id (``default``) or its base64url form as found at the end of
@@ -29,7 +31,9 @@ class SchemasService(Service):
         Raises:
             NotFoundError: no schema has this id.
         """
-        request = self._request("GET", self._public_url("schemas", segment(id)), auth=auth)
+        request = self._request(
+            "GET", self._public_url("schemas", segment(id)), auth=auth, timeout=timeout
+        )
         return await self._transport.call(request, dict[str, Any])
 
     def list(
@@ -40,6 +44,7 @@ class SchemasService(Service):
         page_size: int | None = None,
         page_token: str | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> AsyncPager[IdentitySchemaContainer]:
         """List identity schemas (``GET /schemas``, v1): ``await`` for a page, ``async for`` for all.
 
@@ -59,4 +64,5 @@ class SchemasService(Service):
             style="page",
             per_page=size,
             auth=auth,
+            timeout=timeout,
         )

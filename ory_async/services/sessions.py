@@ -44,7 +44,12 @@ class SessionsService(Service):
     __slots__ = ()
 
     async def get(
-        self, id: str, *, expand: Iterable[str] | None = None, auth: Auth | None = None
+        self,
+        id: str,
+        *,
+        expand: Iterable[str] | None = None,
+        auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> Session:
         """Get one session (``GET /admin/sessions/{id}``, v1).
 
@@ -61,6 +66,7 @@ class SessionsService(Service):
             self._admin_url("sessions", segment(id)),
             query={"expand": _expand(expand) or None},
             auth=auth,
+            timeout=timeout,
         )
         return await self._transport.call(request, Session)
 
@@ -72,6 +78,7 @@ class SessionsService(Service):
         active: bool | None = None,
         expand: Iterable[str] | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> AsyncPager[Session]:
         """List every session of the project (``GET /admin/sessions``, v1, page-token form).
 
@@ -94,6 +101,7 @@ class SessionsService(Service):
             style="token",
             per_page=page_size or 250,
             auth=auth,
+            timeout=timeout,
         )
 
     def list_for_identity(
@@ -106,6 +114,7 @@ class SessionsService(Service):
         page_token: str | None = None,
         active: bool | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> AsyncPager[Session]:
         """List one identity's sessions (``GET /admin/identities/{id}/sessions``, v1).
 
@@ -129,9 +138,12 @@ class SessionsService(Service):
             style="page",
             per_page=size,
             auth=auth,
+            timeout=timeout,
         )
 
-    async def delete_for_identity(self, identity_id: str, *, auth: Auth | None = None) -> None:
+    async def delete_for_identity(
+        self, identity_id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> None:
         """Revoke and delete every session of an identity (``DELETE /admin/identities/{id}/sessions``, 204).
 
         Raises:
@@ -142,20 +154,27 @@ class SessionsService(Service):
             "DELETE",
             self._admin_url("identities", segment(identity_id, name="identity_id"), "sessions"),
             auth=auth,
+            timeout=timeout,
         )
         await self._transport.call_empty(request)
 
-    async def disable(self, id: str, *, auth: Auth | None = None) -> None:
+    async def disable(
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> None:
         """Revoke one session (``DELETE /admin/sessions/{id}``, 204); it is kept, inactive.
 
         Raises:
             NotFoundError: no session has this id.
         """
         self._require("v1", "sessions.disable")
-        request = self._request("DELETE", self._admin_url("sessions", segment(id)), auth=auth)
+        request = self._request(
+            "DELETE", self._admin_url("sessions", segment(id)), auth=auth, timeout=timeout
+        )
         await self._transport.call_empty(request)
 
-    async def extend(self, id: str, *, auth: Auth | None = None) -> Session | None:
+    async def extend(
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> Session | None:
         """Extend a session's lifetime (``PATCH /admin/sessions/{id}/extend``).
 
         Current servers answer 204 and this returns ``None``; older Ory Network projects
@@ -167,7 +186,7 @@ class SessionsService(Service):
         """
         self._require("v1", "sessions.extend")
         request = self._request(
-            "PATCH", self._admin_url("sessions", segment(id), "extend"), auth=auth
+            "PATCH", self._admin_url("sessions", segment(id), "extend"), auth=auth, timeout=timeout
         )
         return await self._transport.call_optional(request, Session)
 
@@ -178,6 +197,7 @@ class SessionsService(Service):
         identities: Iterable[str] | Literal["*"] | None = None,
         sessions: Iterable[str] | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> int:
         """Disable or delete many sessions at once (``POST /admin/sessions``, v1).
 
@@ -220,7 +240,7 @@ class SessionsService(Service):
             if len(ids) > 1:
                 msg = 'identities="*" stands alone; it cannot be mixed with identity ids'
                 raise ValueError(msg)
-            return await self._manage_all(str(action), auth)
+            return await self._manage_all(str(action), auth, timeout)
         total = 0
         for start in range(0, len(ids), MAX_MANAGE_IDS):
             chunk = ids[start : start + MAX_MANAGE_IDS]
@@ -229,30 +249,41 @@ class SessionsService(Service):
                 if field == "sessions"
                 else ManageSessionsBody(action=str(action), identities=chunk)
             )
-            total += (await self._manage_once(body, auth)).processed
+            total += (await self._manage_once(body, auth, timeout)).processed
         return total
 
-    async def _manage_all(self, action: str, auth: Auth | None) -> int:
+    async def _manage_all(self, action: str, auth: Auth | None, timeout: float | None) -> int:
         body = ManageSessionsBody(action=action, identities=[WILDCARD])
         total = 0
         while True:
-            answer = await self._manage_once(body, auth)
+            answer = await self._manage_once(body, auth, timeout)
             total += answer.processed
             # A server that says "more" but processed nothing would loop for ever.
             if not answer.more or answer.processed <= 0:
                 return total
 
     async def _manage_once(
-        self, body: ManageSessionsBody, auth: Auth | None
+        self, body: ManageSessionsBody, auth: Auth | None, timeout: float | None
     ) -> ManageSessionsResponse:
         # Disabling or deleting twice changes nothing more: safe to resend when unsent.
         request = self._request(
-            "POST", self._admin_url("sessions"), json=body, auth=auth, retry_unsent=True
+            "POST",
+            self._admin_url("sessions"),
+            json=body,
+            auth=auth,
+            timeout=timeout,
+            retry_unsent=True,
         )
         result: ManageSessionsResponse = await self._transport.call(request, ManageSessionsResponse)
         return result
 
-    async def whoami(self, *, tokenize_as: str | None = None, auth: Auth | None = None) -> Session:
+    async def whoami(
+        self,
+        *,
+        tokenize_as: str | None = None,
+        auth: Auth | None = None,
+        timeout: float | None = None,
+    ) -> Session:
         """The session a user's credentials belong to (``GET /sessions/whoami`` on the public URL).
 
         Needs a :class:`~ory_async.SessionToken` (native apps; sent as ``X-Session-Token``)
@@ -281,5 +312,6 @@ class SessionsService(Service):
             join_path(self._context.public_url, "sessions", "whoami"),
             query={"tokenize_as": tokenize_as},
             auth=token,
+            timeout=timeout,
         )
         return await self._transport.call(request, Session)
