@@ -10,6 +10,7 @@ from typing import Any, Self
 import aiohttp
 from yarl import URL
 
+from ._raw import RawResponses
 from ._retry import RetryPolicy
 from ._transport import Transport, TransportStats, default_user_agent
 from ._urls import parse_base_url, strip_admin_suffix
@@ -223,6 +224,17 @@ class OryClient:
     def stats(self) -> TransportStats:
         """Counters of requests sent, retries and failures (shared with views)."""
         return self._transport.stats
+
+    @property
+    def with_raw_response(self) -> RawResponses:
+        """Calls that also return the HTTP status and headers of their answer.
+
+        ``await ory.with_raw_response.identities.get(id)`` (as in openai-python) or, typed,
+        ``await ory.with_raw_response(ory.identities.get)(id)`` give a
+        :class:`~ory_async.RawResponse` with ``parsed``, ``status``, ``headers``,
+        ``request_id`` and the ``ratelimit_*`` values. Plain calls are not slowed.
+        """
+        return RawResponses(self)
 
     def with_auth(self, auth: Auth | None) -> OryClient:
         """A light view of this client that sends other credentials.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal, Self, TypeVar
 
 import attrs
 from yarl import URL
@@ -96,6 +96,10 @@ class Service:
         self._context = context
         self._api: ApiVersion = context.api
         self._transport: Transport = context.transport
+
+    def _recording(self, transport: Transport) -> Self:
+        """This service sending through ``transport`` instead (a raw call's recorder)."""
+        return type(self)(attrs.evolve(self._context, transport=transport))
 
     def _auth(self, auth: Auth | None) -> Auth | None:
         """``auth`` when given, else the context's default credentials."""
