@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from ory_async import BadRequestError, NotFoundError, OryClient, UnsupportedOperationError
+from ory_async import (
+    BadRequestError,
+    NotFoundError,
+    OryClient,
+    RequestTimeoutError,
+    UnsupportedOperationError,
+)
 from ory_async.models import (
     CourierMessageStatus,
     CourierMessageTemplateType,
@@ -158,3 +164,29 @@ async def test_identity_sessions_and_schemas_in_the_token_form(
         fake.add_schema(name, {"type": "object"})
     schemas = await ory.schemas.list(page_size=2).collect()
     assert sorted(s.id for s in schemas) == ["a", "b", "c", "default"]
+
+
+async def test_raw_response_over_fakeory(ory: OryClient, fake: FakeOry) -> None:
+    fake.rate_limit(100, window=60)
+    (iid,) = fake.seed_identities(1)
+    raw = await ory.with_raw_response(ory.identities.get)(iid)
+    assert raw.status == 200
+    assert isinstance(raw.parsed, Identity)
+    assert raw.parsed.id == iid
+    assert raw.ratelimit_limit == 100
+    assert raw.ratelimit_remaining == 99
+    created = await ory.with_raw_response.identities.create(
+        CreateIdentityBody(schema_id="default", traits={"email": "raw@example.com"})
+    )
+    assert created.status == 201
+    assert created.headers["Location"].endswith(f"/identities/{created.parsed.id}")
+    assert created.ratelimit_remaining == 98
+
+
+async def test_per_call_timeout_over_fakeory(ory: OryClient, fake: FakeOry) -> None:
+    (iid,) = fake.seed_identities(1)
+    fake.faults.add("/admin/identities/*", status=None, delay=1.0, times=None)
+    with pytest.raises(RequestTimeoutError, match="within 0.05 s"):
+        await ory.identities.get(iid, timeout=0.05)  # every attempt, retries included
+    fake.faults.clear()
+    assert (await ory.identities.get(iid, timeout=5)).id == iid
