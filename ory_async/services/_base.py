@@ -87,7 +87,9 @@ class Service:
     """Base of the per-resource services (``ory.identities``, ``ory.sessions``, ...).
 
     A service only describes endpoints: which URL, method, query and body. Sending,
-    retrying and decoding are the transport's job.
+    retrying and decoding are the transport's job. Every public method takes ``auth=``
+    (other credentials for this call) and ``timeout=`` (seconds per attempt for this
+    call's requests, instead of the client's timeout).
     """
 
     __slots__ = ("_api", "_context", "_transport")
