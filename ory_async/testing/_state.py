@@ -51,6 +51,7 @@ class FlowRecord:
     flow: dict[str, Any]
     expired: bool = False
     requires_session_token: str | None = None
+    expires_at: datetime | None = None
 
 
 @dataclass
