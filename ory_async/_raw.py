@@ -113,11 +113,17 @@ def _raw_call(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawRes
     async def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
         transport = RecordingTransport(owner._transport)
         result = func(recording(transport), *args, **kwargs)
-        parsed = await result if inspect.isawaitable(result) else result
+        if not inspect.isawaitable(result):
+            msg = (
+                f"{method.__qualname__} is not awaited (it streams its results), so it has "
+                "no single answer to report; use with_raw_response with awaited calls"
+            )
+            raise TypeError(msg)
+        parsed = await result
         response = transport.response
-        if response is None:  # pragma: no cover - every awaited call sends a request
-            msg = f"{method.__qualname__} sent no request"
-            raise RuntimeError(msg)
+        if response is None:
+            msg = f"{method.__qualname__} sent no request, so there is no answer to report"
+            raise ValueError(msg)
         return RawResponse(parsed=parsed, status=response.status, headers=response.headers)
 
     return call

@@ -123,3 +123,12 @@ async def test_views_and_bad_targets(ory: OryClient) -> None:
         _ = ory.with_raw_response.identities._request
     with pytest.raises(AttributeError):
         _ = ory.with_raw_response.nothing_here
+
+
+async def test_calls_without_one_answer_are_refused(ory: OryClient) -> None:
+    with aioresponses() as m:
+        with pytest.raises(TypeError, match="is not awaited"):
+            await ory.with_raw_response.identities.batch_create([])
+        with pytest.raises(ValueError, match="sent no request"):
+            await ory.with_raw_response.sessions.manage("delete", sessions=[])
+    assert sent(m) == []
