@@ -105,7 +105,6 @@ class Transport:
         trust_env: bool,
         session: aiohttp.ClientSession | None,
     ) -> None:
-        self._origins = origins
         self._timeout = timeout
         self._max_concurrency = max_concurrency
         self.retry = retry

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, Literal, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 import attrs
 from yarl import URL
@@ -169,7 +168,6 @@ class Service:
             query=tuple(build_query(query)),
             auth=self._auth(auth),
             item_type=item_type,
-            key=_item_id,
             style=style,
             per_page=per_page,
             legacy_cap=legacy_cap,
@@ -177,9 +175,6 @@ class Service:
             timeout=check_timeout(timeout),
         )
         return AsyncPager(spec)
-
-
-_item_id: Final = operator.attrgetter("id")
 
 
 def check_timeout(timeout: float | None) -> float | None:
