@@ -187,8 +187,10 @@ class BatchCreate:
         chunk_size: int,
         concurrency: int,
         auth: Auth | None,
+        timeout: float | None = None,
     ) -> None:
         self._transport = transport
+        self._timeout = timeout
         self._url = url
         self._bodies = bodies
         self._chunk_size = chunk_size
@@ -311,7 +313,12 @@ class BatchCreate:
         """Send ``entries`` as one request; split and resend on 400 and 504."""
         body = b'{"identities":[' + b",".join(e.encoded for e in entries) + b"]}"
         request = Request(
-            method="PATCH", url=self._url, body=body, auth=self._auth, retry_unsent=True
+            method="PATCH",
+            url=self._url,
+            body=body,
+            auth=self._auth,
+            retry_unsent=True,
+            timeout=self._timeout,
         )
         self.requests += 1
         try:
