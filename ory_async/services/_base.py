@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 from yarl import URL
 
 from .. import _serde
+from .._dedupe import Order
 from .._pagination import AsyncPager, PageSpec, Style
 from .._transport import Request
 from .._urls import QueryValue, build_query, join_path
@@ -95,6 +96,7 @@ class Service:
         auth: Auth | None = None,
         legacy_cap: int | None = None,
         token_after: Callable[[str, int], Mapping[str, str]] | None = None,
+        order: Order | None = None,
     ) -> AsyncPager[T]:
         spec: PageSpec[T] = PageSpec(
             transport=self._client.transport,
@@ -107,6 +109,7 @@ class Service:
             per_page=per_page,
             legacy_cap=legacy_cap,
             token_after=token_after,
+            order=order,
         )
         return AsyncPager(spec)
 

@@ -248,6 +248,7 @@ class IdentitiesService(Service):
             auth=auth,
             legacy_cap=None if v0 else LEGACY_CAP,
             token_after=_token_after,
+            order="desc" if v0 else "asc",  # kratos-facts §1.2, §1.3
         )
 
     def batch_create(
