@@ -330,7 +330,13 @@ class _PageIterator(Generic[T]):
         if self._ahead is None:
             if self._step is None:
                 raise StopAsyncIteration
-            self._ahead = ReadAhead(self._walk.fetch, _step_after, self._step, self._depth)
+            self._ahead = ReadAhead(
+                self._walk.fetch,
+                _step_after,
+                self._step,
+                self._depth,
+                name=f"GET {self._walk.spec.url.raw_path}",
+            )
         try:
             page = await self._ahead.get()
         except BaseException:

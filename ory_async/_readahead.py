@@ -16,7 +16,7 @@ from typing import Final, Generic, TypeVar
 
 import attrs
 
-__all__ = ["ReadAhead"]
+__all__ = ["TASK_PREFIX", "ReadAhead"]
 
 S = TypeVar("S")
 P = TypeVar("P")
@@ -29,12 +29,16 @@ class _Failed:
 
 _END: Final = object()
 
+TASK_PREFIX: Final = "ory_async read-ahead "
+"""How the read-ahead tasks are named (for debugging and ``asyncio.all_tasks()``)."""
+
 
 class ReadAhead(Generic[S, P]):
     """Fetch pages ahead of their consumer, starting at ``first``.
 
     ``fetch`` turns a step into a page, ``next_of`` names the step after a page (``None``
-    after the last). Must be created inside the running loop.
+    after the last). The task is named ``name`` (prefixed with :data:`TASK_PREFIX`).
+    Must be created inside the running loop.
     """
 
     __slots__ = ("_queue", "_slots", "_task")
@@ -45,11 +49,13 @@ class ReadAhead(Generic[S, P]):
         next_of: Callable[[P], S | None],
         first: S,
         depth: int,
+        name: str = "",
     ) -> None:
         self._queue: asyncio.Queue[object] = asyncio.Queue()
         self._slots = asyncio.Semaphore(depth)
         self._task: asyncio.Task[None] | None = asyncio.get_running_loop().create_task(
-            _produce(fetch, next_of, first, self._slots, self._queue)
+            _produce(fetch, next_of, first, self._slots, self._queue),
+            name=f"{TASK_PREFIX}{name}",
         )
 
     async def get(self) -> P | None:
