@@ -24,7 +24,6 @@ from typing import Any, Final, Generic, Literal, TypeVar
 import attrs
 from yarl import URL
 
-from . import _serde
 from ._dedupe import Dedupe, Order
 from ._readahead import ReadAhead
 from ._transport import Request, Response, Transport
@@ -124,13 +123,12 @@ class _Walk(Generic[T]):
 
     def __init__(self, spec: PageSpec[T]) -> None:
         self.spec = spec
-        self.list_type: Any = list[spec.item_type]  # type: ignore[name-defined]
+        self.list_type: type[list[T]] = list[spec.item_type]  # type: ignore[name-defined]
         self.seen = Dedupe(spec.order)
         # Hashes of the queries already fetched: a few dozen bytes a page, not a page.
         self.followed: set[int] = set()
         self.highest_page = -1
         self.stuck = 0
-        self.pages = 0
 
     def first(self) -> _Next:
         page = (
@@ -140,15 +138,9 @@ class _Walk(Generic[T]):
 
     async def fetch(self, step: _Next) -> Page[T]:
         url = self.spec.url.with_query(list(step.query)) if step.query else self.spec.url
-        response = await self.spec.transport.send(
-            Request(method="GET", url=url, auth=self.spec.auth)
+        items, response = await self.spec.transport.call_with_response(
+            Request(method="GET", url=url, auth=self.spec.auth), self.list_type
         )
-        items: list[T] = _serde.decode(
-            response.body,
-            self.list_type,
-            context=f"{response.status} GET {url.raw_path}",
-        )
-        self.pages += 1
         self.followed.add(_query_hash(step.query))
         if step.page is not None:
             self.highest_page = max(self.highest_page, step.page)
