@@ -55,6 +55,11 @@ class Settings:
     get_pool: int = 1_000
     decode_budget: float = 1.0
     import_runs: int = 10
+    lag_identities: int = 20_000
+    latency_ms: int = 20
+    memory_walk: int = 300_000
+    memory_mark: int = 100_000
+    whoami_checks: int = 2_000
 
 
 QUICK: Final = Settings(
@@ -67,7 +72,15 @@ QUICK: Final = Settings(
     get_pool=50,
     decode_budget=0.05,
     import_runs=1,
+    lag_identities=750,
+    latency_ms=5,
+    memory_walk=3_000,
+    memory_mark=1_000,
+    whoami_checks=20,
 )
+
+WORKLOADS: Final = "abcdefgh"
+"""The workloads' letters, as in the table (``--only`` takes some of them)."""
 
 
 class BenchFailed(SystemExit):
@@ -97,8 +110,8 @@ def clients() -> list[str]:
     return [c for c in (RAW, ORY_ASYNC, EXP_ASYNC, ORY_CLIENT, KRATOS_CLIENT) if sdk_available(c)]
 
 
-def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
-    """Every sample of a run."""
+def measure(settings: Settings, log: Any = print, only: str = WORKLOADS) -> list[report.Sample]:
+    """Every sample of a run (of the workloads whose letters are in ``only``)."""
     samples: list[report.Sample] = []
     names = clients()
     sizes = Sizes(
@@ -120,7 +133,7 @@ def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
 
     with serve(sizes) as base:
         for rnd in range(max(settings.rounds, settings.get_rounds)):
-            if rnd < settings.get_rounds:
+            if rnd < settings.get_rounds and "a" in only:
                 for client in order(rnd):
                     if client != KRATOS_CLIENT:  # the v1 sync SDK stands for the sync ones
                         spec = {**common, "workload": "get", "client": client, "base": base}
@@ -128,6 +141,8 @@ def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
             if rnd >= settings.rounds:
                 continue
             for kind in ("identities", "sessions"):
+                if ("b" if kind == "identities" else "e") not in only:
+                    continue
                 for client in order(rnd):
                     spec = {
                         **common,
@@ -137,8 +152,47 @@ def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
                         "kind": kind,
                     }
                     add(f"walk-{kind}", client, rnd, child(spec))
+            if "h" in only:
+                for client in order(rnd):
+                    if client in (RAW, ORY_ASYNC, EXP_ASYNC):
+                        spec = {**common, "workload": "whoami", "client": client, "base": base}
+                        add("whoami", client, rnd, child(spec))
+                spec = {**common, "workload": "whoami-cached", "client": ORY_ASYNC, "base": base}
+                add("whoami-cached", ORY_ASYNC, rnd, child(spec))
+    if "f" in only:
+        slow = Sizes(
+            identities=settings.lag_identities,
+            sessions=0,
+            session_identities=1,
+            get_pool=1,
+            latency_ms=settings.latency_ms,
+        )
+        with serve(slow) as lag_base:
+            for rnd in range(settings.rounds):
+                for workload, client in (
+                    ("lag-walk", RAW),
+                    ("lag-walk", ORY_ASYNC),
+                    ("lag-walk-prefetch", ORY_ASYNC),
+                ):
+                    spec = {**common, "workload": workload, "client": client, "base": lag_base}
+                    add(workload, client, rnd, child(spec))
+    if "g" in only:
+        long = Sizes(
+            identities=0,
+            sessions=0,
+            session_identities=1,
+            get_pool=0,
+            synthetic=settings.memory_walk,
+        )
+        with serve(long) as long_base:
+            for rnd in range(settings.rounds):
+                for client in (RAW, ORY_ASYNC) if rnd % 2 == 0 else (ORY_ASYNC, RAW):
+                    spec = {**common, "workload": "memory", "client": client, "base": long_base}
+                    add("memory", client, rnd, child(spec))
     for rnd in range(settings.rounds):
         for kind in ("identities", "sessions"):
+            if "c" not in only:
+                continue
             for client in order(rnd):
                 spec = {
                     "workload": "decode",
@@ -147,8 +201,9 @@ def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
                     "budget": settings.decode_budget,
                 }
                 add(f"decode-{kind}", client, rnd, child(spec))
-        for client in order(rnd):
-            add("import", client, rnd, imports.run(client, runs=settings.import_runs))
+        if "d" in only:
+            for client in order(rnd):
+                add("import", client, rnd, imports.run(client, runs=settings.import_runs))
     return samples
 
 
@@ -199,17 +254,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one round")
     parser.add_argument("--readme", type=Path, default=HERE / "README.md")
     parser.add_argument("--no-readme", action="store_true", help="print the table only")
+    parser.add_argument(
+        "--only",
+        default=WORKLOADS,
+        help="run only these workloads, by letter (e.g. 'cf'); implies --no-readme",
+    )
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else Settings()
     print(f"clients: {', '.join(clients())}")
     started = time.perf_counter()
-    samples = measure(settings)
+    samples = measure(settings, only=args.only)
     block = render(samples, settings, time.perf_counter() - started)
     print(block)
     raw = HERE / "results" / "latest.raw.json"
     raw.parent.mkdir(exist_ok=True)
     raw.write_text(json.dumps([dataclasses.asdict(s) for s in samples], indent=1))
-    if not args.no_readme:
+    if not args.no_readme and args.only == WORKLOADS:
         args.readme.write_text(report.replace_between_markers(args.readme.read_text(), block))
         print(f"updated {args.readme}")
 
