@@ -259,8 +259,13 @@ def main(argv: list[str] | None = None) -> None:
         default=WORKLOADS,
         help="run only these workloads, by letter (e.g. 'cf'); implies --no-readme",
     )
+    parser.add_argument(
+        "--rounds", type=int, default=None, help="rounds of every workload (a busy machine)"
+    )
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else Settings()
+    if args.rounds is not None:
+        settings = dataclasses.replace(settings, rounds=args.rounds, get_rounds=args.rounds)
     print(f"clients: {', '.join(clients())}")
     started = time.perf_counter()
     samples = measure(settings, only=args.only)
