@@ -83,6 +83,23 @@ WORKLOADS: Final = "abcdefgh"
 """The workloads' letters, as in the table (``--only`` takes some of them)."""
 
 
+def letter(workload: str) -> str:
+    """The table letter of a sample's workload name."""
+    if workload.startswith("decode"):
+        return "c"
+    return {
+        "get": "a",
+        "walk-identities": "b",
+        "import": "d",
+        "walk-sessions": "e",
+        "lag-walk": "f",
+        "lag-walk-prefetch": "f",
+        "memory": "g",
+        "whoami": "h",
+        "whoami-cached": "h",
+    }[workload]
+
+
 class BenchFailed(SystemExit):
     """A measurement failed (wrong data, or a client crashed)."""
 
@@ -227,13 +244,18 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-def render(samples: list[report.Sample], settings: Settings, seconds: float) -> str:
+def render(
+    samples: list[report.Sample], settings: Settings, seconds: float, only: str = WORKLOADS
+) -> str:
     """The README block: how the run was made, then the table."""
     summary = report.summarize(samples)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    what = (
+        "`make bench`" if only == WORKLOADS else f"rows {', '.join(only)} re-run (`--only {only}`)"
+    )
     return "\n".join(
         [
-            f"Latest run: {when}, `make bench` ({seconds / 60:.1f} min; {settings.get_rounds} rounds "
+            f"Latest run: {when}, {what} ({seconds / 60:.1f} min; {settings.get_rounds} rounds "
             f"of a, {settings.rounds} of the others; medians).",
             f"Machine: {_cpu()}, {os.cpu_count()} CPUs (server pinned to one, clients to the other), "
             f"{platform.system()} {platform.release()}, Python {platform.python_version()}.",
@@ -257,7 +279,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--only",
         default=WORKLOADS,
-        help="run only these workloads, by letter (e.g. 'cf'); implies --no-readme",
+        help="run only these workloads, by letter (e.g. 'cf'), and refresh their rows: "
+        "the other rows keep the samples of the last run (results/latest.raw.json)",
     )
     parser.add_argument(
         "--rounds", type=int, default=None, help="rounds of every workload (a busy machine)"
@@ -269,12 +292,15 @@ def main(argv: list[str] | None = None) -> None:
     print(f"clients: {', '.join(clients())}")
     started = time.perf_counter()
     samples = measure(settings, only=args.only)
-    block = render(samples, settings, time.perf_counter() - started)
-    print(block)
     raw = HERE / "results" / "latest.raw.json"
+    if args.only != WORKLOADS and raw.exists():
+        kept = [report.Sample(**s) for s in json.loads(raw.read_text())]
+        samples = [s for s in kept if letter(s.workload) not in args.only] + samples
+    block = render(samples, settings, time.perf_counter() - started, args.only)
+    print(block)
     raw.parent.mkdir(exist_ok=True)
     raw.write_text(json.dumps([dataclasses.asdict(s) for s in samples], indent=1))
-    if not args.no_readme and args.only == WORKLOADS:
+    if not args.no_readme:
         args.readme.write_text(report.replace_between_markers(args.readme.read_text(), block))
         print(f"updated {args.readme}")
 
