@@ -2,11 +2,13 @@
 
 Two rules, both O(page size):
 
-* **Ordered listings** (identities: ``id`` ascending on v1 in both paging forms,
-  descending on v0 servers, kratos-facts §1.2 and §1.3). The walk keeps one key, the
-  furthest it has yielded: an item at or before it was yielded already, however far
-  back its page was. A page that is not itself in that order shows the assumption does
-  not hold for this server; from then on the walk uses the window below.
+* **Ordered listings** (identities in the token form: the server answers a page token,
+  the last id of the previous page, with the ids after it in ascending order,
+  kratos-facts §1.2). The walk keeps one key, the furthest it has yielded: an item at
+  or before it was yielded already, however far back its page was. A page that is not
+  itself in that order shows the assumption does not hold for this server; from then
+  on the walk uses the window below. Offset pages (the legacy form, v0 servers) are
+  sorted too, but nothing but the server's word makes them so: they use the window.
 * **Other listings** (sessions: newest first; an identity's sessions; schemas). The
   walk keeps the keys of the last :data:`WINDOW` pages it received. Every overlap the
   facts describe falls inside it: Kratos's migration paging (§2.2) serves page N-1's

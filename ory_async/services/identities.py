@@ -244,7 +244,8 @@ class IdentitiesService(Service):
             auth=auth,
             legacy_cap=None if v0 else LEGACY_CAP,
             token_after=_token_after,
-            order="desc" if v0 else "asc",  # kratos-facts §1.2, §1.3
+            # Keyset pages hold only ids after the page token (kratos-facts §1.2).
+            order="asc" if style == "token" else None,
         )
 
     def batch_create(
