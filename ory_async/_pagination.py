@@ -17,6 +17,7 @@ that it copes with the paging bugs real Kratos servers have:
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Generator, Iterable, Mapping
 from typing import Any, Final, Generic, Literal, TypeVar
@@ -39,6 +40,8 @@ Style = Literal["page", "token"]
 _PAGING_KEYS: Final = frozenset({"page", "per_page", "page_size", "page_token"})
 _LINK_SPLIT: Final = re.compile(r",\s*(?=<)")
 _REL: Final = re.compile(r"""(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.IGNORECASE)
+# One walk yields each item, told apart by its id, at most once.
+_item_id: Final = operator.attrgetter("id")
 # Pages in a row that bring nothing new before the walk is declared stuck.
 _STUCK_AFTER: Final = 3
 
@@ -68,13 +71,19 @@ def parse_link_header(values: Iterable[str]) -> dict[str, str]:
     return links
 
 
+_COUNT: Final = re.compile(r"\s*([0-9]{1,18})\s*")
+
+
 def _int_or_none(value: str | None) -> int | None:
+    """A count or page number the server sent: digits only, else ``None`` (unknown).
+
+    A negative, signed, fractional, non-numeric or absurdly long value means the
+    server did not say anything usable.
+    """
     if value is None:
         return None
-    try:
-        return int(value.strip())
-    except ValueError:
-        return None
+    match = _COUNT.fullmatch(value)
+    return int(match.group(1)) if match else None
 
 
 @attrs.frozen(kw_only=True)
@@ -87,14 +96,13 @@ class PageSpec(Generic[T]):
         query: the caller's parameters, paging parameters included.
         auth: credentials for every page.
         item_type: the model of one item.
-        key: the identity of an item, for de-duplication (its ``id``).
         style: ``"page"`` (page/per_page) or ``"token"`` (page_token/page_size).
         per_page: the page size in the page style.
         legacy_cap: the server refuses page-style offsets beyond this many items.
         token_after: query parameters that continue in the token style after an id
             (used past ``legacy_cap``).
-        order: the listing comes sorted by ``key`` in this direction (``None``: no
-            order to rely on), which lets de-duplication remember one key, not a window.
+        order: the listing comes sorted by ``id`` in this direction (``None``: no
+            order to rely on), which lets de-duplication remember one id, not a window.
     """
 
     transport: Transport
@@ -102,7 +110,6 @@ class PageSpec(Generic[T]):
     query: Query
     auth: Auth | None
     item_type: Any
-    key: Callable[[Any], str]
     style: Style
     per_page: int = 250
     legacy_cap: int | None = None
@@ -116,6 +123,12 @@ class _Next:
     page: int | None
     via: Literal["first", "link", "number"]
     style: Style
+    error: str | None = None
+    """Why this step cannot be taken: raised as PaginationError only when it is asked for."""
+
+
+def _broken(why: str) -> _Next:
+    return _Next(query=(), page=None, via="link", style="token", error=why)
 
 
 class _Walk(Generic[T]):
@@ -137,6 +150,8 @@ class _Walk(Generic[T]):
         return _Next(query=self.spec.query, page=page, via="first", style=self.spec.style)
 
     async def fetch(self, step: _Next) -> Page[T]:
+        if step.error is not None:
+            raise PaginationError(step.error)
         url = self.spec.url.with_query(list(step.query)) if step.query else self.spec.url
         items, response = await self.spec.transport.call_with_response(
             Request(method="GET", url=url, auth=self.spec.auth), self.list_type
@@ -144,7 +159,7 @@ class _Walk(Generic[T]):
         self.followed.add(_query_hash(step.query))
         if step.page is not None:
             self.highest_page = max(self.highest_page, step.page)
-        fresh = self.seen.fresh(items, self.spec.key)
+        fresh = self.seen.fresh(items, _item_id)
         total = _int_or_none(response.headers.get("X-Total-Count"))
         following = self._next(step, response, items, fresh, total)
         if following is not None:
@@ -158,23 +173,29 @@ class _Walk(Generic[T]):
     ) -> _Next | None:
         if not items:
             return None  # an empty page ends every walk, whatever its links say
+        # A page that arrived is always returned; what is wrong with the way on is
+        # raised only when the next page is asked for.
         self.stuck = 0 if fresh else self.stuck + 1
         if self.stuck >= _STUCK_AFTER:
-            msg = (
+            return _broken(
                 f"The server returned {self.stuck} pages in a row with nothing new for "
                 f"GET {self.spec.url.raw_path}; stopping instead of looping"
             )
-            raise PaginationError(msg)
         link_values = response.headers.getall("Link", [])
         target = parse_link_header(link_values).get("next")
         if target is not None:
-            query = tuple((k, v) for k, v in URL(target).query.items())
-            if _query_hash(query) in self.followed:
-                msg = (
-                    f"The server's next link for GET {self.spec.url.raw_path} repeats a page "
-                    f"already fetched ({target}); stopping instead of looping"
+            try:
+                query = tuple((k, v) for k, v in URL(target).query.items())
+            except (ValueError, TypeError, UnicodeError):
+                return _broken(
+                    f"The server's next link for GET {self.spec.url.raw_path} is not a valid "
+                    "URL; the pages before it were returned"
                 )
-                raise PaginationError(msg)
+            if _query_hash(query) in self.followed:
+                return _broken(
+                    f"The server's next link for GET {self.spec.url.raw_path} repeats a page "
+                    "already fetched; stopping instead of looping"
+                )
             page = _int_or_none(dict(query).get("page")) if step.style == "page" else None
             return _Next(query=query, page=page, via="link", style=step.style)
         if step.style != "page":

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 from yarl import URL
@@ -160,7 +159,6 @@ class Service:
             query=tuple(build_query(query)),
             auth=self._auth(auth),
             item_type=item_type,
-            key=_item_id,
             style=style,
             per_page=per_page,
             legacy_cap=legacy_cap,
@@ -168,9 +166,6 @@ class Service:
             order=order,
         )
         return AsyncPager(spec)
-
-
-_item_id: Final = operator.attrgetter("id")
 
 
 def check_int(name: str, value: int | None, *, low: int, high: int | None = None) -> int | None:
