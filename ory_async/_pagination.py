@@ -103,6 +103,7 @@ class PageSpec(Generic[T]):
             (used past ``legacy_cap``).
         order: the listing comes sorted by ``id`` in this direction (``None``: no
             order to rely on), which lets de-duplication remember one id, not a window.
+        timeout: seconds for each page request, instead of the client's timeout.
     """
 
     transport: Transport
@@ -115,6 +116,7 @@ class PageSpec(Generic[T]):
     legacy_cap: int | None = None
     token_after: Callable[[str, int], Mapping[str, str]] | None = None
     order: Order | None = None
+    timeout: float | None = None
 
 
 @attrs.frozen
@@ -154,7 +156,8 @@ class _Walk(Generic[T]):
             raise PaginationError(step.error)
         url = self.spec.url.with_query(list(step.query)) if step.query else self.spec.url
         items, response = await self.spec.transport.call_with_response(
-            Request(method="GET", url=url, auth=self.spec.auth), self.list_type
+            Request(method="GET", url=url, auth=self.spec.auth, timeout=self.spec.timeout),
+            self.list_type,
         )
         self.followed.add(_query_hash(step.query))
         if step.page is not None:
