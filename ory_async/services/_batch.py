@@ -17,11 +17,10 @@ from __future__ import annotations
 import asyncio
 import enum
 import uuid
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from http import HTTPStatus
-from types import TracebackType
-from typing import Final, Self
+from typing import Final
 
 import attrs
 from yarl import URL
@@ -41,6 +40,7 @@ from ..errors import (
 )
 from ..models import BatchPatchIdentitiesResponse, CreateIdentityBody
 from ..models.batch import IdentityPatch, IdentityPatchAction, IdentityPatchResponse
+from ._inflight import ChunkStream
 
 __all__ = ["BatchCreate", "BatchCreateResult", "BatchInput", "BatchOutcome"]
 
@@ -171,7 +171,7 @@ def _refused(index: int, why: str) -> BatchCreateResult:
     return BatchCreateResult(index=index, outcome=BatchOutcome.FAILED, exception=exc)
 
 
-class BatchCreate:
+class BatchCreate(ChunkStream[BatchCreateResult]):
     """The async iterator ``identities.batch_create`` returns; see there.
 
     Use it in ``async with`` (or call :meth:`aclose`) when you may stop early, so chunks
@@ -189,58 +189,20 @@ class BatchCreate:
         auth: Auth | None,
         timeout: float | None = None,
     ) -> None:
+        super().__init__(concurrency=concurrency)
         self._transport = transport
         self._timeout = timeout
         self._url = url
         self._bodies = bodies
         self._chunk_size = chunk_size
-        self._concurrency = concurrency
         self._auth = auth
-        self._results: AsyncIterator[BatchCreateResult] | None = None
-        self._pending: deque[asyncio.Task[list[BatchCreateResult]]] = deque()
         self.requests = 0
         """Batch requests sent so far (splits and resends included)."""
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> BatchCreateResult:
-        if self._results is None:
-            self._check_open()
-            self._results = self._run()
-        return await self._results.__anext__()
-
-    async def __aenter__(self) -> Self:
-        self._check_open()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def _check_open(self) -> None:
         if self._transport.closed:
             msg = "This OryClient is closed; create a new one (or keep one open for the app's lifetime)"
             raise ClientClosedError(msg)
-
-    async def aclose(self) -> None:
-        """Stop: cancel chunks in flight (their identities may or may not be created)."""
-        for task in self._pending:
-            task.cancel()
-        if self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
-        self._pending.clear()
-        if self._results is not None:
-            await self._results.aclose()  # type: ignore[attr-defined]
-
-    async def collect(self) -> list[BatchCreateResult]:
-        """Every result, in input order."""
-        async with self:
-            return [result async for result in self]
 
     async def _run(self) -> AsyncIterator[BatchCreateResult]:
         chunks = self._chunks()

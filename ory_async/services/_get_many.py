@@ -12,12 +12,11 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
-from types import TracebackType
-from typing import Final, Self
+from typing import Final
 
 from ..models import Identity
+from ._inflight import ChunkStream
 
 __all__ = ["MAX_URL", "GetMany", "canonical_id"]
 
@@ -52,7 +51,7 @@ def canonical_id(value: object) -> str:
         raise ValueError(msg) from None
 
 
-class GetMany:
+class GetMany(ChunkStream[Identity]):
     """The async iterable ``identities.get_many`` returns; see there.
 
     Use it in ``async with`` (or call :meth:`aclose`) when you may stop early, so chunks
@@ -67,49 +66,13 @@ class GetMany:
         chunk_size: int,
         concurrency: int,
     ) -> None:
+        super().__init__(concurrency=concurrency)
         self._ids = ids
         self._fetch = fetch
         self.chunk_size = chunk_size
         """Ids per request (what fits the URL limit, at most 500)."""
-        self._concurrency = concurrency
-        self._pending: deque[asyncio.Task[list[Identity]]] = deque()
-        self._results: AsyncIterator[Identity] | None = None
         self.requested = 0
         """Distinct ids asked for so far."""
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> Identity:
-        if self._results is None:
-            self._results = self._run()
-        return await self._results.__anext__()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Stop: cancel the chunks in flight."""
-        for task in self._pending:
-            task.cancel()
-        if self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
-        self._pending.clear()
-        if self._results is not None:
-            await self._results.aclose()  # type: ignore[attr-defined]
-
-    async def collect(self) -> list[Identity]:
-        """Every identity found (use only when they fit in memory)."""
-        async with self:
-            return [identity async for identity in self]
 
     async def _run(self) -> AsyncIterator[Identity]:
         try:
