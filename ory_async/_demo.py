@@ -17,7 +17,7 @@ from typing import IO, TypeVar
 
 import attrs
 
-from ._cli import Settings, make_client
+from ._cli._config import Settings, make_client
 from ._cli._output import Progress
 from ._client import OryClient
 from ._settings import read_settings

@@ -18,7 +18,7 @@ from ._version import __version__
 from .errors import OryError, UnauthorizedError, UnsupportedOperationError
 
 if TYPE_CHECKING:
-    from ._cli import Settings
+    from ._cli._config import Settings
     from ._cli._output import Output
 
 __all__ = ["main"]
@@ -284,7 +284,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from ._cli import settings_from
+    from ._cli._config import settings_from
     from ._cli._output import Output
 
     settings = settings_from(args, os.environ)
@@ -294,7 +294,7 @@ async def _run(args: argparse.Namespace) -> int:
     try:
         return await _dispatch(args, settings, output, show_progress)
     except UnauthorizedError as exc:
-        from ._cli import unauthorized_hint
+        from ._cli._config import unauthorized_hint
 
         output.note(f"ory-async: {exc}")
         output.note(f"ory-async: {unauthorized_hint(settings, key_file=bool(args.api_key_file))}")
@@ -304,7 +304,7 @@ async def _run(args: argparse.Namespace) -> int:
 async def _dispatch(
     args: argparse.Namespace, settings: Settings, output: Output, show_progress: bool
 ) -> int:
-    from ._cli import make_client, unauthorized_hint
+    from ._cli._config import make_client, unauthorized_hint
     from ._cli.commands import (
         confirm,
         delete_identities,
@@ -366,7 +366,7 @@ async def _dispatch(
 
 def _demo(args: argparse.Namespace) -> int:
     from . import _demo
-    from ._cli import settings_from
+    from ._cli._config import settings_from
 
     if (args.url or os.environ.get("ORY_SDK_URL")) and not args.fake:
         settings = settings_from(args, os.environ)
@@ -390,7 +390,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (0 ok, 1 API error, 2 usage error)."""
-    from ._cli import UsageError
+    from ._cli._config import UsageError
 
     args = _parser().parse_args(argv)
     try:

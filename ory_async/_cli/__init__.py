@@ -1,22 +1,5 @@
 """The pieces of the ``ory-async`` command: settings, output, and one module per job.
 
-``ory_async.cli`` builds the argument parser and dispatches to these modules.
+``ory_async.cli`` builds the argument parser and dispatches to these modules; the
+settings and client set-up shared by every command are in ``_config``.
 """
-
-from ._config import (
-    Settings,
-    UsageError,
-    make_client,
-    read_api_key,
-    settings_from,
-    unauthorized_hint,
-)
-
-__all__ = [
-    "Settings",
-    "UsageError",
-    "make_client",
-    "read_api_key",
-    "settings_from",
-    "unauthorized_hint",
-]

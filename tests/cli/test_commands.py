@@ -7,7 +7,7 @@ import io
 import orjson
 import pytest
 
-from ory_async._cli import UsageError
+from ory_async._cli._config import UsageError
 from ory_async._cli.commands import confirm
 from ory_async.testing import FakeOry
 from tests.cli.conftest import Cli

@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from ory_async import OryClient
-from ory_async._cli import UsageError
+from ory_async._cli._config import UsageError
 from ory_async._cli.export import IdentityExport, last_exported_id
 from ory_async._pagination import Page, _PageIterator
 from ory_async.models import Identity
