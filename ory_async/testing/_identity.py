@@ -25,7 +25,9 @@ from ._identity_fields import (
 )
 from ._identity_views import CredentialView, render, v0_view
 from ._schemas import SchemaStore, encode_schema_id
-from ._util import Clock, IdFactory, format_time, parse_uuid
+from ._util import Clock, IdFactory, format_time, go_quote, parse_uuid
+
+INVALID_REGION_REASON = "the provided region is not a valid Ory region"
 
 
 class IdentityStore:
@@ -113,7 +115,7 @@ class IdentityStore:
             raise invalid_state(state)
         region = body.get("region")
         if region not in (None, "") and region not in REGIONS:
-            raise bad_request(f"The region `{region}` is not valid.")
+            raise bad_request(INVALID_REGION_REASON)
         org = body.get("organization_id")
         if org is not None:
             try:
@@ -185,13 +187,17 @@ class IdentityStore:
             if doc.get(key) not in (None, ""):
                 ident[key] = doc[key]
         if ident.get("region") is not None and ident["region"] not in REGIONS:
-            raise bad_request(f"The region `{ident['region']}` is not valid.")
+            raise bad_request(INVALID_REGION_REASON)
         creds = doc.get("credentials") or {}
         if not isinstance(creds, dict):
             raise bad_request("The credentials must be a JSON object.")
         for ctype, cred in creds.items():
-            if not isinstance(cred, dict) or cred.get("type") != ctype:
-                raise bad_request(f"The credentials of type `{ctype}` must have type `{ctype}`.")
+            got = cred.get("type") if isinstance(cred, dict) else None
+            if got != ctype:
+                # Kratos's ValidateCredentialsIntegrity text (Go %q quoting).
+                raise bad_request(
+                    f"credentials.{ctype}.type must equal {go_quote(ctype)}, got {go_quote(str(got or ''))}"
+                )
         ident["credentials"] = creds
         self.finish(ident, doc.get("verifiable_addresses"), doc.get("recovery_addresses"))
         return ident
