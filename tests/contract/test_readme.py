@@ -2,58 +2,26 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.DOTALL)
-FILES = {
-    block.split("\n", 1)[0][2:].strip(): block
-    for block in BLOCKS
-    if block.startswith("# ") and block.split("\n", 1)[0].endswith(".py")
-}
-SCRIPTS = [block for block in BLOCKS if block not in FILES.values()]
+from tests.doc_examples import ROOT, page_examples, run_files, run_script
+
+README = page_examples(ROOT / "README.md")
 
 
 def test_the_readme_has_examples() -> None:
-    assert len(SCRIPTS) >= 5
-    assert {"conftest.py", "test_signup.py"} <= set(FILES)
+    assert len(README.scripts) >= 1
+    assert {"conftest.py", "test_signup.py"} <= set(README.files)
 
 
-@pytest.mark.parametrize("code", SCRIPTS, ids=[f"example-{i}" for i in range(len(SCRIPTS))])
+@pytest.mark.parametrize("code", README.scripts, ids=README.script_ids())
 def test_example_runs(code: str) -> None:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, str(README), "exec"), {"__name__": "__readme__"})  # noqa: S102
-    assert out.getvalue().strip(), "the example printed nothing"
+    assert run_script(code, README.path).strip(), "the example printed nothing"
 
 
 def test_pytest_example_passes(tmp_path: Path) -> None:
-    for name, code in FILES.items():
-        (tmp_path / name).write_text(code)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-o",
-            "asyncio_mode=auto",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        check=False,
-    )
+    done = run_files(README.files, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout

@@ -1,0 +1,103 @@
+"""The Python examples of a Markdown page (the README, the documentation site), and how
+the tests run them.
+
+Every block fenced ```` ```python ```` is an example, and runs:
+
+- a block whose first line is ``# name.py`` is a file: a page's files are written to
+  one directory and run there with pytest, which must pass;
+- every other block is a script: it runs in-process and must print something.
+
+A block may be indented (inside an admonition or a content tab). Code that cannot run
+here (it needs a package ory_async does not depend on, say) is fenced ```` ```text ````
+instead, so nothing that looks like a Python example goes untested.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import attrs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)```python[^\n]*\n(?P<body>.*?)\n(?P=indent)```[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+_FILE_LINE = re.compile(r"# (?P<name>[\w./-]+\.py)")
+
+
+@attrs.frozen
+class PageExamples:
+    """The examples of one page: scripts in page order, files by name."""
+
+    path: Path
+    scripts: list[str]
+    files: dict[str, str]
+
+    def script_ids(self) -> list[str]:
+        """Test ids for the scripts: the page's path and the script's number."""
+        name = self.path.relative_to(ROOT).as_posix()
+        return [f"{name}#{i}" for i in range(len(self.scripts))]
+
+
+def python_blocks(text: str) -> list[str]:
+    """The body of every ```` ```python ```` block of ``text``, dedented, in page order."""
+    return [textwrap.dedent(match["body"]) + "\n" for match in _FENCE.finditer(text)]
+
+
+def page_examples(path: Path) -> PageExamples:
+    """Split a page's Python blocks into scripts and files."""
+    scripts: list[str] = []
+    files: dict[str, str] = {}
+    for block in python_blocks(path.read_text()):
+        first = block.split("\n", 1)[0]
+        named = _FILE_LINE.fullmatch(first)
+        if named:
+            if named["name"] in files:
+                msg = f"{path}: two examples are both {named['name']}"
+                raise ValueError(msg)
+            files[named["name"]] = block
+        else:
+            scripts.append(block)
+    return PageExamples(path=path, scripts=scripts, files=files)
+
+
+def run_script(code: str, path: Path) -> str:
+    """Run one script as ``__main__`` would, and return what it printed."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, str(path), "exec"), {"__name__": "__docs__"})  # noqa: S102
+    return out.getvalue()
+
+
+def run_files(files: dict[str, str], directory: Path) -> subprocess.CompletedProcess[str]:
+    """Write ``files`` into ``directory`` and run pytest there (asyncio mode auto)."""
+    for name, code in files.items():
+        target = directory / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(code)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "asyncio_mode=auto",
+            str(directory),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=directory,
+        check=False,
+    )
