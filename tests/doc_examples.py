@@ -30,6 +30,7 @@ _FENCE = re.compile(
     r"^(?P<indent>[ \t]*)```python[^\n]*\n(?P<body>.*?)\n(?P=indent)```[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
+_OPENING = re.compile(r"^[ \t]*```python", re.MULTILINE)
 _FILE_LINE = re.compile(r"# (?P<name>[\w./-]+\.py)")
 
 
@@ -48,8 +49,17 @@ class PageExamples:
 
 
 def python_blocks(text: str) -> list[str]:
-    """The body of every ```` ```python ```` block of ``text``, dedented, in page order."""
-    return [textwrap.dedent(match["body"]) + "\n" for match in _FENCE.finditer(text)]
+    """The body of every ```` ```python ```` block of ``text``, dedented, in page order.
+
+    Raises:
+        ValueError: a block is never closed (it would go untested).
+    """
+    blocks = [textwrap.dedent(match["body"]) + "\n" for match in _FENCE.finditer(text)]
+    opened = len(_OPENING.findall(text))
+    if opened != len(blocks):
+        msg = f"{opened} python blocks open but {len(blocks)} close"
+        raise ValueError(msg)
+    return blocks
 
 
 def page_examples(path: Path) -> PageExamples:
