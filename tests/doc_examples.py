@@ -14,6 +14,7 @@ instead, so nothing that looks like a Python example goes untested.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import re
@@ -35,11 +36,19 @@ _FILE_LINE = re.compile(r"# (?P<name>[\w./-]+\.py)")
 
 
 @attrs.frozen
+class Block:
+    """One example: its code (dedented) and the page line its first line of code is on."""
+
+    code: str
+    line: int
+
+
+@attrs.frozen
 class PageExamples:
     """The examples of one page: scripts in page order, files by name."""
 
     path: Path
-    scripts: list[str]
+    scripts: list[Block]
     files: dict[str, str]
 
     def script_ids(self) -> list[str]:
@@ -48,13 +57,19 @@ class PageExamples:
         return [f"{name}#{i}" for i in range(len(self.scripts))]
 
 
-def python_blocks(text: str) -> list[str]:
-    """The body of every ```` ```python ```` block of ``text``, dedented, in page order.
+def python_blocks(text: str) -> list[Block]:
+    """Every ```` ```python ```` block of ``text``, dedented, in page order.
 
     Raises:
         ValueError: a block is never closed (it would go untested).
     """
-    blocks = [textwrap.dedent(match["body"]) + "\n" for match in _FENCE.finditer(text)]
+    blocks = [
+        Block(
+            code=textwrap.dedent(match["body"]) + "\n",
+            line=text.count("\n", 0, match.start("body")) + 1,
+        )
+        for match in _FENCE.finditer(text)
+    ]
     opened = len(_OPENING.findall(text))
     if opened != len(blocks):
         msg = f"{opened} python blocks open but {len(blocks)} close"
@@ -64,26 +79,30 @@ def python_blocks(text: str) -> list[str]:
 
 def page_examples(path: Path) -> PageExamples:
     """Split a page's Python blocks into scripts and files."""
-    scripts: list[str] = []
+    scripts: list[Block] = []
     files: dict[str, str] = {}
     for block in python_blocks(path.read_text()):
-        first = block.split("\n", 1)[0]
+        first = block.code.split("\n", 1)[0]
         named = _FILE_LINE.fullmatch(first)
         if named:
             if named["name"] in files:
                 msg = f"{path}: two examples are both {named['name']}"
                 raise ValueError(msg)
-            files[named["name"]] = block
+            files[named["name"]] = block.code
         else:
             scripts.append(block)
     return PageExamples(path=path, scripts=scripts, files=files)
 
 
-def run_script(code: str, path: Path) -> str:
-    """Run one script as ``__main__`` would, and return what it printed."""
+def run_script(block: Block, path: Path) -> str:
+    """Run one script as a ``__main__`` module would, and return what it printed.
+
+    Tracebacks point at the page's lines.
+    """
+    tree = ast.increment_lineno(ast.parse(block.code, str(path)), block.line - 1)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(code, str(path), "exec"), {"__name__": "__docs__"})  # noqa: S102
+        exec(compile(tree, str(path), "exec"), {"__name__": "__docs__"})  # noqa: S102
     return out.getvalue()
 
 

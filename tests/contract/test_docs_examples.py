@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from ory_async.testing import FakeOry, serve_in_thread
-from tests.doc_examples import ROOT, PageExamples, page_examples, run_files, run_script
+from tests.doc_examples import ROOT, Block, PageExamples, page_examples, run_files, run_script
 
 DOCS = ROOT / "docs"
 PAGES = [page_examples(path) for path in sorted(DOCS.rglob("*.md"))]
-SCRIPTS = [(page, code) for page in PAGES for code in page.scripts]
+SCRIPTS = [(page, block) for page in PAGES for block in page.scripts]
 WITH_FILES = [page for page in PAGES if page.files]
 API_KEY = "ory_pat_docs_example"
 
@@ -49,22 +49,20 @@ def restore_logging() -> Iterator[None]:
 
 def test_every_guide_has_examples() -> None:
     guides = {page.path.name: page for page in PAGES if page.path.parent.name == "guides"}
-    without = sorted(
-        name for name, page in guides.items() if not page.scripts and not page.files
-    )
+    without = sorted(name for name, page in guides.items() if not page.scripts and not page.files)
     # Performance shows the benchmark table; every other guide shows running code.
     assert without == ["performance.md"]
     assert len(SCRIPTS) >= 25
 
 
 @pytest.mark.parametrize(
-    ("page", "code"),
+    ("page", "block"),
     SCRIPTS,
     ids=[ident for page in PAGES for ident in page.script_ids()],
 )
 @pytest.mark.usefixtures("restore_logging")
-def test_example_runs(page: PageExamples, code: str, ory_env: FakeOry) -> None:
-    assert run_script(code, page.path).strip(), "the example printed nothing"
+def test_example_runs(page: PageExamples, block: Block, ory_env: FakeOry) -> None:
+    assert run_script(block, page.path).strip(), "the example printed nothing"
 
 
 @pytest.mark.parametrize(

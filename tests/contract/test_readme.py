@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.doc_examples import ROOT, page_examples, run_files, run_script
+from tests.doc_examples import ROOT, Block, page_examples, run_files, run_script
 
 README = page_examples(ROOT / "README.md")
 
@@ -16,9 +16,9 @@ def test_the_readme_has_examples() -> None:
     assert {"conftest.py", "test_signup.py"} <= set(README.files)
 
 
-@pytest.mark.parametrize("code", README.scripts, ids=README.script_ids())
-def test_example_runs(code: str) -> None:
-    assert run_script(code, README.path).strip(), "the example printed nothing"
+@pytest.mark.parametrize("block", README.scripts, ids=README.script_ids())
+def test_example_runs(block: Block) -> None:
+    assert run_script(block, README.path).strip(), "the example printed nothing"
 
 
 def test_pytest_example_passes(tmp_path: Path) -> None:
