@@ -16,6 +16,7 @@ that it copes with the paging bugs real Kratos servers have:
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Generator, Iterable, Mapping
 from typing import Any, Final, Generic, Literal, TypeVar
@@ -23,7 +24,6 @@ from typing import Any, Final, Generic, Literal, TypeVar
 import attrs
 from yarl import URL
 
-from . import _serde
 from ._transport import Request, Response, Transport
 from .auth import Auth
 from .errors import PaginationError
@@ -37,6 +37,8 @@ Style = Literal["page", "token"]
 _PAGING_KEYS: Final = frozenset({"page", "per_page", "page_size", "page_token"})
 _LINK_SPLIT: Final = re.compile(r",\s*(?=<)")
 _REL: Final = re.compile(r"""(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.IGNORECASE)
+# One walk yields each item, told apart by its id, at most once.
+_item_id: Final = operator.attrgetter("id")
 # Pages in a row that bring nothing new before the walk is declared stuck.
 _STUCK_AFTER: Final = 3
 
@@ -85,7 +87,6 @@ class PageSpec(Generic[T]):
         query: the caller's parameters, paging parameters included.
         auth: credentials for every page.
         item_type: the model of one item.
-        key: the identity of an item, for de-duplication (its ``id``).
         style: ``"page"`` (page/per_page) or ``"token"`` (page_token/page_size).
         per_page: the page size in the page style.
         legacy_cap: the server refuses page-style offsets beyond this many items.
@@ -98,7 +99,6 @@ class PageSpec(Generic[T]):
     query: Query
     auth: Auth | None
     item_type: Any
-    key: Callable[[Any], str]
     style: Style
     per_page: int = 250
     legacy_cap: int | None = None
@@ -118,12 +118,11 @@ class _Walk(Generic[T]):
 
     def __init__(self, spec: PageSpec[T]) -> None:
         self.spec = spec
-        self.list_type: Any = list[spec.item_type]  # type: ignore[name-defined]
+        self.list_type: type[list[T]] = list[spec.item_type]  # type: ignore[name-defined]
         self.seen: set[str] = set()
         self.followed: set[Query] = set()
         self.highest_page = -1
         self.stuck = 0
-        self.pages = 0
 
     def first(self) -> _Next:
         page = (
@@ -134,15 +133,9 @@ class _Walk(Generic[T]):
     async def fetch(self, step: _Next) -> Page[T]:
         step = self._maybe_switch_to_tokens(step)
         url = self.spec.url.with_query(list(step.query)) if step.query else self.spec.url
-        response = await self.spec.transport.send(
-            Request(method="GET", url=url, auth=self.spec.auth)
+        items, response = await self.spec.transport.call_with_response(
+            Request(method="GET", url=url, auth=self.spec.auth), self.list_type
         )
-        items: list[T] = _serde.decode(
-            response.body,
-            self.list_type,
-            context=f"{response.status} GET {url.raw_path}",
-        )
-        self.pages += 1
         self.followed.add(_normalized(step.query))
         if step.page is not None:
             self.highest_page = max(self.highest_page, step.page)
@@ -154,9 +147,8 @@ class _Walk(Generic[T]):
         )
 
     def _dedupe(self, items: list[T]) -> list[T]:
-        key = self.spec.key
         seen = self.seen
-        keys = list(map(key, items))
+        keys = list(map(_item_id, items))
         if seen.isdisjoint(keys) and len(set(keys)) == len(keys):
             seen.update(keys)  # the usual page: nothing seen before, no repeats
             return items

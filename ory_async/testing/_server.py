@@ -59,7 +59,6 @@ class FakeOry:
     ) -> None:
         if api not in ("v1", "v0"):
             raise ValueError(f"api must be 'v1' or 'v0', not {api!r}")
-        self.api = api
         self.host = host
         self.port = port
         self.public_port = public_port
@@ -74,8 +73,21 @@ class FakeOry:
         )
         self._pipeline = Pipeline(self.state, api_key)
         self._runners: list[web.AppRunner] = []
-        self.url = ""
-        self.public_url = ""
+
+    @property
+    def api(self) -> Literal["v1", "v0"]:
+        """The API generation this fake speaks."""
+        return self.state.api
+
+    @property
+    def url(self) -> str:
+        """The admin URL (empty until :meth:`start`)."""
+        return self.state.admin_url
+
+    @property
+    def public_url(self) -> str:
+        """The frontend URL (empty until :meth:`start`)."""
+        return self.state.public_url
 
     def __repr__(self) -> str:
         return f"FakeOry(api={self.api!r}, url={self.url!r}, public_url={self.public_url!r})"
@@ -92,9 +104,7 @@ class FakeOry:
         except BaseException:
             await self.stop()
             raise
-        self.url = f"http://{self.host}:{admin_port}"
-        self.public_url = f"http://{self.host}:{public_port}"
-        self.state.set_urls(self.url, self.public_url)
+        self.state.set_urls(f"http://{self.host}:{admin_port}", f"http://{self.host}:{public_port}")
         for ident in self.state.store.identities.values():
             ident["schema_url"] = self.state.store.schema_url(ident["schema_id"])
 

@@ -6,7 +6,7 @@ import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from ._courier import CourierStore
 from ._identity import IdentityStore
@@ -58,13 +58,12 @@ class FlowRecord:
 class FakeState:
     """Everything FakeOry knows; route handlers read and change it."""
 
-    api: str
+    api: Literal["v1", "v0"]
     clock: Clock
     ids: IdFactory
     kratos_paging_bugs: bool = False
     extend_returns_session: bool = False
     admin_url: str = ""
-    public_url: str = ""
     schemas: SchemaStore = field(default_factory=SchemaStore)
     store: IdentityStore = field(init=False)
     sessions: dict[str, SessionRecord] = field(default_factory=dict)
@@ -84,10 +83,14 @@ class FakeState:
         if not self.version:
             self.version = V0_VERSION if self.api == "v0" else V1_VERSION
 
+    @property
+    def public_url(self) -> str:
+        """The bound frontend URL (kept by the identity store, which builds schema URLs)."""
+        return self.store.public_url
+
     def set_urls(self, admin_url: str, public_url: str) -> None:
         """Record the bound URLs (schema URLs and links are built from them)."""
         self.admin_url = admin_url
-        self.public_url = public_url
         self.store.public_url = public_url
 
     # --- sessions -----------------------------------------------------------------------------

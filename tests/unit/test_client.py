@@ -83,7 +83,7 @@ async def test_per_call_auth_override_and_views() -> None:
             view = ory.with_auth(SessionToken("view-token"))
             await view.ping()
             await ory.ping()
-            assert view.transport is ory.transport
+            assert view._transport is ory._transport
             await view.close()  # a view never closes the shared pool
             assert not ory.closed
         calls = m.requests[("GET", URL(READY))]
@@ -275,7 +275,7 @@ async def test_owned_session_closed_on_exit() -> None:
         m.get(READY, payload={})
         async with client() as ory:
             await ory.ping()
-            session = ory.transport._session
+            session = ory._transport._session
             assert session is not None
             assert not session.closed
     assert session.closed
@@ -301,7 +301,7 @@ def test_second_event_loop_is_a_clear_error() -> None:
         with aioresponses() as m:
             m.get(READY, payload={})
             await ory.ping()
-        return ory.transport._session
+        return ory._transport._session
 
     async def second() -> None:
         try:
@@ -317,3 +317,35 @@ def test_second_event_loop_is_a_clear_error() -> None:
         await session.close()
 
     asyncio.run(second())
+
+
+def test_from_env_takes_exactly_the_constructors_options() -> None:
+    import inspect
+    import typing
+
+    from ory_async._client import ClientOptions
+
+    constructor = set(inspect.signature(OryClient).parameters) - {"base_url"}
+    assert set(typing.get_type_hints(ClientOptions)) == constructor
+    from_env = inspect.signature(OryClient.from_env).parameters
+    assert list(from_env) == ["base_url", "options"]
+    hints = typing.get_type_hints(OryClient.from_env)
+    assert hints["options"] == typing.Unpack[ClientOptions]  # so mypy checks every name
+    with pytest.raises(TypeError, match="timout"):
+        OryClient.from_env("https://p.example.com", timout=5.0)  # type: ignore[call-arg]
+
+
+def test_from_env_reads_the_environment_as_the_command_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ORY_SDK_URL", "https://env.example.com")
+    monkeypatch.setenv("ORY_PUBLIC_URL", "https://pub.example.com")
+    monkeypatch.setenv("ORY_API_KEY", SECRET)
+    given = OryClient.from_env("https://given.example.com", public_url=None, access_token="other")
+    assert str(given.base_url) == "https://given.example.com/"
+    assert given.public_url == given.base_url  # an explicit public_url=None wins
+    assert given.auth == BearerToken("other")
+    monkeypatch.setenv("ORY_API_KEY", "  ")
+    blank = OryClient.from_env()
+    assert blank.auth is None
+    assert str(blank.public_url) == "https://pub.example.com/"
