@@ -17,10 +17,12 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import logging
 import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -101,9 +103,24 @@ def run_script(block: Block, path: Path) -> str:
     """
     tree = ast.increment_lineno(ast.parse(block.code, str(path)), block.line - 1)
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    with contextlib.redirect_stdout(out), _fresh_logging():
         exec(compile(tree, str(path), "exec"), {"__name__": "__docs__"})  # noqa: S102
     return out.getvalue()
+
+
+@contextlib.contextmanager
+def _fresh_logging() -> Iterator[None]:
+    """Logging as a fresh interpreter has it (no root handler, so ``basicConfig`` works);
+    the root and ``ory_async`` loggers are put back afterwards."""
+    root, library = logging.getLogger(), logging.getLogger("ory_async")
+    saved = (root.handlers[:], root.level, library.handlers[:], library.level)
+    root.handlers[:] = []
+    try:
+        yield
+    finally:
+        root.handlers[:], library.handlers[:] = saved[0], saved[2]
+        root.setLevel(saved[1])
+        library.setLevel(saved[3])
 
 
 def run_files(files: dict[str, str], directory: Path) -> subprocess.CompletedProcess[str]:

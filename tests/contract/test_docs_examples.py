@@ -10,7 +10,6 @@ directory per page. The rules for which blocks run are in ``tests/doc_examples.p
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,17 +35,6 @@ def ory_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOry]:
         yield fake
 
 
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    """Examples may configure logging; put the root and ``ory_async`` loggers back."""
-    root, library = logging.getLogger(), logging.getLogger("ory_async")
-    saved = (root.handlers[:], root.level, library.handlers[:], library.level)
-    yield
-    root.handlers[:], library.handlers[:] = saved[0], saved[2]
-    root.setLevel(saved[1])
-    library.setLevel(saved[3])
-
-
 def test_every_guide_has_examples() -> None:
     guides = {page.path.name: page for page in PAGES if page.path.parent.name == "guides"}
     without = sorted(name for name, page in guides.items() if not page.scripts and not page.files)
@@ -60,7 +48,6 @@ def test_every_guide_has_examples() -> None:
     SCRIPTS,
     ids=[ident for page in PAGES for ident in page.script_ids()],
 )
-@pytest.mark.usefixtures("restore_logging")
 def test_example_runs(page: PageExamples, block: Block, ory_env: FakeOry) -> None:
     assert run_script(block, page.path).strip(), "the example printed nothing"
 
