@@ -1,5 +1,8 @@
-"""mkdocs hook: drop the Sphinx role prefixes (``:class:``, ``:meth:``, ...) that some
-docstrings use, which the Google-style renderer would otherwise print as text."""
+"""mkdocs hook: drop Sphinx role prefixes from rendered docstrings.
+
+Some docstrings write ``:class:`X``` or ``:meth:`Y```; the Google-style renderer would
+print the role as text before the code span.
+"""
 
 from __future__ import annotations
 
