@@ -4,7 +4,8 @@ the tests run them.
 Every block fenced ```` ```python ```` is an example, and runs:
 
 - a block whose first line is ``# name.py`` is a file: a page's files are written to
-  one directory and run there with pytest, which must pass;
+  one directory and run there with pytest, which must pass (an ```` ```ini ```` block
+  whose first line is ``# name.ini``, such as ``pytest.ini``, joins them);
 - every other block is a script: it runs in-process and must print something.
 
 A block may be indented (inside an admonition or a content tab). Code that cannot run
@@ -30,11 +31,11 @@ import attrs
 ROOT = Path(__file__).resolve().parents[1]
 
 _FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)```python[^\n]*\n(?P<body>.*?)\n(?P=indent)```[ \t]*$",
+    r"^(?P<indent>[ \t]*)```(?P<lang>python|ini)[^\n]*\n(?P<body>.*?)\n(?P=indent)```[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
 _OPENING = re.compile(r"^[ \t]*```python", re.MULTILINE)
-_FILE_LINE = re.compile(r"# (?P<name>[\w./-]+\.py)")
+_FILE_LINE = re.compile(r"# (?P<name>[\w./-]+\.(?:py|ini))")
 
 
 @attrs.frozen
@@ -43,6 +44,7 @@ class Block:
 
     code: str
     line: int
+    lang: str = "python"
 
 
 @attrs.frozen
@@ -60,7 +62,7 @@ class PageExamples:
 
 
 def python_blocks(text: str) -> list[Block]:
-    """Every ```` ```python ```` block of ``text``, dedented, in page order.
+    """Every ```` ```python ```` (and ```` ```ini ````) block of ``text``, dedented, in order.
 
     Raises:
         ValueError: a block is never closed (it would go untested).
@@ -69,12 +71,13 @@ def python_blocks(text: str) -> list[Block]:
         Block(
             code=textwrap.dedent(match["body"]) + "\n",
             line=text.count("\n", 0, match.start("body")) + 1,
+            lang=match["lang"],
         )
         for match in _FENCE.finditer(text)
     ]
     opened = len(_OPENING.findall(text))
-    if opened != len(blocks):
-        msg = f"{opened} python blocks open but {len(blocks)} close"
+    if opened != sum(block.lang == "python" for block in blocks):
+        msg = f"{opened} python blocks open but fewer close"
         raise ValueError(msg)
     return blocks
 
@@ -91,7 +94,7 @@ def page_examples(path: Path) -> PageExamples:
                 msg = f"{path}: two examples are both {named['name']}"
                 raise ValueError(msg)
             files[named["name"]] = block.code
-        else:
+        elif block.lang == "python":
             scripts.append(block)
     return PageExamples(path=path, scripts=scripts, files=files)
 
@@ -124,7 +127,7 @@ def _fresh_logging() -> Iterator[None]:
 
 
 def run_files(files: dict[str, str], directory: Path) -> subprocess.CompletedProcess[str]:
-    """Write ``files`` into ``directory`` and run pytest there (asyncio mode auto)."""
+    """Write ``files`` into ``directory`` and run pytest there, configured by them only."""
     for name, code in files.items():
         target = directory / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -137,8 +140,6 @@ def run_files(files: dict[str, str], directory: Path) -> subprocess.CompletedPro
             "-q",
             "-p",
             "no:cacheprovider",
-            "-o",
-            "asyncio_mode=auto",
             str(directory),
         ],
         capture_output=True,

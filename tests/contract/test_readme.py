@@ -13,7 +13,7 @@ README = page_examples(ROOT / "README.md")
 
 def test_the_readme_has_examples() -> None:
     assert len(README.scripts) >= 1
-    assert {"conftest.py", "test_signup.py"} <= set(README.files)
+    assert {"conftest.py", "pytest.ini", "test_signup.py"} <= set(README.files)
 
 
 @pytest.mark.parametrize("block", README.scripts, ids=README.script_ids())
