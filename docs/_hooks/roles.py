@@ -1,7 +1,8 @@
-"""mkdocs hook: drop Sphinx role prefixes from rendered docstrings.
+"""mkdocs hook: drop reStructuredText markup left in rendered docstrings.
 
-Some docstrings write ``:class:`X``` or ``:meth:`Y```; the Google-style renderer would
-print the role as text before the code span.
+Some docstrings write ``:class:`X``` or ``:meth:`Y```, or end a paragraph with ``::``
+before an indented example; the Google-style renderer would print the role and the
+``::`` as text (the example itself renders as code either way).
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ import re
 from typing import Any
 
 _ROLE = re.compile(r":(?:attr|class|data|exc|func|meth|mod|obj):(?=<code)")
+_LONE_LITERAL_MARKER = re.compile(r"<p>::</p>")
+_LITERAL_MARKER = re.compile(r"(?<=[^\s:])::</p>")
 
 
 def on_page_content(html: str, **_: Any) -> str:
-    """Remove a role prefix written right before an inline code span."""
-    return _ROLE.sub("", html)
+    """Remove role prefixes before inline code, and the ``::`` of literal blocks."""
+    html = _ROLE.sub("", html)
+    html = _LONE_LITERAL_MARKER.sub("", html)
+    return _LITERAL_MARKER.sub(":</p>", html)
