@@ -45,7 +45,7 @@ class RetryPolicy:
     ``wait_initial * wait_exp_base ** n`` plus up to ``wait_jitter`` seconds of random
     jitter, capped at ``wait_max``.
 
-    Args:
+    Attributes:
         attempts: total tries, the first one included (1 disables retries).
         timeout: cap in seconds on the whole retry sequence (``None``: no cap).
         wait_initial: first backoff in seconds.

@@ -30,10 +30,10 @@ __all__ = [
 ]
 
 JsonObject: TypeAlias = dict[str, Any]
+"""A JSON object kept exactly as parsed (traits, credential configs, schemas)."""
 JsonValue: TypeAlias = Any
 """Any JSON value. Metadata is stored as raw JSON by the server: an object usually, but
 an array, a string or a number are accepted too, and must not break decoding."""
-"""A JSON object kept exactly as parsed (traits, credential configs, schemas)."""
 
 
 class IdentityState(OpenEnum):
