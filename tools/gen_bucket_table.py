@@ -15,6 +15,20 @@ from pathlib import Path
 from typing import Any
 
 TARGET = Path(__file__).resolve().parents[1] / "ory_async" / "_bucket_table.py"
+TIERS_TARGET = Path(__file__).resolve().parents[1] / "ory_async" / "testing" / "_tiers.py"
+
+TIERS_HEADER = '''"""Ory Network's per-bucket limits by tier and environment (generated, do not edit).
+
+Made by ``tools/gen_bucket_table.py`` from the data behind the "Project rate limits"
+table of Ory's documentation: ``(tier, environment) -> bucket -> (rps, rpm)``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+TIERS: Final[dict[tuple[str, str], dict[str, tuple[int, int]]]] = {
+'''
 
 HEADER = '''"""Ory Network's endpoint-to-bucket map for the identity API (generated, do not edit).
 
@@ -47,11 +61,27 @@ def render(entries: list[tuple[str, str, str]]) -> str:
     return HEADER + body + ")\n"
 
 
+def render_tiers(table: dict[str, Any]) -> str:
+    """The module text of the identity buckets' thresholds."""
+    tiers: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+    for t in table["thresholds"]:
+        if t["bucket"].startswith("kratos-"):
+            tiers.setdefault((t["tier"], t["env"]), {})[t["bucket"]] = (t["rps"], t["rpm"])
+    q = json.dumps
+    body = ""
+    for (tier, env), buckets in sorted(tiers.items()):
+        body += f"    ({q(tier)}, {q(env)}): {{\n"
+        body += "".join(f"        {q(b)}: {v},\n" for b, v in sorted(buckets.items()))
+        body += "    },\n"
+    return TIERS_HEADER + body + "}\n"
+
+
 def main() -> None:
     """Read the files named on the command line and write the table."""
     table = json.loads(Path(sys.argv[1]).read_text())
     spec = json.loads(Path(sys.argv[2]).read_text()) if len(sys.argv) > 2 else None
     TARGET.write_text(render(rows(table, spec)))
+    TIERS_TARGET.write_text(render_tiers(table))
     print(f"wrote {TARGET}")
 
 

@@ -12,6 +12,7 @@ pytest users can enable the ``ory_fake`` fixture with
 """
 
 from ._faults import Fault, Faults
+from ._ratelimit import LimitQuota, OryRateLimiter, tier_limits
 from ._recording import RecordedRequest, RequestLog
 from ._server import FakeOry
 from ._util import Clock, ManualClock, SystemClock
@@ -21,8 +22,11 @@ __all__ = [
     "FakeOry",
     "Fault",
     "Faults",
+    "LimitQuota",
     "ManualClock",
+    "OryRateLimiter",
     "RecordedRequest",
     "RequestLog",
     "SystemClock",
+    "tier_limits",
 ]
