@@ -188,7 +188,10 @@ def _inflight_limited(method: str, path: str) -> bool:
     if segments and segments[0] != "admin":
         segments = ["admin", *segments]  # legacy paths
     for m, template in _INFLIGHT_TEMPLATES:
-        if m == method and len(template) == len(segments):
-            if all(t is None or t == s for t, s in zip(template, segments, strict=True)):
-                return True
+        if (
+            m == method
+            and len(template) == len(segments)
+            and all(t is None or t == s for t, s in zip(template, segments, strict=True))
+        ):
+            return True
     return False

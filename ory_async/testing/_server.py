@@ -12,8 +12,8 @@ from aiohttp import web
 
 from ._app import Pipeline
 from ._faults import Faults, RateLimiter
-from ._ratelimit import LimitQuota, OryRateLimiter, tier_limits
 from ._identity_fields import Identity
+from ._ratelimit import LimitQuota, OryRateLimiter, tier_limits
 from ._recording import RequestLog
 from ._state import FLOW_KINDS, FakeState, FlowRecord
 from ._util import Clock, IdFactory, SystemClock, format_time

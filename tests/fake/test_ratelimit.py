@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import aiohttp
 import pytest
@@ -10,6 +11,16 @@ import pytest
 from ory_async.testing import FakeOry, LimitQuota, ManualClock, tier_limits
 
 from .conftest import call
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    """Let the server run until ``condition`` holds (a slow request has reached it)."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("the server never got there")
+
 
 IDENTITY = {"schema_id": "default", "traits": {"email": "a@example.com"}}
 
@@ -114,8 +125,7 @@ async def test_inflight_rule_refuses_a_second_write_to_the_same_path(
         slow = asyncio.create_task(
             call(http, "PATCH", f"{fake.url}/admin/identities/{ids[0]}", json=patch)
         )
-        while not limiter.inflight:
-            await asyncio.sleep(0.01)
+        await _until(lambda: bool(limiter.inflight))
         same = await call(http, "PATCH", f"{fake.url}/admin/identities/{ids[0]}", json=patch)
         other = await call(http, "PATCH", f"{fake.url}/admin/identities/{ids[1]}", json=patch)
         read = await call(http, "GET", f"{fake.url}/admin/identities/{ids[0]}")
@@ -137,7 +147,6 @@ async def test_inflight_rule_can_be_turned_off(http: aiohttp.ClientSession) -> N
         fake.faults.add(f"/admin/identities/{ids[0]}", method="PATCH", status=None, delay=0.3)
         patch = [{"op": "replace", "path": "/state", "value": "inactive"}]
         slow = asyncio.create_task(call(http, "PATCH", url, json=patch))
-        while not fake.requests.matching("PATCH", f"/admin/identities/{ids[0]}"):
-            await asyncio.sleep(0.01)
+        await _until(lambda: bool(fake.requests.matching("PATCH", f"/admin/identities/{ids[0]}")))
         assert (await call(http, "PATCH", url, json=patch)).status == 200
         assert (await slow).status == 200
