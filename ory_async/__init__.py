@@ -7,10 +7,12 @@ Start with :class:`OryClient`::
             print(identity.id)
 """
 
+import logging as _logging
+
 from ._client import OryClient
+from ._markers import UNSET, OpenEnum, Unset
 from ._pagination import AsyncPager, Page
 from ._retry import RetryPolicy
-from ._serde import UNSET, OpenEnum, Unset
 from ._version import __version__
 from .auth import Auth, BearerToken, SessionCookie, SessionToken
 from .errors import (
@@ -33,6 +35,10 @@ from .errors import (
     UnsupportedOperationError,
 )
 from .services import BatchCreate, BatchCreateResult, BatchOutcome
+
+# The library logs through the "ory_async" logger only, and only where the application
+# configured logging: without this handler Python would print its warnings to stderr.
+_logging.getLogger("ory_async").addHandler(_logging.NullHandler())
 
 __all__ = [
     "UNSET",

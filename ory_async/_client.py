@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Self
 
 import aiohttp
 from yarl import URL
@@ -15,17 +15,18 @@ from ._transport import Request, Transport, TransportStats, default_user_agent
 from ._urls import join_path, parse_base_url
 from .auth import Auth, BearerToken
 from .services import (
+    ApiVersion,
     FlowsService,
     IdentitiesService,
     MetricsService,
     RecoveryService,
     SchemasService,
+    ServiceContext,
     SessionsService,
 )
 
 __all__ = ["OryClient"]
 
-ApiVersion = Literal["v1", "v0"]
 _RESERVED_HEADERS = frozenset({"authorization", "x-session-token", "cookie", "host"})
 
 
@@ -113,21 +114,15 @@ class OryClient:
             msg = f"headers must not set {', '.join(reserved)}; pass credentials with auth="
             raise ValueError(msg)
 
-        self._base_url = parse_base_url(base_url)
-        self._public_url = (
-            parse_base_url(public_url, name="public_url")
-            if public_url is not None
-            else self._base_url
-        )
-        self._api: ApiVersion = api
-        self._auth = auth
+        base = parse_base_url(base_url)
+        public = parse_base_url(public_url, name="public_url") if public_url is not None else base
         all_headers = {
             "User-Agent": user_agent or default_user_agent(),
             "Accept": "application/json",
         }
         all_headers.update(extra)
-        self._transport = Transport(
-            origins=frozenset({self._base_url.origin(), self._public_url.origin()}),
+        transport = Transport(
+            origins=frozenset({base.origin(), public.origin()}),
             timeout=_check_timeout(timeout),
             max_concurrency=max_concurrency,
             retry=retry if retry is not None else RetryPolicy(),
@@ -135,22 +130,29 @@ class OryClient:
             trust_env=trust_env,
             session=session,
         )
-        self._is_view = False
-        self._init_services()
+        self._attach(
+            ServiceContext.create(
+                transport=transport, auth=auth, api=api, base_url=base, public_url=public
+            ),
+            is_view=False,
+        )
 
-    def _init_services(self) -> None:
-        """Attach the per-resource services (each keeps a reference to this client)."""
-        self.identities: IdentitiesService = IdentitiesService(self)
+    def _attach(self, context: ServiceContext, *, is_view: bool) -> None:
+        """Use ``context`` for every request, and attach the per-resource services."""
+        self._context = context
+        self._transport = context.transport
+        self._is_view = is_view
+        self.identities: IdentitiesService = IdentitiesService(context)
         """Identities: create, get, update, patch, delete, list, batch create."""
-        self.sessions: SessionsService = SessionsService(self)
+        self.sessions: SessionsService = SessionsService(context)
         """Sessions: get, list, list for an identity, disable, extend, whoami."""
-        self.schemas: SchemasService = SchemasService(self)
+        self.schemas: SchemasService = SchemasService(context)
         """Identity JSON schemas: get one, list."""
-        self.recovery: RecoveryService = RecoveryService(self)
+        self.recovery: RecoveryService = RecoveryService(context)
         """Account recovery: create a recovery code or link for an identity."""
-        self.flows: FlowsService = FlowsService(self)
+        self.flows: FlowsService = FlowsService(context)
         """Self-service flows and errors."""
-        self.metrics: MetricsService = MetricsService(self)
+        self.metrics: MetricsService = MetricsService(context)
         """Prometheus metrics."""
 
     @classmethod
@@ -181,22 +183,22 @@ class OryClient:
     @property
     def base_url(self) -> URL:
         """The admin (or Ory Network project) URL."""
-        return self._base_url
+        return self._context.base_url
 
     @property
     def public_url(self) -> URL:
         """The frontend URL used for whoami, flows and schemas."""
-        return self._public_url
+        return self._context.public_url
 
     @property
     def api(self) -> ApiVersion:
         """The API generation spoken: ``"v1"`` or ``"v0"``."""
-        return self._api
+        return self._context.api
 
     @property
     def auth(self) -> Auth | None:
         """The default credentials of this client (or view)."""
-        return self._auth
+        return self._context.auth
 
     @property
     def retry(self) -> RetryPolicy:
@@ -213,11 +215,6 @@ class OryClient:
         """Counters of requests sent, retries and failures (shared with views)."""
         return self._transport.stats
 
-    @property
-    def transport(self) -> Transport:
-        """The transport that sends every request (shared with views)."""
-        return self._transport
-
     def with_auth(self, auth: Auth | None) -> OryClient:
         """A light view of this client that sends other credentials.
 
@@ -228,10 +225,7 @@ class OryClient:
             msg = f"auth must be a BearerToken or SessionToken, not {type(auth).__name__}"
             raise TypeError(msg)
         view = object.__new__(OryClient)
-        view.__dict__.update(self.__dict__)
-        view._auth = auth
-        view._is_view = True
-        view._init_services()
+        view._attach(self._context.with_auth(auth), is_view=True)
         return view
 
     async def ping(self, *, auth: Auth | None = None) -> None:
@@ -243,8 +237,8 @@ class OryClient:
         """
         request = Request(
             method="GET",
-            url=join_path(self._base_url, "health", "ready"),
-            auth=auth if auth is not None else self._auth,
+            url=join_path(self._context.base_url, "health", "ready"),
+            auth=auth if auth is not None else self._context.auth,
         )
         await self._transport.call_empty(request)
 
@@ -271,11 +265,12 @@ class OryClient:
         await self.close()
 
     def __repr__(self) -> str:
-        parts = [repr(str(self._base_url))]
-        if self._public_url != self._base_url:
-            parts.append(f"public_url={str(self._public_url)!r}")
-        parts.append(f"api={self._api!r}")
-        parts.append(f"auth={self._auth!r}")
+        context = self._context
+        parts = [repr(str(context.base_url))]
+        if context.public_url != context.base_url:
+            parts.append(f"public_url={str(context.public_url)!r}")
+        parts.append(f"api={context.api!r}")
+        parts.append(f"auth={context.auth!r}")
         if self.closed:
             parts.append("closed")
         return f"OryClient({', '.join(parts)})"

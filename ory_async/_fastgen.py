@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import linecache
 import types
-import typing
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Final, get_args, get_origin
@@ -27,9 +26,10 @@ from typing import Any, Final, get_args, get_origin
 import attrs
 import cattrs
 
+from ._markers import JSON_KEY, open_enum_of, split_none
+
 __all__ = ["is_plain_attrs_class", "make_structure_fn"]
 
-_JSON_KEY: Final = "ory_async.json_key"
 Hook = Callable[[Any, Any], Any]
 
 
@@ -41,30 +41,10 @@ def is_plain_attrs_class(tp: Any) -> bool:
     return isinstance(tp, type) and attrs.has(tp) and not getattr(tp, "__parameters__", ())
 
 
-def _split_none(tp: Any) -> tuple[Any, bool]:
-    """``(tp without None, whether None was allowed)``."""
-    origin = get_origin(tp)
-    if origin is typing.Union or origin is types.UnionType:
-        args = get_args(tp)
-        if type(None) in args:
-            rest = tuple(a for a in args if a is not type(None))
-            inner = rest[0] if len(rest) == 1 else typing.Union[rest]  # noqa: UP007
-            return inner, True
-    return tp, False
-
-
 def _open_enum_members(tp: Any) -> dict[str, Any] | None:
-    """The value->member map of ``SomeOpenEnum | str`` (None for any other type)."""
-    from ._serde import OpenEnum  # the base class lives with the converter rules
-
-    origin = get_origin(tp)
-    if origin is not typing.Union and origin is not types.UnionType:
-        return None
-    args = get_args(tp)
-    enums = [a for a in args if isinstance(a, type) and issubclass(a, OpenEnum)]
-    if str not in args or len(enums) != 1 or len(args) != 2:
-        return None
-    return {m.value: m for m in enums[0]}
+    """The value->member map of an open-enum type (None for any other type)."""
+    enum_cls = open_enum_of(tp)
+    return None if enum_cls is None else {m.value: m for m in enum_cls}
 
 
 def _mentions(tp: Any, classes: set[type]) -> bool:
@@ -85,7 +65,7 @@ def _is_simple(field: attrs.Attribute[Any]) -> bool:
     """Required, ``None`` by default (and nullable), or ``[]`` by default (a list)."""
     if field.default is attrs.NOTHING or _is_list_factory(field):
         return True
-    return field.default is None and (field.type is Any or _split_none(field.type)[1])
+    return field.default is None and (field.type is Any or split_none(field.type)[1])
 
 
 def _can_fill_slots(cls: type) -> bool:
@@ -237,8 +217,8 @@ def _generate(cls: type, conv: cattrs.Converter, primitives: dict[Any, Hook]) ->
     for field in attrs.fields(cls):
         if not field.init:
             continue
-        key = field.metadata.get(_JSON_KEY, field.name)
-        inner, nullable = _split_none(field.type)
+        key = field.metadata.get(JSON_KEY, field.name)
+        inner, nullable = split_none(field.type)
         store = (
             f"{w.ref(cls.__dict__[field.name].__set__, 'set')}(obj, v)"
             if fill

@@ -23,7 +23,6 @@ from typing import Any, Final, Generic, Literal, TypeVar
 import attrs
 from yarl import URL
 
-from . import _serde
 from ._transport import Request, Response, Transport
 from .auth import Auth
 from .errors import PaginationError
@@ -118,12 +117,11 @@ class _Walk(Generic[T]):
 
     def __init__(self, spec: PageSpec[T]) -> None:
         self.spec = spec
-        self.list_type: Any = list[spec.item_type]  # type: ignore[name-defined]
+        self.list_type: type[list[T]] = list[spec.item_type]  # type: ignore[name-defined]
         self.seen: set[str] = set()
         self.followed: set[Query] = set()
         self.highest_page = -1
         self.stuck = 0
-        self.pages = 0
 
     def first(self) -> _Next:
         page = (
@@ -134,15 +132,9 @@ class _Walk(Generic[T]):
     async def fetch(self, step: _Next) -> Page[T]:
         step = self._maybe_switch_to_tokens(step)
         url = self.spec.url.with_query(list(step.query)) if step.query else self.spec.url
-        response = await self.spec.transport.send(
-            Request(method="GET", url=url, auth=self.spec.auth)
+        items, response = await self.spec.transport.call_with_response(
+            Request(method="GET", url=url, auth=self.spec.auth), self.list_type
         )
-        items: list[T] = _serde.decode(
-            response.body,
-            self.list_type,
-            context=f"{response.status} GET {url.raw_path}",
-        )
-        self.pages += 1
         self.followed.add(_normalized(step.query))
         if step.page is not None:
             self.highest_page = max(self.highest_page, step.page)

@@ -1,25 +1,19 @@
-"""When and how long to retry: :class:`RetryPolicy`, run on top of stamina."""
+"""When and how long to retry: :class:`RetryPolicy`.
+
+The policy only decides; the transport runs the loop (:meth:`Transport.send`).
+"""
 
 from __future__ import annotations
 
-import logging
 import random
-import time
-from collections.abc import Awaitable, Callable
-from typing import Final, TypeVar
+from typing import Final
 
 import attrs
-import stamina
 
+from ._methods import IDEMPOTENT_METHODS
 from .errors import ApiError, OryError, TransportError
 
-__all__ = ["IDEMPOTENT_METHODS", "RETRYABLE_STATUSES", "RetryPolicy"]
-
-T = TypeVar("T")
-logger: Final = logging.getLogger("ory_async")
-
-IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-"""Methods that are safe to send twice, and so are retried by default."""
+__all__ = ["IDEMPOTENT_METHODS", "RETRYABLE_STATUSES", "RetryPolicy", "describe_failure"]
 
 RETRYABLE_STATUSES: Final = frozenset({429, 502, 503, 504})
 """Statuses that mean "try again later": rate limited or a gateway/availability failure."""
@@ -42,7 +36,7 @@ class RetryPolicy:
     """How ory_async retries a request that failed for a reason worth retrying.
 
     Retried: connection failures and timeouts, and the statuses 429, 502, 503 and 504,
-    for idempotent methods (GET, HEAD, PUT, DELETE) only. POST and PATCH are retried
+    for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) only. POST and PATCH are retried
     only with ``retry_non_idempotent=True``: a lost answer to a write may mean it was
     applied. 4xx answers other than 429 are never retried, nor is cancellation.
 
@@ -104,100 +98,9 @@ class RetryPolicy:
         jitter = random.uniform(0, self.wait_jitter) if self.wait_jitter else 0.0  # noqa: S311
         return min(self.wait_max, backoff + jitter)
 
-    async def run(
-        self,
-        method: str,
-        path: str,
-        send: Callable[[], Awaitable[T]],
-        *,
-        unsent_only: bool = False,
-    ) -> T:
-        """Call ``send`` until it succeeds, fails for good, or the attempts run out.
 
-        The last error is raised with a note saying how many attempts were made.
-        """
-        # The first attempt needs no retry machinery: most requests succeed at once, and
-        # setting up a retry loop costs more than a small request itself.
-        started = time.monotonic()
-        try:
-            return await send()
-        except OryError as exc:
-            return await self.retry_after(
-                exc, method, path, send, unsent_only=unsent_only, started=started
-            )
-
-    async def retry_after(
-        self,
-        first_error: OryError,
-        method: str,
-        path: str,
-        send: Callable[[], Awaitable[T]],
-        *,
-        unsent_only: bool = False,
-        started: float,
-    ) -> T:
-        """Carry on after a first attempt failed with ``first_error``.
-
-        Re-raises it at once when it is not worth a retry (or retries are off); else
-        waits, calls ``send`` again, and so on, exactly as :meth:`run` does after its
-        first attempt. ``started`` is the ``time.monotonic()`` of that first attempt.
-        """
-        if self.attempts == 1 or not self.should_retry(
-            method, first_error, unsent_only=unsent_only
-        ):
-            first_error.attempts = 1
-            raise first_error
-        pending: OryError | None = first_error
-        tries = 1
-
-        def backoff_hook(exc: Exception) -> bool | float:
-            if (
-                not self.should_retry(method, exc, unsent_only=unsent_only)
-                or tries >= self.attempts
-            ):
-                return False
-            wait = self.wait_for(tries, exc)
-            logger.info(
-                "retrying %s %s in %.2f s (attempt %d of %d) after %s",
-                method,
-                path,
-                wait,
-                tries + 1,
-                self.attempts,
-                _why(exc),
-            )
-            return wait
-
-        timeout = self.timeout
-        if timeout is not None:
-            timeout = max(timeout - (time.monotonic() - started), 1e-3)
-        try:
-            async for attempt in stamina.retry_context(
-                on=backoff_hook,
-                attempts=self.attempts,
-                timeout=timeout,
-                wait_initial=self.wait_initial,
-                wait_max=self.wait_max,
-                wait_jitter=self.wait_jitter,
-                wait_exp_base=self.wait_exp_base,
-            ):
-                with attempt:
-                    if pending is not None:
-                        # stamina's first attempt is the one already made: it fails the
-                        # same way, so backoff, hooks and instrumentation run as usual.
-                        failed, pending = pending, None
-                        raise failed
-                    tries += 1
-                    return await send()
-        except OryError as exc:
-            if tries > 1:
-                exc.add_note(f"ory_async gave up after {tries} attempts")
-            exc.attempts = tries
-            raise
-        raise AssertionError("unreachable: stamina yields at least one attempt")  # pragma: no cover
-
-
-def _why(exc: BaseException) -> str:
+def describe_failure(exc: BaseException) -> str:
+    """A short name for why an attempt failed, for log lines (``HTTP 503``, ``TransportError``)."""
     if isinstance(exc, ApiError):
         return f"HTTP {exc.status}"
     return type(exc).__name__

@@ -24,11 +24,9 @@ types and never register hooks.
 
 from __future__ import annotations
 
-import enum
 import re
-import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from typing import Annotated, Any, Final, TypeVar, get_args, get_origin
@@ -41,6 +39,16 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.preconf.orjson import make_converter
 
 from ._fastgen import is_plain_attrs_class, make_structure_fn
+from ._markers import (
+    JSON_KEY,
+    UNSET,
+    OpenEnum,
+    TaggedUnion,
+    Unset,
+    json_key,
+    open_enum_of,
+    union_args,
+)
 from .errors import DecodeError
 
 __all__ = [
@@ -59,54 +67,6 @@ __all__ = [
 T = TypeVar("T")
 
 
-class Unset(enum.Enum):
-    """The type of :data:`UNSET`: a request field the caller did not set."""
-
-    UNSET = "UNSET"
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Final = Unset.UNSET
-"""Marks a request field as not set: it is left out of the JSON body."""
-
-
-class OpenEnum(enum.StrEnum):
-    """Base of the enums whose set of values the server may extend.
-
-    A field typed ``SomeOpenEnum | str`` decodes a known value to its member and any
-    other string to that plain ``str``, so a new server value never breaks decoding.
-    Members are ``str`` and compare equal to their values.
-    """
-
-
-_JSON_KEY: Final = "ory_async.json_key"
-
-
-def json_key(key: str) -> dict[str, str]:
-    """Field metadata naming the JSON key of a field whose Python name differs from it."""
-    return {_JSON_KEY: key}
-
-
-@attrs.frozen(eq=False)
-class TaggedUnion:
-    """``Annotated`` metadata: decode a union of attrs classes by the value of one key.
-
-    ``variants`` maps each known value of ``tag`` to its class. Any other value (or a
-    missing key) gives ``fallback(**{tag: value, "raw": data})``; that fallback object
-    encodes back to ``raw``, so nothing the server sent is lost. Encoding a known variant
-    always writes ``tag``, even where the variant's own field would be left out as default.
-    """
-
-    tag: str
-    variants: Mapping[str, type[Any]]
-    fallback: type[Any]
-
-
 def _tagged_union_of(tp: Any) -> TaggedUnion | None:
     if get_origin(tp) is not Annotated:
         return None
@@ -116,29 +76,11 @@ def _tagged_union_of(tp: Any) -> TaggedUnion | None:
 def _renamed_fields(tp: Any) -> dict[str, str]:
     if not (isinstance(tp, type) and attrs.has(tp)):
         return {}
-    return {f.name: f.metadata[_JSON_KEY] for f in attrs.fields(tp) if _JSON_KEY in f.metadata}
-
-
-def _union_args(tp: Any) -> tuple[Any, ...] | None:
-    origin = get_origin(tp)
-    if origin is typing.Union or origin is types.UnionType:
-        return get_args(tp)
-    return None
-
-
-def _open_enum_of(tp: Any) -> type[OpenEnum] | None:
-    args = _union_args(tp)
-    if not args or str not in args:
-        return None
-    enums = [a for a in args if isinstance(a, type) and issubclass(a, OpenEnum)]
-    rest = [a for a in args if a is not str and a is not type(None) and a not in enums]
-    if len(enums) != 1 or rest:
-        return None
-    return enums[0]
+    return {f.name: f.metadata[JSON_KEY] for f in attrs.fields(tp) if JSON_KEY in f.metadata}
 
 
 def _make_open_enum_hook(tp: Any) -> Callable[[Any, Any], Any]:
-    enum_cls = _open_enum_of(tp)
+    enum_cls = open_enum_of(tp)
     assert enum_cls is not None
     members: dict[str, OpenEnum] = {m.value: m for m in enum_cls}
     nullable = type(None) in get_args(tp)
@@ -209,7 +151,7 @@ def _is_list(tp: Any) -> bool:
 
 
 def _has_unset(tp: Any) -> bool:
-    args = _union_args(tp)
+    args = union_args(tp)
     return bool(args) and Unset in args  # type: ignore[operator]
 
 
@@ -225,7 +167,7 @@ def _build(*, strict: bool, detailed: bool, generated: bool = True) -> cattrs.Co
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_structure_hook_func(_is_json_object, _structure_json_object)
     conv.register_structure_hook_factory(
-        lambda t: _open_enum_of(t) is not None, _make_open_enum_hook
+        lambda t: open_enum_of(t) is not None, _make_open_enum_hook
     )
 
     def list_or_null(tp: Any) -> Callable[[Any, Any], Any]:

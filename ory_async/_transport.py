@@ -1,4 +1,4 @@
-"""The one place that talks to aiohttp: sends a request, retries it, maps the answer."""
+"""The one place that talks to aiohttp: sends a request, retries it, maps and decodes the answer."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from multidict import CIMultiDictProxy
 from yarl import URL
 
 from . import _serde
-from ._retry import RetryPolicy
+from ._methods import IDEMPOTENT_METHODS
+from ._retry import RetryPolicy, describe_failure
 from ._version import __version__
 from .auth import Auth
 from .errors import (
     ClientClosedError,
-    DecodeError,
     OryError,
     RequestTimeoutError,
     TransportError,
@@ -34,6 +34,8 @@ T = TypeVar("T")
 logger: Final = logging.getLogger("ory_async")
 
 _JSON_HEADERS: Final = {"Content-Type": "application/json"}
+_sleep = asyncio.sleep
+"""How the retry loop waits (tests replace it to record waits instead of sleeping)."""
 
 
 def default_user_agent() -> str:
@@ -175,42 +177,65 @@ class Transport:
     async def send(self, request: Request) -> Response:
         """Send ``request`` with the retry policy; return the 2xx answer or raise.
 
+        The last error is raised with ``attempts`` set, and a note saying how many
+        attempts were made when there was more than one.
+
         Raises:
             ApiError: a non-2xx answer (its subclass names the status).
             TransportError: no answer (``RequestTimeoutError`` when it took too long).
             ClientClosedError: the client was closed.
         """
         session, semaphore = self._bind()
-        # The first attempt goes straight out; the retry loop is only set up after a
-        # failure worth retrying (see RetryPolicy.run, which this mirrors).
+        # The first attempt goes straight out: most requests succeed at once, and the
+        # retry loop is only entered after a failure.
         started = time.monotonic()
         try:
             return await self._send_once(session, semaphore, request)
         except OryError as exc:
-            return await self._after_failure(exc, request, session, semaphore, started)
+            return await self._retry(exc, request, session, semaphore, started)
 
-    async def _after_failure(
+    async def _retry(
         self,
-        first_error: OryError,
+        error: OryError,
         request: Request,
         session: aiohttp.ClientSession,
         semaphore: asyncio.Semaphore,
         started: float,
     ) -> Response:
-        """Retry ``request`` after its first attempt failed, or re-raise the failure."""
+        """Retry ``request`` after an attempt failed with ``error``, or raise the failure.
 
-        async def again() -> Response:
+        ``started`` is the ``time.monotonic()`` of the first attempt: the policy's
+        ``timeout`` caps the whole sequence. No semaphore slot is held while waiting.
+        """
+        policy = self.retry
+        tries = 1
+        while True:
+            if (
+                tries >= policy.attempts
+                or not policy.should_retry(request.method, error, unsent_only=request.retry_unsent)
+                or (policy.timeout is not None and time.monotonic() - started >= policy.timeout)
+            ):
+                if tries > 1:
+                    error.add_note(f"ory_async gave up after {tries} attempts")
+                error.attempts = tries
+                raise error
+            wait = policy.wait_for(tries, error)
+            logger.info(
+                "retrying %s %s in %.2f s (attempt %d of %d) after %s",
+                request.method,
+                request.path,
+                wait,
+                tries + 1,
+                policy.attempts,
+                describe_failure(error),
+            )
+            await _sleep(wait)
+            tries += 1
             self.stats.retries += 1
-            return await self._send_once(session, semaphore, request)
-
-        return await self.retry.retry_after(
-            first_error,
-            request.method,
-            request.path,
-            again,
-            unsent_only=request.retry_unsent,
-            started=started,
-        )
+            try:
+                return await self._send_once(session, semaphore, request)
+            except OryError as exc:
+                error = exc
 
     def _headers_for(self, request: Request) -> dict[str, str]:
         auth = request.auth
@@ -291,7 +316,7 @@ class Transport:
         limit = self._timeout.total
         within = f" within {limit:g} s" if limit else ""
         msg = f"No complete answer to {request.method} {request.path}{within}"
-        if request.method not in ("GET", "HEAD", "PUT", "DELETE"):
+        if request.method not in IDEMPOTENT_METHODS:
             msg += "; the server may still have applied it, so check before sending it again"
         return RequestTimeoutError(msg, method=request.method, path=request.path)
 
@@ -303,19 +328,31 @@ class Transport:
         msg = f"{what} on {request.method} {request.path}: {detail}"
         if sent is False:
             msg += " (nothing was sent; check the URL and that the server is up)"
-        elif request.method not in ("GET", "HEAD", "PUT", "DELETE"):
+        elif request.method not in IDEMPOTENT_METHODS:
             msg += " (the outcome is unknown: the server may have applied the request)"
         return TransportError(msg, method=request.method, path=request.path, request_sent=sent)
 
-    async def call(self, request: Request, into: Any) -> Any:
-        """Send ``request`` and decode its body into ``into`` (a model type)."""
+    async def call(self, request: Request, into: type[T]) -> T:
+        """Send ``request`` and decode its body into ``into`` (a model type).
+
+        Raises:
+            DecodeError: the 2xx body does not fit ``into`` (the message names the request).
+            ApiError, TransportError: as :meth:`send`.
+        """
         response = await self.send(request)
-        try:
-            return _serde.decode(response.body, into)
-        except DecodeError:
-            # Decode again only to name the request in the message.
-            context = f"{response.status} {request.method} {request.path}"
-            return _serde.decode(response.body, into, context=context)
+        return _decode(request, response, into)
+
+    async def call_optional(self, request: Request, into: type[T]) -> T | None:
+        """As :meth:`call`, but a 204 or an empty body gives ``None``."""
+        response = await self.send(request)
+        if response.status == 204 or not response.body.strip():
+            return None
+        return _decode(request, response, into)
+
+    async def call_with_response(self, request: Request, into: type[T]) -> tuple[T, Response]:
+        """As :meth:`call`, also returning the response (for its headers)."""
+        response = await self.send(request)
+        return _decode(request, response, into), response
 
     async def call_empty(self, request: Request) -> None:
         """Send ``request``; any 2xx answer counts, its body is ignored."""
@@ -325,3 +362,9 @@ class Transport:
         """Send ``request`` and return the body as text (UTF-8)."""
         response = await self.send(request)
         return response.body.decode("utf-8", "replace")
+
+
+def _decode(request: Request, response: Response, into: type[T]) -> T:
+    """The one place a response body becomes a model."""
+    context = f"{response.status} {request.method} {request.path}"
+    return _serde.decode(response.body, into, context=context)

@@ -35,6 +35,8 @@ import attrs
 import orjson
 from multidict import CIMultiDict
 
+from ._methods import SAFE_METHODS
+
 __all__ = [
     "ApiError",
     "BadRequestError",
@@ -393,7 +395,7 @@ class TransportError(OryError):
     @property
     def outcome_unknown(self) -> bool:
         """True when a write may have been applied although no answer arrived."""
-        return self.request_sent is not False and self.method not in ("GET", "HEAD")
+        return self.request_sent is not False and self.method not in SAFE_METHODS
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (

@@ -9,8 +9,9 @@ from typing import Any
 import aiohttp
 import aioresponses.core
 import pytest
-import stamina._core
 from yarl import URL
+
+from ory_async import _transport
 
 
 class _StreamWriterCompatResponse(aiohttp.ClientResponse):
@@ -30,7 +31,7 @@ SECRET = "ory_pat_TESTSECRET_0123456789"
 
 
 class FakeSleep:
-    """Stands in for stamina's sleep: records each backoff and advances a fake clock."""
+    """Stands in for the retry loop's sleep: records each backoff and advances a fake clock."""
 
     def __init__(self) -> None:
         self.delays: list[float] = []
@@ -47,5 +48,5 @@ class FakeSleep:
 def fake_sleep(monkeypatch: pytest.MonkeyPatch) -> FakeSleep:
     """Retries wait on a fake clock: no real sleeping, every requested wait recorded."""
     sleeper = FakeSleep()
-    monkeypatch.setattr(stamina._core, "_smart_sleep", sleeper)
+    monkeypatch.setattr(_transport, "_sleep", sleeper)
     return sleeper

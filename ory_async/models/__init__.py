@@ -12,7 +12,7 @@ Every model is a frozen attrs class converted by the one converter in ``ory_asyn
 
 from __future__ import annotations
 
-from .._serde import UNSET, Unset
+from .._markers import UNSET, Unset
 from ..errors import GenericError
 from .batch import (
     BatchPatchIdentitiesBody,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from .._serde import UNSET, OpenEnum, Unset
+from .._markers import UNSET, OpenEnum, Unset
 from ..errors import GenericError
 from .identities import CreateIdentityBody
 

@@ -1,6 +1,6 @@
 """Enums and small types shared by several resources.
 
-Every enum here is an :class:`~ory_async._serde.OpenEnum`: fields are typed ``SomeEnum | str``,
+Every enum here is an :class:`~ory_async._markers.OpenEnum`: fields are typed ``SomeEnum | str``,
 so a value the server adds later decodes to a plain ``str`` instead of failing. Members are
 ``str`` and compare equal to their values (``IdentityState.ACTIVE == "active"``).
 """
@@ -11,7 +11,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from .._serde import OpenEnum
+from .._markers import OpenEnum
 from ..errors import GenericError
 
 __all__ = [

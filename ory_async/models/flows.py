@@ -13,7 +13,7 @@ from datetime import datetime
 
 import attrs
 
-from .._serde import OpenEnum
+from .._markers import OpenEnum
 from ..errors import GenericError
 from .common import AuthenticatorAssuranceLevel, CredentialType, FlowType, JsonObject, JsonValue
 from .identities import Identity

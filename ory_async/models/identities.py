@@ -7,7 +7,7 @@ from typing import Any, Final
 
 import attrs
 
-from .._serde import UNSET, Unset
+from .._markers import UNSET, Unset
 from .common import (
     AddressVia,
     CredentialType,

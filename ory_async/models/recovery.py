@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from .._serde import UNSET, Unset
+from .._markers import UNSET, Unset
 from .common import FlowType
 from .durations import to_go_duration
 

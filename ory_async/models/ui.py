@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeAlias
 
 import attrs
 
-from .._serde import OpenEnum, TaggedUnion, json_key
+from .._markers import OpenEnum, TaggedUnion, json_key
 from .common import JsonObject
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Per-resource services: each describes its endpoints and leaves sending to the transport."""
 
-from ._base import Service
+from ._base import ApiVersion, Service, ServiceContext
 from ._batch import BatchCreate, BatchCreateResult, BatchOutcome
 from .flows import FlowsService
 from .identities import IdentitiesService
@@ -10,6 +10,7 @@ from .schemas import SchemasService
 from .sessions import SessionsService
 
 __all__ = [
+    "ApiVersion",
     "BatchCreate",
     "BatchCreateResult",
     "BatchOutcome",
@@ -19,5 +20,6 @@ __all__ = [
     "RecoveryService",
     "SchemasService",
     "Service",
+    "ServiceContext",
     "SessionsService",
 ]

@@ -4,23 +4,81 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
+import attrs
 from yarl import URL
 
 from .. import _serde
 from .._pagination import AsyncPager, PageSpec, Style
-from .._transport import Request
+from .._transport import Request, Transport
 from .._urls import QueryValue, build_query, join_path
 from ..auth import Auth
 from ..errors import UnsupportedOperationError
 
-if TYPE_CHECKING:
-    from .._client import OryClient
-
 T = TypeVar("T")
+ApiVersion = Literal["v1", "v0"]
 
-__all__ = ["Service", "check_bool", "check_int", "check_str", "check_str_list"]
+__all__ = [
+    "ApiVersion",
+    "Service",
+    "ServiceContext",
+    "check_bool",
+    "check_int",
+    "check_str",
+    "check_str_list",
+]
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ServiceContext:
+    """What a service needs from its client: where to send, how, and as whom.
+
+    A view made by ``OryClient.with_auth`` shares everything but ``auth``.
+
+    Attributes:
+        transport: sends every request (shared by a client and its views).
+        auth: the default credentials.
+        api: the API generation spoken, ``"v1"`` or ``"v0"``.
+        base_url: the admin (or Ory Network project) URL.
+        public_url: the frontend URL.
+        admin_root: where admin paths start (``/admin`` on v1, the bare URL on v0).
+        public_root: where frontend paths start (the public URL on v1, the admin URL on v0).
+    """
+
+    transport: Transport
+    auth: Auth | None
+    api: ApiVersion
+    base_url: URL
+    public_url: URL
+    admin_root: URL
+    public_root: URL
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        transport: Transport,
+        auth: Auth | None,
+        api: ApiVersion,
+        base_url: URL,
+        public_url: URL,
+    ) -> ServiceContext:
+        """A context whose URL roots are derived from ``api`` and the two URLs."""
+        v1 = api == "v1"
+        return cls(
+            transport=transport,
+            auth=auth,
+            api=api,
+            base_url=base_url,
+            public_url=public_url,
+            admin_root=join_path(base_url, "admin") if v1 else base_url,
+            public_root=public_url if v1 else base_url,
+        )
+
+    def with_auth(self, auth: Auth | None) -> ServiceContext:
+        """The same context with other default credentials."""
+        return attrs.evolve(self, auth=auth)
 
 
 class Service:
@@ -30,34 +88,32 @@ class Service:
     retrying and decoding are the transport's job.
     """
 
-    __slots__ = ("_admin_root", "_client", "_public_root")
+    __slots__ = ("_api", "_context", "_transport")
 
-    def __init__(self, client: OryClient) -> None:
-        self._client = client
-        # Where admin and frontend paths start, joined once rather than per request.
-        v1 = client.api == "v1"
-        self._admin_root = join_path(client.base_url, "admin") if v1 else client.base_url
-        self._public_root = client.public_url if v1 else client.base_url
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+        self._api: ApiVersion = context.api
+        self._transport: Transport = context.transport
 
-    @property
-    def _api(self) -> Literal["v1", "v0"]:
-        return self._client.api
+    def _auth(self, auth: Auth | None) -> Auth | None:
+        """``auth`` when given, else the context's default credentials."""
+        return auth if auth is not None else self._context.auth
 
     def _require(self, api: Literal["v1", "v0"], operation: str) -> None:
-        if self._client.api != api:
+        if self._context.api != api:
             msg = (
-                f"{operation} does not exist in the {self._client.api} API; it needs a server "
+                f"{operation} does not exist in the {self._context.api} API; it needs a server "
                 f"that speaks api={api!r}"
             )
             raise UnsupportedOperationError(msg)
 
     def _admin_url(self, *segments: str) -> URL:
         """An admin URL: ``/admin/...`` on v1, the bare path on v0 (segments already encoded)."""
-        return join_path(self._admin_root, *segments)
+        return join_path(self._context.admin_root, *segments)
 
     def _public_url(self, *segments: str) -> URL:
         """A frontend URL (whoami, flows, schemas): the public URL on v1, the admin URL on v0."""
-        return join_path(self._public_root, *segments)
+        return join_path(self._context.public_root, *segments)
 
     def _request(
         self,
@@ -79,7 +135,7 @@ class Service:
             method=method,
             url=url,
             body=body,
-            auth=auth if auth is not None else self._client.auth,
+            auth=self._auth(auth),
             headers=headers,
             retry_unsent=retry_unsent,
         )
@@ -97,10 +153,10 @@ class Service:
         token_after: Callable[[str, int], Mapping[str, str]] | None = None,
     ) -> AsyncPager[T]:
         spec: PageSpec[T] = PageSpec(
-            transport=self._client.transport,
+            transport=self._context.transport,
             url=url,
             query=tuple(build_query(query)),
-            auth=auth if auth is not None else self._client.auth,
+            auth=self._auth(auth),
             item_type=item_type,
             key=_item_id,
             style=style,

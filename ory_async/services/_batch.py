@@ -8,20 +8,18 @@ import uuid
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Final, Self
+from typing import Final, Self
 
 import attrs
 from yarl import URL
 
 from .. import _serde
-from .._transport import Request
+from .._markers import Unset
+from .._transport import Request, Transport
 from ..auth import Auth
 from ..errors import ApiError, GenericError, OryError, TransportError
 from ..models import BatchPatchIdentitiesBody, BatchPatchIdentitiesResponse, CreateIdentityBody
 from ..models.batch import IdentityPatch, IdentityPatchAction
-
-if TYPE_CHECKING:
-    from .._client import OryClient
 
 __all__ = ["BatchCreate", "BatchCreateResult", "BatchOutcome"]
 
@@ -77,10 +75,10 @@ class BatchCreateResult:
 def has_plaintext_password(body: CreateIdentityBody) -> bool:
     """Whether ``body`` imports a plain-text password (the server caps those chunks at 200)."""
     creds = body.credentials
-    if isinstance(creds, _serde.Unset):
+    if isinstance(creds, Unset):
         return False
     password = creds.password
-    if isinstance(password, _serde.Unset) or isinstance(password.config, _serde.Unset):
+    if isinstance(password, Unset) or isinstance(password.config, Unset):
         return False
     return isinstance(password.config.password, str)
 
@@ -101,14 +99,14 @@ class BatchCreate:
     def __init__(
         self,
         *,
-        client: OryClient,
+        transport: Transport,
         url: URL,
         bodies: Iterable[CreateIdentityBody] | AsyncIterable[CreateIdentityBody],
         chunk_size: int,
         concurrency: int,
         auth: Auth | None,
     ) -> None:
-        self._client = client
+        self._transport = transport
         self._url = url
         self._bodies = bodies
         self._chunk_size = chunk_size
@@ -200,9 +198,7 @@ class BatchCreate:
             retry_unsent=True,
         )
         try:
-            response: BatchPatchIdentitiesResponse = await self._client.transport.call(
-                request, BatchPatchIdentitiesResponse
-            )
+            response = await self._transport.call(request, BatchPatchIdentitiesResponse)
         except ApiError as exc:
             # A 4xx refuses the whole chunk before anything is written; a 5xx may come
             # from a proxy after the server applied it.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from ..auth import Auth
 from ..models import (
@@ -54,9 +54,9 @@ class FlowsService(Service):
             headers=headers,
             auth=auth,
         )
-        target: Any = V0Flow if self._api == "v0" else model
-        result: F | V0Flow = await self._client.transport.call(request, target)
-        return result
+        if self._api == "v0":
+            return await self._transport.call(request, V0Flow)
+        return await self._transport.call(request, model)
 
     async def get_login(self, id: str, *, auth: Auth | None = None) -> LoginFlow | V0Flow:
         """Get a login flow.
@@ -108,6 +108,6 @@ class FlowsService(Service):
             query={key: _flow_id(id)},
             auth=auth,
         )
-        target: Any = V0FlowError if self._api == "v0" else FlowError
-        result: FlowError | V0FlowError = await self._client.transport.call(request, target)
-        return result
+        if self._api == "v0":
+            return await self._transport.call(request, V0FlowError)
+        return await self._transport.call(request, FlowError)

@@ -38,8 +38,7 @@ class IdentitiesService(Service):
             msg = f"body must be a CreateIdentityBody, not {type(body).__name__}"
             raise TypeError(msg)
         request = self._request("POST", self._admin_url("identities"), json=body, auth=auth)
-        result: Identity = await self._client.transport.call(request, Identity)
-        return result
+        return await self._transport.call(request, Identity)
 
     async def get(
         self,
@@ -66,8 +65,7 @@ class IdentitiesService(Service):
             query={"include_credential": included or None},
             auth=auth,
         )
-        result: Identity = await self._client.transport.call(request, Identity)
-        return result
+        return await self._transport.call(request, Identity)
 
     async def update(
         self, id: str, body: UpdateIdentityBody, *, auth: Auth | None = None
@@ -89,8 +87,7 @@ class IdentitiesService(Service):
         request = self._request(
             "PUT", self._admin_url("identities", segment(id)), json=body, auth=auth
         )
-        result: Identity = await self._client.transport.call(request, Identity)
-        return result
+        return await self._transport.call(request, Identity)
 
     async def patch(
         self, id: str, operations: Sequence[JsonPatch], *, auth: Auth | None = None
@@ -118,8 +115,7 @@ class IdentitiesService(Service):
         request = self._request(
             "PATCH", self._admin_url("identities", segment(id)), json=ops, auth=auth
         )
-        result: Identity = await self._client.transport.call(request, Identity)
-        return result
+        return await self._transport.call(request, Identity)
 
     async def delete(self, id: str, *, auth: Auth | None = None) -> None:
         """Delete an identity for good (``DELETE /admin/identities/{id}``, 204).
@@ -128,7 +124,7 @@ class IdentitiesService(Service):
             NotFoundError: no identity has this id.
         """
         request = self._request("DELETE", self._admin_url("identities", segment(id)), auth=auth)
-        await self._client.transport.call_empty(request)
+        await self._transport.call_empty(request)
 
     async def delete_credentials(
         self,
@@ -155,7 +151,7 @@ class IdentitiesService(Service):
             query={"identifier": identifier},
             auth=auth,
         )
-        await self._client.transport.call_empty(request)
+        await self._transport.call_empty(request)
 
     def list(
         self,
@@ -277,12 +273,12 @@ class IdentitiesService(Service):
         check_int("chunk_size", chunk_size, low=1, high=1000)
         check_int("concurrency", concurrency, low=1)
         return BatchCreate(
-            client=self._client,
+            transport=self._transport,
             url=self._admin_url("identities"),
             bodies=bodies,
             chunk_size=chunk_size,
             concurrency=concurrency,
-            auth=auth if auth is not None else self._client.auth,
+            auth=self._auth(auth),
         )
 
 

@@ -21,4 +21,4 @@ class MetricsService(Service):
             headers={"Accept": "text/plain"},
             auth=auth,
         )
-        return await self._client.transport.call_text(request)
+        return await self._transport.call_text(request)

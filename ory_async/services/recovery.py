@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .._serde import UNSET
+from .._markers import UNSET
 from ..auth import Auth
 from ..models import (
     CreateRecoveryCodeForIdentityBody,
@@ -49,10 +49,7 @@ class RecoveryService(Service):
             flow_type=UNSET if flow_type is None else flow_type,
         )
         request = self._request("POST", self._admin_url("recovery", "code"), json=body, auth=auth)
-        result: RecoveryCodeForIdentity = await self._client.transport.call(
-            request, RecoveryCodeForIdentity
-        )
-        return result
+        return await self._transport.call(request, RecoveryCodeForIdentity)
 
     async def create_link(
         self,
@@ -85,10 +82,7 @@ class RecoveryService(Service):
             json=body,
             auth=auth,
         )
-        result: RecoveryLinkForIdentity = await self._client.transport.call(
-            request, RecoveryLinkForIdentity
-        )
-        return result
+        return await self._transport.call(request, RecoveryLinkForIdentity)
 
 
 def _identity_id(value: str) -> str:

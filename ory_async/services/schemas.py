@@ -30,8 +30,7 @@ class SchemasService(Service):
             NotFoundError: no schema has this id.
         """
         request = self._request("GET", self._public_url("schemas", segment(id)), auth=auth)
-        result: dict[str, Any] = await self._client.transport.call(request, dict[str, Any])
-        return result
+        return await self._transport.call(request, dict[str, Any])
 
     def list(
         self, *, per_page: int | None = None, page: int | None = None, auth: Auth | None = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from .. import _serde
 from .._pagination import AsyncPager
 from .._urls import join_path, segment
 from ..auth import Auth, SessionCookie, SessionToken
@@ -51,8 +50,7 @@ class SessionsService(Service):
             query={"expand": _expand(expand) or None},
             auth=auth,
         )
-        result: Session = await self._client.transport.call(request, Session)
-        return result
+        return await self._transport.call(request, Session)
 
     def list(
         self,
@@ -127,7 +125,7 @@ class SessionsService(Service):
             self._admin_url("identities", segment(identity_id, name="identity_id"), "sessions"),
             auth=auth,
         )
-        await self._client.transport.call_empty(request)
+        await self._transport.call_empty(request)
 
     async def disable(self, id: str, *, auth: Auth | None = None) -> None:
         """Revoke one session (``DELETE /admin/sessions/{id}``, 204); it is kept, inactive.
@@ -137,7 +135,7 @@ class SessionsService(Service):
         """
         self._require("v1", "sessions.disable")
         request = self._request("DELETE", self._admin_url("sessions", segment(id)), auth=auth)
-        await self._client.transport.call_empty(request)
+        await self._transport.call_empty(request)
 
     async def extend(self, id: str, *, auth: Auth | None = None) -> Session | None:
         """Extend a session's lifetime (``PATCH /admin/sessions/{id}/extend``).
@@ -153,13 +151,7 @@ class SessionsService(Service):
         request = self._request(
             "PATCH", self._admin_url("sessions", segment(id), "extend"), auth=auth
         )
-        response = await self._client.transport.send(request)
-        if response.status == 204 or not response.body.strip():
-            return None
-        result: Session = _serde.decode(
-            response.body, Session, context=f"{response.status} PATCH {request.path}"
-        )
-        return result
+        return await self._transport.call_optional(request, Session)
 
     async def whoami(self, *, tokenize_as: str | None = None, auth: Auth | None = None) -> Session:
         """The session a user's credentials belong to (``GET /sessions/whoami`` on the public URL).
@@ -176,7 +168,7 @@ class SessionsService(Service):
             ForbiddenError: the session's assurance level is too low (``error_id`` is
                 ``session_aal2_required``).
         """
-        token = auth if auth is not None else self._client.auth
+        token = self._auth(auth)
         if not isinstance(token, SessionToken | SessionCookie):
             got = "no credentials" if token is None else type(token).__name__
             msg = (
@@ -187,9 +179,8 @@ class SessionsService(Service):
         check_str("tokenize_as", tokenize_as)
         request = self._request(
             "GET",
-            join_path(self._client.public_url, "sessions", "whoami"),
+            join_path(self._context.public_url, "sessions", "whoami"),
             query={"tokenize_as": tokenize_as},
             auth=token,
         )
-        result: Session = await self._client.transport.call(request, Session)
-        return result
+        return await self._transport.call(request, Session)

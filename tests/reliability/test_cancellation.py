@@ -7,9 +7,8 @@ import asyncio
 
 import aiohttp
 import pytest
-import stamina._core
 
-from ory_async import OryClient
+from ory_async import OryClient, _transport
 from ory_async.testing import FakeOry
 from tests.conftest import FakeSleep
 from tests.reliability.conftest import TOKEN
@@ -44,7 +43,7 @@ async def test_cancel_mid_retry_wait_frees_the_slot(
         waiting.set()
         await asyncio.Event().wait()
 
-    monkeypatch.setattr(stamina._core, "_smart_sleep", endless)
+    monkeypatch.setattr(_transport, "_sleep", endless)
     fake.faults.add("/admin/identities", status=503, times=1)
     async with OryClient(fake.url, access_token=TOKEN, max_concurrency=1) as ory:
         task = asyncio.create_task(ory.identities.list().collect())

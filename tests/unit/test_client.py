@@ -83,7 +83,7 @@ async def test_per_call_auth_override_and_views() -> None:
             view = ory.with_auth(SessionToken("view-token"))
             await view.ping()
             await ory.ping()
-            assert view.transport is ory.transport
+            assert view._transport is ory._transport
             await view.close()  # a view never closes the shared pool
             assert not ory.closed
         calls = m.requests[("GET", URL(READY))]
@@ -275,7 +275,7 @@ async def test_owned_session_closed_on_exit() -> None:
         m.get(READY, payload={})
         async with client() as ory:
             await ory.ping()
-            session = ory.transport._session
+            session = ory._transport._session
             assert session is not None
             assert not session.closed
     assert session.closed
@@ -301,7 +301,7 @@ def test_second_event_loop_is_a_clear_error() -> None:
         with aioresponses() as m:
             m.get(READY, payload={})
             await ory.ping()
-        return ory.transport._session
+        return ory._transport._session
 
     async def second() -> None:
         try:

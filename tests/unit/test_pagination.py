@@ -69,7 +69,7 @@ def pager(
     style: Style = "page" if "page" in query or "per_page" in query else "token"
     per_page = int(query.get("per_page", 250))
     spec: PageSpec[Item] = PageSpec(
-        transport=ory.transport,
+        transport=ory._transport,
         url=ory.base_url.with_path(path),
         query=tuple(build_query(query)),
         auth=ory.auth,

@@ -65,7 +65,7 @@ async def test_get_retried_on_503_then_succeeds(
     ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
 ) -> None:
     scripted.then(reply(503), reply(503), reply(200, {"ok": True}))
-    response = await ory.transport.send(get(ory, "admin", "identities"))
+    response = await ory._transport.send(get(ory, "admin", "identities"))
     assert response.status == 200
     assert len(scripted.seen) == 3
     assert len(fake_sleep.delays) == 2
@@ -79,7 +79,7 @@ async def test_429_retry_after_is_honoured(
     ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
 ) -> None:
     scripted.then(reply(429, headers={"Retry-After": "2"}), reply(200, {}))
-    await ory.transport.send(get(ory, "admin", "identities"))
+    await ory._transport.send(get(ory, "admin", "identities"))
     assert fake_sleep.delays == [2.0]
 
 
@@ -91,7 +91,7 @@ async def test_ratelimit_reset_is_honoured_and_capped(
         reply(503, headers={"Retry-After": "3600"}),
         reply(200, {}),
     )
-    await ory.transport.send(get(ory, "admin", "identities"))
+    await ory._transport.send(get(ory, "admin", "identities"))
     assert fake_sleep.delays == [3.0, 60.0]
 
 
@@ -101,7 +101,7 @@ async def test_post_and_patch_are_not_retried_by_default(
 ) -> None:
     scripted.then(reply(503), reply(200, {}))
     with pytest.raises(ServerError):
-        await ory.transport.send(get(ory, "admin", "identities", method=method))
+        await ory._transport.send(get(ory, "admin", "identities", method=method))
     assert len(scripted.seen) == 1
     assert fake_sleep.delays == []
 
@@ -111,7 +111,7 @@ async def test_post_connection_drop_says_outcome_unknown(
 ) -> None:
     scripted.then(drop(), reply(201, {}))
     with pytest.raises(TransportError, match="outcome is unknown") as info:
-        await ory.transport.send(get(ory, "admin", "identities", method="POST"))
+        await ory._transport.send(get(ory, "admin", "identities", method="POST"))
     assert info.value.outcome_unknown
     assert len(scripted.seen) == 1
 
@@ -123,7 +123,7 @@ async def test_post_retried_when_opted_in(
     async with OryClient(
         str(server.make_url("/")), retry=RetryPolicy(retry_non_idempotent=True)
     ) as ory:
-        response = await ory.transport.send(get(ory, "admin", "identities", method="POST"))
+        response = await ory._transport.send(get(ory, "admin", "identities", method="POST"))
     assert response.status == 201
     assert len(scripted.seen) == 2
 
@@ -140,7 +140,7 @@ async def test_client_errors_are_never_retried(
 ) -> None:
     scripted.then(reply(status, {"error": {"code": status, "message": "no"}}), reply(200, {}))
     with pytest.raises(cls):
-        await ory.transport.send(get(ory, "admin", "identities", "x"))
+        await ory._transport.send(get(ory, "admin", "identities", "x"))
     assert len(scripted.seen) == 1
     assert fake_sleep.delays == []
 
@@ -151,7 +151,7 @@ async def test_connection_drop_on_get_is_retried(
     # aiohttp itself resends an idempotent request once after a disconnect (RFC 9112);
     # the second drop is ours to retry.
     scripted.then(drop(), drop(), reply(200, {}))
-    response = await ory.transport.send(get(ory, "admin", "identities"))
+    response = await ory._transport.send(get(ory, "admin", "identities"))
     assert response.status == 200
     assert len(scripted.seen) == 3
     assert len(fake_sleep.delays) == 1
@@ -162,7 +162,7 @@ async def test_exhausted_attempts_raise_the_last_error(
 ) -> None:
     scripted.then(reply(502), reply(503), reply(504), reply(429))
     with pytest.raises(RateLimitedError) as info:
-        await ory.transport.send(get(ory, "admin", "identities"))
+        await ory._transport.send(get(ory, "admin", "identities"))
     assert info.value.attempts == 4
     assert "ory_async gave up after 4 attempts" in info.value.__notes__
     assert len(scripted.seen) == 4
@@ -175,14 +175,14 @@ async def test_retry_none_sends_once(
     server = await serve(scripted.then(reply(503), reply(200, {})))
     async with OryClient(str(server.make_url("/")), retry=RetryPolicy.none()) as ory:
         with pytest.raises(ServerError):
-            await ory.transport.send(get(ory, "x"))
+            await ory._transport.send(get(ory, "x"))
     assert len(scripted.seen) == 1
 
 
 async def test_cancel_during_backoff_propagates_at_once(
     ory: OryClient, scripted: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import stamina._core
+    from ory_async import _transport
 
     waiting = asyncio.Event()
 
@@ -190,9 +190,9 @@ async def test_cancel_during_backoff_propagates_at_once(
         waiting.set()
         await asyncio.Event().wait()
 
-    monkeypatch.setattr(stamina._core, "_smart_sleep", endless_sleep)
+    monkeypatch.setattr(_transport, "_sleep", endless_sleep)
     scripted.then(reply(503), reply(200, {}))
-    task = asyncio.create_task(ory.transport.send(get(ory, "admin", "identities")))
+    task = asyncio.create_task(ory._transport.send(get(ory, "admin", "identities")))
     await waiting.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -201,7 +201,7 @@ async def test_cancel_during_backoff_propagates_at_once(
     # The concurrency slot was released: the next request goes through.
     scripted.script.clear()
     scripted.then(reply(200, {}))
-    assert (await ory.transport.send(get(ory, "admin", "identities"))).status == 200
+    assert (await ory._transport.send(get(ory, "admin", "identities"))).status == 200
 
 
 async def test_timeout_is_a_request_timeout_error(
@@ -213,7 +213,7 @@ async def test_timeout_is_a_request_timeout_error(
         with pytest.raises(
             RequestTimeoutError, match=r"No complete answer to GET /slow within 0.05 s"
         ):
-            await ory.transport.send(get(ory, "slow"))
+            await ory._transport.send(get(ory, "slow"))
     never.set()
 
 
@@ -224,7 +224,7 @@ async def test_redirects_are_never_followed(serve: ServerFactory, fake_sleep: Fa
     here = await serve(ScriptedServer().then(reply(307, headers={"Location": target})))
     async with OryClient(str(here.make_url("/")), access_token=SECRET) as ory:
         with pytest.raises(RedirectError, match=r"redirected to http://127\.0\.0\.1") as info:
-            await ory.transport.send(get(ory, "identities"))
+            await ory._transport.send(get(ory, "identities"))
     assert info.value.location == target
     assert elsewhere.seen == []
     assert SECRET not in str(info.value)
@@ -246,7 +246,7 @@ async def test_ids_arrive_as_one_segment(
     ory: OryClient, scripted: ScriptedServer, identifier: str, raw: str
 ) -> None:
     scripted.then(reply(200, {}))
-    await ory.transport.send(get(ory, "admin", "identities", segment(identifier)))
+    await ory._transport.send(get(ory, "admin", "identities", segment(identifier)))
     (seen,) = scripted.seen
     assert seen.raw_path == f"/admin/identities/{raw}"
     assert seen.query_string == ""
@@ -261,7 +261,7 @@ async def test_retries_and_requests_are_logged_without_secrets(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     scripted.then(reply(503), reply(200, {}))
-    await ory.transport.send(get(ory, "admin", "identities"))
+    await ory._transport.send(get(ory, "admin", "identities"))
     messages = [r.getMessage() for r in caplog.records if r.name == "ory_async"]
     assert any(
         m.startswith("retrying GET /admin/identities in ") and "after HTTP 503" in m
@@ -292,7 +292,7 @@ async def test_max_concurrency_bounds_requests_in_flight(serve: ServerFactory) -
     scripted = ScriptedServer().then(counting)  # type: ignore[arg-type]
     server = await serve(scripted)
     async with OryClient(str(server.make_url("/")), max_concurrency=3) as ory:
-        tasks = [asyncio.create_task(ory.transport.send(get(ory, "x"))) for _ in range(20)]
+        tasks = [asyncio.create_task(ory._transport.send(get(ory, "x"))) for _ in range(20)]
         await arrived.wait()
         release.set()
         await asyncio.gather(*tasks)
