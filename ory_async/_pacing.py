@@ -40,6 +40,8 @@ _ESTIMATE_EVERY: Final = 1.0
 """Seconds between two updates of the estimate of other clients' rate."""
 _MIN_SHARE: Final = 0.1
 """The smallest share of a quota's rate the model keeps for itself."""
+PROBE_HOLD: Final = 0.5
+"""Longest that requests wait for a probe's answer before they go unpaced."""
 
 
 def _reserve(limit: int) -> float:
@@ -227,7 +229,10 @@ class Pacer:
             if self._probing is None:
                 self._probing = asyncio.Event()
                 return Ticket(None, None, probe=True)
-            await self._probing.wait()
+            if not await _wait_for(self._probing):
+                # A slow first answer must not hold everyone: go on unpaced (the pacer
+                # wakes up if that answer, or a later one, shows a rate limit).
+                self._go_idle()
         if self._state == "idle":
             return None
         bucket = self._bucket(method, url)
@@ -237,7 +242,8 @@ class Pacer:
                 bucket.probing = asyncio.Event()
                 return Ticket(bucket, bucket.pace.take(self._clock()), probe=True)
             assert bucket.probing is not None
-            await bucket.probing.wait()
+            if not await _wait_for(bucket.probing):
+                return None
         if bucket.state == "free":
             return None
         if bucket.lock is None:
@@ -317,6 +323,16 @@ class Pacer:
         event, bucket.probing = bucket.probing, None
         if event is not None:
             event.set()
+
+
+async def _wait_for(event: asyncio.Event) -> bool:
+    """Wait for ``event`` up to :data:`PROBE_HOLD` seconds; whether it was set."""
+    try:
+        async with asyncio.timeout(PROBE_HOLD):
+            await event.wait()
+    except TimeoutError:
+        return False
+    return True
 
 
 def carries_rate_limit(headers: Mapping[str, str]) -> bool:

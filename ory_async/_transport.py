@@ -16,7 +16,8 @@ from yarl import URL
 
 from . import _serde
 from ._methods import IDEMPOTENT_METHODS
-from ._retry import RetryPolicy, describe_failure
+from ._pacing import Pacer, carries_rate_limit
+from ._retry import RetryPolicy, describe_failure, is_rate_limited
 from ._version import __version__
 from .auth import Auth
 from .errors import (
@@ -36,6 +37,8 @@ logger: Final = logging.getLogger("ory_async")
 _JSON_HEADERS: Final = {"Content-Type": "application/json"}
 _sleep = asyncio.sleep
 """How the retry loop waits (tests replace it to record waits instead of sleeping)."""
+_MIN_RATE_LIMIT_WAIT: Final = 0.1
+"""Shortest wait after a 429, even when the server says it resets now."""
 
 
 def default_user_agent() -> str:
@@ -81,6 +84,8 @@ class TransportStats:
     """Requests that were a retry of an earlier failed one."""
     failures: int = 0
     """Requests that ended in an error (a later retry may have succeeded)."""
+    rate_limited: int = 0
+    """Requests answered 429 (each was retried, unless its call gave up)."""
 
 
 class Transport:
@@ -102,8 +107,12 @@ class Transport:
         headers: Mapping[str, str],
         trust_env: bool,
         session: aiohttp.ClientSession | None,
+        pacing: bool = True,
+        deadline: float | None = None,
     ) -> None:
         self._origins = origins
+        self._pacer = Pacer() if pacing else None
+        self._deadline = deadline
         self._timeout = timeout
         self._max_concurrency = max_concurrency
         self.retry = retry
@@ -186,13 +195,37 @@ class Transport:
             ClientClosedError: the client was closed.
         """
         session, semaphore = self._bind()
+        if self._deadline is None:
+            return await self._send(session, semaphore, request, None)
+        deadline_at = time.monotonic() + self._deadline
+        try:
+            async with asyncio.timeout(self._deadline):
+                return await self._send(session, semaphore, request, deadline_at)
+        except TimeoutError as exc:
+            # Only the deadline raises a bare TimeoutError here: an attempt's own
+            # timeout is already a RequestTimeoutError.
+            msg = (
+                f"No answer to {request.method} {request.path} within the deadline of "
+                f"{self._deadline:g} s (waits, retries and pacing included)"
+            )
+            if request.method not in IDEMPOTENT_METHODS:
+                msg += "; the server may have applied it, so check before sending it again"
+            raise RequestTimeoutError(msg, method=request.method, path=request.path) from exc
+
+    async def _send(
+        self,
+        session: aiohttp.ClientSession,
+        semaphore: asyncio.Semaphore,
+        request: Request,
+        deadline_at: float | None,
+    ) -> Response:
         # The first attempt goes straight out: most requests succeed at once, and the
         # retry loop is only entered after a failure.
         started = time.monotonic()
         try:
             return await self._send_once(session, semaphore, request)
         except OryError as exc:
-            return await self._retry(exc, request, session, semaphore, started)
+            return await self._retry(exc, request, session, semaphore, started, deadline_at)
 
     async def _retry(
         self,
@@ -201,36 +234,59 @@ class Transport:
         session: aiohttp.ClientSession,
         semaphore: asyncio.Semaphore,
         started: float,
+        deadline_at: float | None,
     ) -> Response:
         """Retry ``request`` after an attempt failed with ``error``, or raise the failure.
 
         ``started`` is the ``time.monotonic()`` of the first attempt: the policy's
-        ``timeout`` caps the whole sequence. No semaphore slot is held while waiting.
+        ``timeout`` caps the sequence of retries after failures other than 429, and
+        ``rate_limit_budget`` the time spent waiting after 429s. No semaphore slot is
+        held while waiting; no wait starts that would end past ``deadline_at``.
         """
         policy = self.retry
         tries = 1
+        counted = 1  # attempts that count against policy.attempts (429s do not)
+        limited = 0
+        limited_wait = 0.0
         while True:
-            if (
-                tries >= policy.attempts
-                or not policy.should_retry(request.method, error, unsent_only=request.retry_unsent)
-                or (policy.timeout is not None and time.monotonic() - started >= policy.timeout)
-            ):
+            if is_rate_limited(error):
+                wait = max(policy.wait_for(limited + 1, error), _MIN_RATE_LIMIT_WAIT)
+                budget = policy.rate_limit_budget
+                give_up = budget is not None and limited_wait + wait > budget
+            else:
+                wait = 0.0
+                give_up = (
+                    counted >= policy.attempts
+                    or not policy.should_retry(
+                        request.method, error, unsent_only=request.retry_unsent
+                    )
+                    or (policy.timeout is not None and time.monotonic() - started >= policy.timeout)
+                )
+                if not give_up:
+                    wait = policy.wait_for(counted, error)
+            if not give_up and deadline_at is not None and time.monotonic() + wait >= deadline_at:
+                give_up = True
+                error.add_note("ory_async stopped retrying: the call's deadline would pass")
+            if give_up:
                 if tries > 1:
                     error.add_note(f"ory_async gave up after {tries} attempts")
                 error.attempts = tries
                 raise error
-            wait = policy.wait_for(tries, error)
             logger.info(
-                "retrying %s %s in %.2f s (attempt %d of %d) after %s",
+                "retrying %s %s in %.2f s (attempt %d) after %s",
                 request.method,
                 request.path,
                 wait,
                 tries + 1,
-                policy.attempts,
                 describe_failure(error),
             )
             await _sleep(wait)
             tries += 1
+            if is_rate_limited(error):
+                limited += 1
+                limited_wait += wait
+            else:
+                counted += 1
             self.stats.retries += 1
             try:
                 return await self._send_once(session, semaphore, request)
@@ -269,6 +325,10 @@ class Transport:
         self, session: aiohttp.ClientSession, semaphore: asyncio.Semaphore, request: Request
     ) -> Response:
         headers = self._headers_for(request)
+        pacer = self._pacer
+        ticket = None
+        if pacer is not None and not pacer.idle:
+            ticket = await pacer.acquire(request.method, request.url)
         started = time.perf_counter()
         self.stats.requests += 1
         try:
@@ -282,9 +342,14 @@ class Transport:
                     **self._request_options,
                 ) as resp,
             ):
-                body = await resp.read()
                 status = resp.status
                 resp_headers = resp.headers
+                if pacer is not None and (ticket is not None or carries_rate_limit(resp_headers)):
+                    pacer.observe(ticket, request.method, request.url, status, resp_headers)
+                body = await resp.read()
+        except aiohttp.ConnectionTimeoutError as exc:
+            self.stats.failures += 1
+            raise self._connect_timeout_error(request) from exc
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             self.stats.failures += 1
             raise self._timeout_error(request) from exc
@@ -297,12 +362,17 @@ class Transport:
                 msg = "The aiohttp session used by OryClient was closed while in use"
                 raise ClientClosedError(msg) from exc
             raise
+        finally:
+            if ticket is not None and not ticket.done:
+                pacer.forget(ticket)  # type: ignore[union-attr]
         if logger.isEnabledFor(logging.DEBUG):
             elapsed = (time.perf_counter() - started) * 1000
             logger.debug("%s %s -> %d in %.1f ms", request.method, request.path, status, elapsed)
         if 200 <= status < 300:
             return Response(status=status, headers=resp_headers, body=body)
         self.stats.failures += 1
+        if status == 429:
+            self.stats.rate_limited += 1
         raise api_error_for(status)(
             status=status,
             method=request.method,
@@ -310,6 +380,17 @@ class Transport:
             headers=resp_headers,
             body=body,
             secrets=self._secrets(request),
+        )
+
+    def _connect_timeout_error(self, request: Request) -> RequestTimeoutError:
+        limit = self._timeout.sock_connect or self._timeout.connect
+        within = f" within {limit:g} s" if limit else ""
+        msg = (
+            f"Could not connect for {request.method} {request.path}{within} "
+            "(nothing was sent; check the URL and that the server is up)"
+        )
+        return RequestTimeoutError(
+            msg, method=request.method, path=request.path, request_sent=False
         )
 
     def _timeout_error(self, request: Request) -> RequestTimeoutError:

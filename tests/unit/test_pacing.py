@@ -347,3 +347,16 @@ async def test_cancelled_waiter_releases_its_turn() -> None:
         await first
     t.now = 10.0
     assert await pacer.acquire("GET", URL_GET) is not None
+
+
+async def test_a_slow_probe_holds_the_others_only_briefly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ory_async import _pacing
+
+    monkeypatch.setattr(_pacing, "PROBE_HOLD", 0.01)
+    pacer = Pacer()
+    probe = await pacer.acquire("GET", URL_GET)
+    assert probe is not None
+    assert await pacer.acquire("GET", URL_GET) is None  # went on unpaced
+    assert pacer.idle
+    pacer.observe(probe, "GET", URL_GET, 200, LIMITED)  # the late answer shows a limit
+    assert not pacer.idle
