@@ -46,8 +46,9 @@ PROBE_HOLD: Final = 0.5
 
 def _reserve(limit: int) -> float:
     # Tokens left untouched at the server, to absorb latency jitter: a request that
-    # arrives a few ms early finds a token rather than a 429.
-    return max(0.0, min(max(1.0, 0.1 * limit), limit - 1.0, 5.0))
+    # arrives a few ms early finds a token rather than a 429. Half a token more than a
+    # whole number, so the model's count never sits on the edge of the server's whole one.
+    return max(0.0, min(max(1, math.floor(0.1 * limit)) + 0.5, limit - 1.5, 5.5))
 
 
 class _QuotaState:
@@ -115,8 +116,19 @@ class BucketPace:
         self.issued += 1
         return self.issued
 
-    def observe(self, info: RateLimitInfo, seq: int | None, now: float, status: int) -> None:
-        """Fold in the rate-limit headers of the answer to request ``seq``."""
+    def observe(
+        self,
+        info: RateLimitInfo,
+        seq: int | None,
+        now: float,
+        status: int,
+        sent_at: float | None = None,
+    ) -> None:
+        """Fold in the rate-limit headers of the answer to request ``seq``.
+
+        ``sent_at`` is when that request went out: the server counted it then, so the
+        tokens the model refilled since (while the server worked) are not compared.
+        """
         if info.quotas and info.quotas != self._shape:
             self._learn(info.quotas, now)
         self._refill(now)
@@ -137,8 +149,15 @@ class BucketPace:
             # What the server should report if we were its only client: the model's
             # tokens plus our requests sent after this one, which it has not counted yet.
             quota = self.quotas[active]
-            predicted = math.floor(quota.tokens + in_flight + 1e-9)
-            spent_by_others = predicted - info.remaining
+            since = max(now - sent_at, 0.0) if sent_at is not None else 0.0
+            refilled = since * max(quota.rate - self.others_rate, _MIN_SHARE * quota.rate)
+            then = max(quota.tokens - refilled, -float(in_flight))
+            expected = then + in_flight
+            if status == 429:
+                # Refused: the server had less than a token, and counted nothing.
+                spent_by_others = max(expected - info.remaining, 0.0)
+            else:
+                spent_by_others = float(math.floor(expected + 1e-9) - info.remaining)
             self._others_spent += spent_by_others
             for i, q in enumerate(self.quotas):
                 if i == active or spent_by_others > 0:
@@ -180,12 +199,15 @@ class _Bucket:
 class Ticket:
     """A request let through by the pacer, to be passed back with its answer."""
 
-    __slots__ = ("bucket", "done", "probe", "seq")
+    __slots__ = ("bucket", "done", "probe", "sent_at", "seq")
 
-    def __init__(self, bucket: _Bucket | None, seq: int | None, *, probe: bool) -> None:
+    def __init__(
+        self, bucket: _Bucket | None, seq: int | None, *, probe: bool, sent_at: float | None = None
+    ) -> None:
         self.bucket = bucket
         self.seq = seq
         self.probe = probe
+        self.sent_at = sent_at
         self.done = False
 
 
@@ -240,7 +262,8 @@ class Pacer:
             if bucket.state == "new":
                 bucket.state = "probing"
                 bucket.probing = asyncio.Event()
-                return Ticket(bucket, bucket.pace.take(self._clock()), probe=True)
+                now = self._clock()
+                return Ticket(bucket, bucket.pace.take(now), probe=True, sent_at=now)
             assert bucket.probing is not None
             if not await _wait_for(bucket.probing):
                 return None
@@ -254,7 +277,7 @@ class Pacer:
                 now = self._clock()
                 wait = pace.delay(now)
                 if wait <= 0:
-                    return Ticket(bucket, pace.take(now), probe=False)
+                    return Ticket(bucket, pace.take(now), probe=False, sent_at=now)
                 self.waited += wait
                 await self._sleep(wait)
 
@@ -287,7 +310,8 @@ class Pacer:
             if bucket.state in ("new", "probing"):
                 self._settle(bucket, "free")
             return
-        bucket.pace.observe(info, ticket.seq if ticket is not None else None, self._clock(), status)
+        seq, sent_at = (ticket.seq, ticket.sent_at) if ticket is not None else (None, None)
+        bucket.pace.observe(info, seq, self._clock(), status, sent_at)
         if bucket.state != "limited":
             self._settle(bucket, "limited")
 

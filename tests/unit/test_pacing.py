@@ -142,10 +142,10 @@ def test_model_spends_the_burst_then_spaces_at_the_rate() -> None:
     while pace.delay(0.0) == 0.0:
         pace.take(0.0)
         sent += 1
-    # 19 left at the server, 2 kept back against jitter.
-    assert sent == 17
-    assert pace.delay(0.0) == pytest.approx(0.05)
-    assert pace.delay(0.05) == 0.0
+    # 19 left at the server, 2.5 kept back against jitter.
+    assert sent == 16
+    assert pace.delay(0.0) == pytest.approx(0.025)
+    assert pace.delay(0.025) == 0.0
 
 
 def test_model_learns_that_others_spend_the_bucket() -> None:
@@ -186,7 +186,7 @@ def test_a_429_without_remaining_empties_the_model() -> None:
     no_remaining = parse_rate_limit({"x-ratelimit-limit": "20, 20;w=1"})
     assert no_remaining is not None
     pace.observe(no_remaining, pace.take(0.0), 0.0, 429)
-    assert pace.delay(0.0) == pytest.approx(0.15)
+    assert pace.delay(0.0) == pytest.approx(3.5 / 20)
 
 
 def test_the_tightest_quota_sets_the_pace() -> None:
@@ -198,8 +198,9 @@ def test_the_tightest_quota_sets_the_pace() -> None:
         now += pace.delay(now)
         pace.take(now)
         sent += 1
-    # 80 per minute: 75 at once (5 kept in reserve), then 125 at 4/3 per second, not 5.
-    assert now == pytest.approx(125 * 60 / 80)
+    # 80 per minute: 74 at once (5.5 kept in reserve), then the rest at 4/3 per second,
+    # not 5.
+    assert now == pytest.approx(125.5 * 60 / 80)
 
 
 # Figures in virtual time: the simulation is exact, so these bounds are not timings.
@@ -276,9 +277,9 @@ async def test_the_probe_holds_the_others_until_its_answer() -> None:
     pacer.observe(probe, "GET", URL_GET, 200, LIMITED)
     tickets = await asyncio.gather(*waiting)
     assert all(tk is not None for tk in tickets)
-    # 1 token left, none spare: the three wait 1/2 s each after the first.
-    assert t.sleeps == [pytest.approx(0.5)] * 3
-    assert pacer.waited == pytest.approx(1.5)
+    # 1 token left, half a token kept back: a quarter second, then half a second each.
+    assert t.sleeps == [pytest.approx(0.25), pytest.approx(0.5), pytest.approx(0.5)]
+    assert pacer.waited == pytest.approx(1.25)
 
 
 async def test_an_idle_pacer_wakes_on_headers() -> None:
