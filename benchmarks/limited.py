@@ -297,6 +297,84 @@ def run(
     return figures
 
 
+LIMITED_START: Final = "<!-- bench-limited:start -->"
+LIMITED_END: Final = "<!-- bench-limited:end -->"
+CLIENT_NAMES: Final = {
+    ORY_ASYNC: "**ory_async** (paced)",
+    ORY_CLIENT: "ory-client (official SDK)",
+    RAW: "naive retry loop (raw aiohttp)",
+}
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One rate-limited workload of ``make bench``."""
+
+    kind: str
+    limits: Limits
+    requests: int
+    chunk: int = 50
+
+    def title(self) -> str:
+        """The table's name for it."""
+        l = self.limits  # noqa: E741
+        if self.kind == "gets":
+            return f"f) {self.requests:,} GETs, limit {l.rps:g}/s burst {l.burst}, 64 in flight"
+        return (
+            f"g) batch-create {self.requests:,} identities in chunks of {self.chunk}, "
+            f"limit {l.rps:g}/s burst {l.burst}"
+        )
+
+
+WORKLOADS: Final = (
+    Workload("gets", Limits(rps=20, burst=20), requests=300),
+    Workload("batch", Limits(rps=2, burst=2), requests=1000, chunk=50),
+)
+QUICK_WORKLOADS: Final = (
+    Workload("gets", Limits(rps=50, burst=10, identities=20), requests=60),
+    Workload("batch", Limits(rps=20, burst=2), requests=40, chunk=10),
+)
+
+
+def measure_child(client: str, workload: Workload) -> dict[str, float]:
+    """One measurement in a fresh interpreter (like every other workload)."""
+    import json
+
+    l = workload.limits  # noqa: E741
+    cmd = [sys.executable, "-m", "benchmarks.limited", "measure", "--client", client]
+    cmd += ["--kind", workload.kind, "--requests", str(workload.requests)]
+    cmd += ["--chunk", str(workload.chunk), "--rps", str(l.rps), "--burst", str(l.burst)]
+    cmd += ["--identities", str(l.identities)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, check=False)  # noqa: S603
+    if proc.returncode != 0:
+        msg = f"rate-limited benchmark failed: {workload.kind} with {client}\n{proc.stderr}"
+        raise RuntimeError(msg)
+    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def table(rows: list[tuple[Workload, str, dict[str, float]]]) -> str:
+    """The README table of the rate-limited workloads."""
+    lines = [
+        "| workload | client | time | theoretical minimum | time / minimum | answers 429 | items failed |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for workload, client, f in rows:
+        lines.append(
+            f"| {workload.title()} | {CLIENT_NAMES.get(client, client)} | {f['seconds']:.1f} s "
+            f"| {f['minimum']:.1f} s | {f['ratio']:.2f}x | {int(f['limited']):,} "
+            f"| {int(f['failed']):,} of {workload.requests:,} |"
+        )
+    return "\n".join(lines)
+
+
+def replace_block(text: str, block: str) -> str:
+    """``text`` with the rate-limited table between its markers replaced by ``block``."""
+    start, end = text.index(LIMITED_START) + len(LIMITED_START), text.index(LIMITED_END)
+    return text[:start] + "\n" + block.strip() + "\n" + text[end:]
+
+
 def main(argv: list[str] | None = None) -> None:
     """``serve``: run the limited server; ``measure``: one measurement, printed as JSON."""
     parser = argparse.ArgumentParser(description=__doc__)

@@ -108,6 +108,9 @@ class BucketPace:
                 wait = max(wait, missing / max(q.rate - others, _MIN_SHARE * q.rate))
         return wait if wait > 1e-6 else 0.0
 
+    def _rate(self, q: _QuotaState) -> float:
+        return max(q.rate - self.others_rate, _MIN_SHARE * q.rate)
+
     def take(self, now: float) -> int:
         """Spend one token of every quota; the number of this request."""
         self._refill(now)
@@ -147,17 +150,25 @@ class BucketPace:
             in_flight = 0
         if info.remaining is not None:
             # What the server should report if we were its only client: the model's
-            # tokens plus our requests sent after this one, which it has not counted yet.
+            # tokens plus our requests sent after this one, which it had not counted
+            # yet. It counted somewhere between the request leaving and its answer
+            # arriving: fewer tokens than the model had at the start mean someone else
+            # spent them, more than the model has now mean the model is behind.
             quota = self.quotas[active]
             since = max(now - sent_at, 0.0) if sent_at is not None else 0.0
-            refilled = since * max(quota.rate - self.others_rate, _MIN_SHARE * quota.rate)
-            then = max(quota.tokens - refilled, -float(in_flight))
-            expected = then + in_flight
+            early = max(quota.tokens - since * self._rate(quota), -float(in_flight))
+            early += in_flight
+            late = quota.tokens + in_flight
+            remaining = info.remaining
             if status == 429:
                 # Refused: the server had less than a token, and counted nothing.
-                spent_by_others = max(expected - info.remaining, 0.0)
+                spent_by_others = max(early - remaining, 0.0)
+            elif math.floor(early + 1e-9) > remaining:
+                spent_by_others = float(math.floor(early + 1e-9) - remaining)
+            elif math.floor(late + 1e-9) < remaining:
+                spent_by_others = float(math.floor(late + 1e-9) - remaining)
             else:
-                spent_by_others = float(math.floor(expected + 1e-9) - info.remaining)
+                spent_by_others = 0.0
             self._others_spent += spent_by_others
             for i, q in enumerate(self.quotas):
                 if i == active or spent_by_others > 0:
