@@ -40,7 +40,7 @@ _ESTIMATE_EVERY: Final = 1.0
 """Seconds between two updates of the estimate of other clients' rate."""
 _MIN_SHARE: Final = 0.1
 """The smallest share of a quota's rate the model keeps for itself."""
-PROBE_HOLD: Final = 0.5
+PROBE_HOLD: Final = 2.0
 """Longest that requests wait for a probe's answer before they go unpaced."""
 
 

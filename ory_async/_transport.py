@@ -41,6 +41,21 @@ _MIN_RATE_LIMIT_WAIT: Final = 0.1
 """Shortest wait after a 429, even when the server says it resets now."""
 
 
+class _Release:
+    """Releases a semaphore slot on exit (after the response it guards is closed)."""
+
+    __slots__ = ("_semaphore",)
+
+    def __init__(self, semaphore: asyncio.Semaphore) -> None:
+        self._semaphore = semaphore
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *_: object) -> None:
+        self._semaphore.release()
+
+
 def default_user_agent() -> str:
     """``ory-async/<version>`` followed by the aiohttp and Python versions."""
     py = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -332,16 +347,23 @@ class Transport:
         started = time.perf_counter()
         self.stats.requests += 1
         try:
-            async with (
-                semaphore,
-                session.request(
+            await semaphore.acquire()
+            try:
+                if ticket is None and pacer is not None and not pacer.idle:
+                    # The pacer woke up (a rate limit showed) while this request queued
+                    # for a slot: it waits its turn after all.
+                    ticket = await pacer.acquire(request.method, request.url)
+                resp = await session.request(
                     request.method,
                     request.url,
                     data=request.body,
                     headers=headers,
                     **self._request_options,
-                ) as resp,
-            ):
+                )
+            except BaseException:
+                semaphore.release()
+                raise
+            async with _Release(semaphore), resp:
                 status = resp.status
                 resp_headers = resp.headers
                 if pacer is not None and (ticket is not None or carries_rate_limit(resp_headers)):
