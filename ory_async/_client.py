@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import Self, TypedDict, Unpack
 
 import aiohttp
 from yarl import URL
 
 from ._retry import RetryPolicy
+from ._settings import read_settings
 from ._transport import Request, Transport, TransportStats, default_user_agent
 from ._urls import join_path, parse_base_url
 from .auth import Auth, BearerToken
@@ -25,9 +26,28 @@ from .services import (
     SessionsService,
 )
 
-__all__ = ["OryClient"]
+__all__ = ["ClientOptions", "OryClient"]
 
 _RESERVED_HEADERS = frozenset({"authorization", "x-session-token", "cookie", "host"})
+
+
+class ClientOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`OryClient`, as ``from_env`` takes them."""
+
+    auth: Auth | None
+    access_token: str | None
+    public_url: str | URL | None
+    api: ApiVersion
+    timeout: float | aiohttp.ClientTimeout
+    connect_timeout: float | None
+    deadline: float | None
+    pacing: bool
+    max_concurrency: int
+    retry: RetryPolicy | None
+    session: aiohttp.ClientSession | None
+    headers: Mapping[str, str] | None
+    user_agent: str | None
+    trust_env: bool
 
 
 def _seconds(name: str, value: object) -> float:
@@ -185,29 +205,26 @@ class OryClient:
         """Prometheus metrics."""
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> OryClient:
+    def from_env(
+        cls, base_url: str | URL | None = None, **options: Unpack[ClientOptions]
+    ) -> OryClient:
         """Build a client from ``ORY_SDK_URL`` and (optionally) ``ORY_API_KEY``.
 
         Self-hosted Kratos serves its frontend on another port: ``ORY_PUBLIC_URL`` sets
         ``public_url`` then.
 
-        Keyword arguments are passed on to the constructor and win over the environment.
+        ``base_url`` and the keyword arguments are the constructor's, and win over the
+        environment.
 
         Raises:
             ValueError: ``ORY_SDK_URL`` is not set (and no ``base_url`` was given).
         """
-        base_url = overrides.pop("base_url", None) or os.environ.get("ORY_SDK_URL")
-        if not base_url:
-            msg = "ORY_SDK_URL is not set; export it (e.g. https://<slug>.projects.oryapis.com) or pass base_url="
-            raise ValueError(msg)
-        public_url = os.environ.get("ORY_PUBLIC_URL")
-        if public_url and "public_url" not in overrides:
-            overrides["public_url"] = public_url
-        if "auth" not in overrides and "access_token" not in overrides:
-            key = os.environ.get("ORY_API_KEY")
-            if key:
-                overrides["auth"] = BearerToken(key)
-        return cls(base_url, **overrides)
+        settings = read_settings(os.environ, url=base_url)
+        if "public_url" not in options and settings.public_url:
+            options["public_url"] = settings.public_url
+        if "auth" not in options and "access_token" not in options and settings.auth:
+            options["auth"] = settings.auth
+        return cls(settings.url, **options)
 
     @property
     def base_url(self) -> URL:

@@ -13,11 +13,14 @@ import contextlib
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import IO, Any, TypeVar
+from typing import IO, TypeVar
 
 import attrs
 
+from ._cli import Settings, make_client
+from ._cli._output import Progress
 from ._client import OryClient
+from ._settings import read_settings
 from .auth import SessionToken
 from .models import CreateIdentityBody, Identity, JsonPatch
 
@@ -56,29 +59,9 @@ class Report:
         return "\n".join(lines)
 
 
-class Progress:
-    """A progress bar on stderr (tqdm when installed, else a quiet counter)."""
-
-    def __init__(self, label: str, total: int | None, out: IO[str]) -> None:
-        self._bar: Any = None
-        try:
-            from tqdm import tqdm
-        except ImportError:  # pragma: no cover - tqdm ships with the cli extra
-            return
-        self._bar = tqdm(total=total, desc=label, unit=" items", file=out, leave=False)
-
-    def update(self, n: int = 1) -> None:
-        if self._bar is not None:
-            self._bar.update(n)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-
-
 @contextlib.contextmanager
 def _progress(label: str, total: int | None, out: IO[str]) -> Iterator[Progress]:
-    bar = Progress(label, total, out)
+    bar = Progress(label, total=total, enabled=True, unit="items", err=out, leave=False)
     try:
         yield bar
     finally:
@@ -228,13 +211,22 @@ async def _delete(ory: OryClient, identities: list[Identity]) -> int:
     return len(identities)
 
 
-async def run_real(out: IO[str], err: IO[str], *, write: bool, limit: int = 1000) -> None:
-    """A read-only tour of a real project (``ORY_SDK_URL``/``ORY_API_KEY``).
+async def run_real(
+    out: IO[str],
+    err: IO[str],
+    *,
+    write: bool,
+    limit: int = 1000,
+    settings: Settings | None = None,
+) -> None:
+    """A read-only tour of a real project (``settings``, else ``ORY_SDK_URL``/``ORY_API_KEY``).
 
     ``write`` adds a create, patch, recovery link and delete of one throw-away identity.
     """
-    async with OryClient.from_env() as ory:
-        report = Report(target=f"{ory.base_url} (ORY_SDK_URL)")
+    if settings is None:
+        settings = read_settings(os.environ)
+    async with make_client(settings) as ory:
+        report = Report(target=str(ory.base_url))
         demo = Demo(ory, report, out, err)
         await demo.timed("ping /health/ready", ory.ping, lambda _: 1)
         walked = await demo.timed(

@@ -16,6 +16,7 @@ that it copes with the paging bugs real Kratos servers have:
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Generator, Iterable, Mapping
 from typing import Any, Final, Generic, Literal, TypeVar
@@ -36,6 +37,8 @@ Style = Literal["page", "token"]
 _PAGING_KEYS: Final = frozenset({"page", "per_page", "page_size", "page_token"})
 _LINK_SPLIT: Final = re.compile(r",\s*(?=<)")
 _REL: Final = re.compile(r"""(?:^|;)\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.IGNORECASE)
+# One walk yields each item, told apart by its id, at most once.
+_item_id: Final = operator.attrgetter("id")
 # Pages in a row that bring nothing new before the walk is declared stuck.
 _STUCK_AFTER: Final = 3
 
@@ -84,7 +87,6 @@ class PageSpec(Generic[T]):
         query: the caller's parameters, paging parameters included.
         auth: credentials for every page.
         item_type: the model of one item.
-        key: the identity of an item, for de-duplication (its ``id``).
         style: ``"page"`` (page/per_page) or ``"token"`` (page_token/page_size).
         per_page: the page size in the page style.
         legacy_cap: the server refuses page-style offsets beyond this many items.
@@ -97,7 +99,6 @@ class PageSpec(Generic[T]):
     query: Query
     auth: Auth | None
     item_type: Any
-    key: Callable[[Any], str]
     style: Style
     per_page: int = 250
     legacy_cap: int | None = None
@@ -146,9 +147,8 @@ class _Walk(Generic[T]):
         )
 
     def _dedupe(self, items: list[T]) -> list[T]:
-        key = self.spec.key
         seen = self.seen
-        keys = list(map(key, items))
+        keys = list(map(_item_id, items))
         if seen.isdisjoint(keys) and len(set(keys)) == len(keys):
             seen.update(keys)  # the usual page: nothing seen before, no repeats
             return items

@@ -125,7 +125,6 @@ class Transport:
         pacing: bool = True,
         deadline: float | None = None,
     ) -> None:
-        self._origins = origins
         self._pacer = Pacer() if pacing else None
         self._deadline = deadline
         self._timeout = timeout

@@ -229,13 +229,14 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser(
         "demo",
-        help="tour the client against the embedded fake server (or ORY_SDK_URL)",
+        help="tour the client against the embedded fake server (or --url / ORY_SDK_URL)",
         description=(
-            "Run a tour of ory_async. Without ORY_SDK_URL it starts FakeOry in memory; with "
-            "ORY_SDK_URL (and ORY_API_KEY) it runs read-only steps against that project, "
-            "plus a create/patch/delete of one throw-away identity with --write."
+            "Run a tour of ory_async. Without --url or ORY_SDK_URL it starts FakeOry in memory; "
+            "with one (and ORY_API_KEY or --api-key-file) it runs read-only steps against that "
+            "project, plus a create/patch/delete of one throw-away identity with --write."
         ),
     )
+    _connection_options(demo, top=False)
     demo.add_argument(
         "--identities",
         type=int,
@@ -318,9 +319,11 @@ async def _run(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from . import _demo
+    from ._cli import settings_from
 
-    if os.environ.get("ORY_SDK_URL") and not args.fake:
-        asyncio.run(_demo.run_real(sys.stdout, sys.stderr, write=args.write))
+    if (args.url or os.environ.get("ORY_SDK_URL")) and not args.fake:
+        settings = settings_from(args, os.environ)
+        asyncio.run(_demo.run_real(sys.stdout, sys.stderr, write=args.write, settings=settings))
     else:
         if args.identities < 1:
             print("ory-async: --identities must be at least 1", file=sys.stderr)

@@ -1,8 +1,8 @@
 """Where the command finds its server and key: options first, then the environment.
 
 The API key is read from ``ORY_API_KEY`` or from a file (``--api-key-file``), never from a
-command-line value (anyone on the machine can read those with ``ps``). It is only ever
-held as a :class:`~ory_async.BearerToken`, whose ``repr`` is redacted.
+command-line value (anyone on the machine can read those with ``ps``). The environment is
+read as ``OryClient.from_env`` reads it (:mod:`ory_async._settings`).
 """
 
 from __future__ import annotations
@@ -10,35 +10,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
-
-import attrs
+from typing import Any
 
 from .._client import OryClient
-from ..auth import BearerToken
+from .._settings import Settings, read_settings
 
 __all__ = ["Settings", "UsageError", "make_client", "read_api_key", "settings_from"]
 
 
 class UsageError(Exception):
     """The command was called wrongly (exit status 2). The message says how to fix it."""
-
-
-@attrs.frozen(kw_only=True)
-class Settings:
-    """The connection settings of one run of the command.
-
-    Attributes:
-        url: the Ory Network project URL or the Kratos admin URL.
-        public_url: the Kratos public URL (self-hosted), or None to use ``url``.
-        api: ``"v1"`` or ``"v0"``.
-        auth: the API key as a redacted credential, or None (self-hosted Kratos needs none).
-    """
-
-    url: str
-    public_url: str | None
-    api: Literal["v1", "v0"]
-    auth: BearerToken | None
 
 
 def read_api_key(path: str) -> str:
@@ -77,24 +58,18 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
     Raises:
         UsageError: no URL was given.
     """
-    url = args.url or environ.get("ORY_SDK_URL", "").strip()
-    if not url:
-        msg = (
-            "no Ory URL: set ORY_SDK_URL (e.g. https://<slug>.projects.oryapis.com, or the "
-            "Kratos admin URL) or pass --url"
+    key = read_api_key(args.api_key_file) if args.api_key_file else None
+    try:
+        return read_settings(
+            environ,
+            url=args.url,
+            public_url=args.public_url,
+            api_key=key,
+            api=args.api,
+            url_hint="pass --url",
         )
-        raise UsageError(msg)
-    public_url = args.public_url or environ.get("ORY_PUBLIC_URL", "").strip() or None
-    if args.api_key_file:
-        key: str | None = read_api_key(args.api_key_file)
-    else:
-        key = environ.get("ORY_API_KEY", "").strip() or None
-    return Settings(
-        url=url,
-        public_url=public_url,
-        api=args.api,
-        auth=BearerToken(key) if key else None,
-    )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def make_client(settings: Settings, **options: Any) -> OryClient:

@@ -95,6 +95,8 @@ class Output:
 class Progress:
     """A tqdm progress bar on stderr with count and rate, when shown and tqdm is installed.
 
+    ``leave=False`` removes the bar once closed (the demo prints its own table instead).
+
     Without a bar, :meth:`close` still reports the count and rate on one line.
     """
 
@@ -106,6 +108,7 @@ class Progress:
         enabled: bool,
         unit: str = "identities",
         err: IO[str] | None = None,
+        leave: bool = True,
     ) -> None:
         self.label = label
         self.count = 0
@@ -118,7 +121,12 @@ class Progress:
             except ImportError:  # pragma: no cover - tqdm ships with the cli extra
                 return
             self._bar = tqdm(
-                total=total, desc=label, unit=f" {unit}", unit_scale=False, file=self._err
+                total=total,
+                desc=label,
+                unit=f" {unit}",
+                unit_scale=False,
+                file=self._err,
+                leave=leave,
             )
 
     def update(self, n: int = 1) -> None:

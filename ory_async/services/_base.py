@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 from yarl import URL
@@ -158,16 +157,12 @@ class Service:
             query=tuple(build_query(query)),
             auth=self._auth(auth),
             item_type=item_type,
-            key=_item_id,
             style=style,
             per_page=per_page,
             legacy_cap=legacy_cap,
             token_after=token_after,
         )
         return AsyncPager(spec)
-
-
-_item_id: Final = operator.attrgetter("id")
 
 
 def check_int(name: str, value: int | None, *, low: int, high: int | None = None) -> int | None:

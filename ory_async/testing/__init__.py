@@ -7,7 +7,9 @@
     async with FakeOry() as fake:
         ...  # point a client at fake.url (admin) and fake.public_url (frontend)
 
-pytest users can enable the ``ory_fake`` fixture with
+Synchronous code (Ory's official SDK, for one) can use ``with serve_in_thread() as fake:``,
+which serves from a background thread. pytest users can enable the ``ory_fake`` (and
+``ory_fake_sync``) fixtures with
 ``pytest_plugins = ["ory_async.testing.pytest_plugin"]`` in their top-level conftest.
 """
 
@@ -15,6 +17,7 @@ from ._faults import Fault, Faults
 from ._ratelimit import LimitQuota, OryRateLimiter, tier_limits
 from ._recording import RecordedRequest, RequestLog
 from ._server import FakeOry
+from ._threaded import serve_in_thread
 from ._util import Clock, ManualClock, SystemClock
 
 __all__ = [
@@ -28,5 +31,6 @@ __all__ = [
     "RecordedRequest",
     "RequestLog",
     "SystemClock",
+    "serve_in_thread",
     "tier_limits",
 ]

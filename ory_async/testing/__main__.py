@@ -29,20 +29,28 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="require 'Authorization: Bearer <key>' on admin routes, key read from $VAR",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed for ids and tokens")
-    parser.add_argument("--identities", type=int, default=0, help="identities to pre-create")
+    parser.add_argument(
+        "--seed-identities",
+        "--identities",
+        dest="identities",
+        type=int,
+        default=0,
+        metavar="N",
+        help="identities to pre-create (user<k>@example.org)",
+    )
+    parser.add_argument(
+        "--seed-sessions",
+        action="store_true",
+        help="give every pre-created identity an active session",
+    )
     parser.add_argument(
         "--kratos-paging-bugs", action="store_true", help="reproduce Kratos's paging bugs"
     )
     return parser.parse_args(argv)
 
 
-async def serve(args: argparse.Namespace) -> None:
-    """Start the fake, print its URLs and wait until cancelled."""
-    api_key = None
-    if args.api_key_env:
-        api_key = os.environ.get(args.api_key_env)
-        if not api_key:
-            raise SystemExit(f"environment variable {args.api_key_env} is empty or not set")
+def build(args: argparse.Namespace, api_key: str | None = None) -> FakeOry:
+    """The configured, seeded (not yet started) fake."""
     fake = FakeOry(
         api=args.api,
         api_key=api_key,
@@ -52,11 +60,27 @@ async def serve(args: argparse.Namespace) -> None:
         port=args.port,
         public_port=args.public_port,
     )
-    if args.identities:
-        fake.seed_identities(args.identities)
+    ids = fake.seed_identities(args.identities) if args.identities else []
+    if args.seed_sessions:
+        for identity_id in ids:
+            fake.create_session(identity_id)
+    return fake
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Start the fake, print its URLs and wait until cancelled."""
+    api_key = None
+    if args.api_key_env:
+        api_key = os.environ.get(args.api_key_env)
+        if not api_key:
+            raise SystemExit(f"environment variable {args.api_key_env} is empty or not set")
+    fake = build(args, api_key)
     async with fake:
         print(f"FakeOry ({args.api}) admin:  {fake.url}", flush=True)
         print(f"FakeOry ({args.api}) public: {fake.public_url}", flush=True)
+        if args.identities:
+            sessions = len(fake.state.sessions)
+            print(f"seeded {args.identities} identities, {sessions} sessions", flush=True)
         if api_key:
             print(f"admin routes require a bearer key (from ${args.api_key_env})", flush=True)
         print("Press Ctrl-C to stop.", flush=True)

@@ -11,10 +11,14 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from . import (
+    _routes_courier,
     _routes_frontend,
     _routes_identities,
     _routes_identity_list,
     _routes_misc,
+    _routes_my_sessions,
+    _routes_native_flows,
+    _routes_session_manage,
     _routes_sessions,
 )
 from ._errors import KratosError, dumps
@@ -34,18 +38,23 @@ def build_routers(api: str) -> tuple[Router, Router]:
         _routes_identity_list.register(admin, v0=True)
         _routes_identities.register(admin, "", v0=True)
         _routes_misc.register_recovery(admin, v0=True)
-        _routes_misc.register_health(admin, metrics=True)
+        _routes_misc.register_health(admin, metrics=True, with_version=True)
+        _routes_misc.register_health(public, with_version=True)
         _routes_frontend.register(admin, with_list=False)
         _routes_frontend.register(public, with_list=False)
     else:
         _routes_identity_list.register(admin)
         _routes_identities.register(admin, "/admin")
         _routes_sessions.register_admin(admin)
+        _routes_session_manage.register(admin)
+        _routes_courier.register(admin)
         _routes_misc.register_recovery(admin)
-        _routes_misc.register_health(admin, "/admin", metrics=True)
+        _routes_misc.register_health(admin, "/admin", metrics=True, with_version=True)
         _routes_frontend.register(public)
-    _routes_sessions.register_public(public)
-    _routes_misc.register_health(public)
+        _routes_native_flows.register(public)
+        _routes_my_sessions.register(public)
+        _routes_misc.register_health(public)
+    _routes_sessions.register_public(public, v0=api == "v0")
     return admin, public
 
 
@@ -135,19 +144,22 @@ class Pipeline:
         raw_path = request.raw_path.split("?", 1)[0]
         query_string = request.query_string
         if site == "admin":
-            if self.api_key is not None and not _is_health(raw_path):
+            # Frontend routes (schemas, whoami, self-service) carry no API key: the spec
+            # gives them no security, so they are redirected (v1) or served (v0) without one.
+            if state.api == "v1":
+                if not (raw_path == "/admin" or raw_path.startswith("/admin/")):
+                    raw_path = "/admin" + raw_path
+                public_path = raw_path[len("/admin") :]
+                if _is_frontend(public_path, request.method):
+                    return _redirect(state.public_url + public_path, query_string)
+            needs_key = not (_is_health(raw_path) or _is_frontend(raw_path, request.method))
+            if self.api_key is not None and needs_key:
                 auth = request.headers.get("Authorization", "")
                 expected = f"Bearer {self.api_key}"
                 if not hmac.compare_digest(auth.encode(), expected.encode()):
                     return KratosError(
                         401, reason="The API key is missing, malformed or invalid."
                     ).response(_request_id(request))
-            if state.api == "v1":
-                if not (raw_path == "/admin" or raw_path.startswith("/admin/")):
-                    raw_path = "/admin" + raw_path
-                public_path = raw_path[len("/admin") :]
-                if _is_frontend(public_path):
-                    return _redirect(state.public_url + public_path, query_string)
             router = self.admin_router
         else:
             if state.api == "v1" and (raw_path.startswith(("/admin/", "/identities"))):
@@ -165,6 +177,7 @@ class Pipeline:
             path=raw_path,
             query=parse_qsl(query_string, keep_blank_values=True),
             params=params,
+            site=site,
         )
         resp: web.StreamResponse
         try:
@@ -176,10 +189,16 @@ class Pipeline:
 
 
 def _is_health(raw_path: str) -> bool:
-    return raw_path.startswith(("/health/", "/admin/health/"))
+    """Health and version answer without the API key (their spec has no security)."""
+    return raw_path in ("/version", "/admin/version") or raw_path.startswith(
+        ("/health/", "/admin/health/")
+    )
 
 
-def _is_frontend(path: str) -> bool:
+def _is_frontend(path: str, method: str) -> bool:
+    """Public routes that Kratos's admin port redirects to the public port."""
+    if path == "/sessions" and method == "DELETE":  # disableMyOtherSessions
+        return True
     return (
         path == "/schemas"
         or path.startswith(("/schemas/", "/self-service/"))

@@ -56,6 +56,9 @@ class KratosError(Exception):
         error_id: The optional semantic ``id`` field (also sent as ``Ory-Error-Id``).
         details: The optional ``details`` object.
         extra: Top-level keys added next to ``error`` (e.g. ``redirect_browser_to``).
+        http_status: The response status when it differs from ``code`` (Kratos sometimes
+            answers 400 with a plain Go error, which its error writer renders as code 500
+            without a status text).
     """
 
     def __init__(
@@ -67,8 +70,10 @@ class KratosError(Exception):
         error_id: str | None = None,
         details: dict[str, Any] | None = None,
         extra: dict[str, Any] | None = None,
+        http_status: int | None = None,
     ) -> None:
         self.code = code
+        self.http_status = http_status or code
         self.message = message if message is not None else DEFAULT_MESSAGE.get(code, "")
         self.reason = reason
         self.error_id = error_id
@@ -82,7 +87,8 @@ class KratosError(Exception):
         if self.error_id:
             out["id"] = self.error_id
         out["code"] = self.code
-        out["status"] = STATUS_TEXT.get(self.code, "")
+        if self.http_status == self.code:
+            out["status"] = STATUS_TEXT.get(self.code, "")
         if request_id:
             out["request"] = request_id
         if self.reason:
@@ -98,7 +104,7 @@ class KratosError(Exception):
         if self.extra:
             body.update(self.extra)
         return web.Response(
-            status=self.code,
+            status=self.http_status,
             body=dumps(body),
             headers={"Content-Type": "application/json", "Ory-Error-Id": self.error_id or ""},
         )

@@ -13,19 +13,19 @@ from ._identity_fields import (
     CREATE_KEYS,
     IMPORT_CONFIG_KEYS,
     PROVIDER_KEYS,
-    REGIONS,
-    STATES,
     UNIQUE_CREDENTIAL_TYPES,
     UPDATE_KEYS,
     V0_KEYS,
     Identity,
+    change_state,
     check_keys,
-    invalid_state,
+    check_region,
+    check_state,
     unique_keys,
 )
 from ._identity_views import CredentialView, render, v0_view
 from ._schemas import SchemaStore, encode_schema_id
-from ._util import Clock, IdFactory, format_time, parse_uuid
+from ._util import Clock, IdFactory, format_time, go_quote, parse_uuid
 
 
 class IdentityStore:
@@ -108,12 +108,9 @@ class IdentityStore:
         """
         keys = V0_KEYS if self.api == "v0" else CREATE_KEYS
         check_keys(body, keys, "identity.CreateIdentityBody")
-        state = body.get("state") or "active"
-        if state not in STATES:
-            raise invalid_state(state)
+        state = check_state(body.get("state") or "active")
         region = body.get("region")
-        if region not in (None, "") and region not in REGIONS:
-            raise bad_request(f"The region `{region}` is not valid.")
+        check_region(region)
         org = body.get("organization_id")
         if org is not None:
             try:
@@ -150,11 +147,8 @@ class IdentityStore:
         if body.get("schema_id"):
             ident["schema_id"] = body["schema_id"]
         state = body.get("state")
-        if state and state != current.get("state"):
-            if state not in STATES:
-                raise invalid_state(state)
-            ident["state"] = state
-            ident["state_changed_at"] = now
+        if state:
+            change_state(ident, state, now)
         ident["traits"] = body.get("traits")
         if self.api != "v0":
             ident["metadata_public"] = body.get("metadata_public")
@@ -172,26 +166,24 @@ class IdentityStore:
         """Turn a JSON-patched admin view back into an identity record."""
         now = format_time(self.clock.now())
         ident = copy.deepcopy(current)
-        state = doc.get("state")
-        if state != current.get("state"):
-            if state not in STATES:
-                raise invalid_state(state)
-            ident["state"] = state
-            ident["state_changed_at"] = now
+        change_state(ident, doc.get("state"), now)
         for key in ("schema_id", "traits", "metadata_public", "organization_id"):
             ident[key] = doc.get(key)
         for key in ("metadata_admin", "external_id", "region"):
             ident.pop(key, None)
             if doc.get(key) not in (None, ""):
                 ident[key] = doc[key]
-        if ident.get("region") is not None and ident["region"] not in REGIONS:
-            raise bad_request(f"The region `{ident['region']}` is not valid.")
+        check_region(ident.get("region"))
         creds = doc.get("credentials") or {}
         if not isinstance(creds, dict):
             raise bad_request("The credentials must be a JSON object.")
         for ctype, cred in creds.items():
-            if not isinstance(cred, dict) or cred.get("type") != ctype:
-                raise bad_request(f"The credentials of type `{ctype}` must have type `{ctype}`.")
+            got = cred.get("type") if isinstance(cred, dict) else None
+            if got != ctype:
+                # Kratos's ValidateCredentialsIntegrity text (Go %q quoting).
+                raise bad_request(
+                    f"credentials.{ctype}.type must equal {go_quote(ctype)}, got {go_quote(str(got or ''))}"
+                )
         ident["credentials"] = creds
         self.finish(ident, doc.get("verifiable_addresses"), doc.get("recovery_addresses"))
         return ident

@@ -60,9 +60,11 @@ INCLUDE_CREDENTIAL_TYPES = (
     "deviceauthn",
     "passkey",
 )
-REGIONS = frozenset({"eu-central", "asia-northeast", "us-east", "us-west", "eu", "asia", "us"})
-REGIONS = REGIONS | {"global"}
+REGIONS = frozenset(
+    {"eu-central", "asia-northeast", "us-east", "us-west", "eu", "asia", "us", "global"}
+)
 STATES = ("active", "inactive")
+INVALID_REGION_REASON = "the provided region is not a valid Ory region"
 UNIQUE_CREDENTIAL_TYPES = ("password", "code", "webauthn", "passkey", "oidc", "saml")
 CASE_INSENSITIVE_TYPES = ("password", "code", "webauthn", "passkey")
 
@@ -89,6 +91,26 @@ def invalid_state(state: Any) -> KratosError:
     return bad_request(
         f"The supplied state ('{state}') was not valid. Valid states are ('active', 'inactive')."
     )
+
+
+def check_state(state: Any) -> str:
+    """``state`` when Kratos knows it; else the error Kratos gives."""
+    if state not in STATES:
+        raise invalid_state(state)
+    return str(state)
+
+
+def change_state(ident: Identity, state: Any, now: str) -> None:
+    """Move ``ident`` to ``state`` (checked), noting when, unless it is there already."""
+    if state != ident.get("state"):
+        ident["state"] = check_state(state)
+        ident["state_changed_at"] = now
+
+
+def check_region(region: Any) -> None:
+    """Refuse a region Kratos does not know (``None`` and ``""`` mean none)."""
+    if region not in (None, "") and region not in REGIONS:
+        raise bad_request(INVALID_REGION_REASON)
 
 
 def unique_keys(ident: Identity) -> set[tuple[str, ...]]:

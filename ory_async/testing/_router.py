@@ -17,13 +17,17 @@ from ._state import FakeState
 
 @dataclass
 class Ctx:
-    """What a route handler gets: the request, the state and parsed path/query."""
+    """What a route handler gets: the request, the state, parsed path/query and the site.
+
+    ``site`` is "admin" or "public": the port the request arrived on.
+    """
 
     request: web.Request
     state: FakeState
     path: str
     query: list[tuple[str, str]]
     params: dict[str, str] = field(default_factory=dict)
+    site: str = "public"
 
     def q(self, key: str) -> str | None:
         """The first value of a query parameter, or None."""

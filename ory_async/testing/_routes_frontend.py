@@ -12,6 +12,8 @@ from ._router import Ctx, Handler, Router
 from ._routes_sessions import aal2_required, current_session, session_inactive
 from ._state import FLOW_KINDS, FlowRecord
 
+CSRF_REASON = "A request failed due to a missing or invalid csrf_token value."
+
 STUB_ERROR: dict[str, Any] = {
     "id": "9f900efa-a5ea-4dfd-8311-a8c7448ffeec",
     "error": {
@@ -49,7 +51,8 @@ async def get_schema(ctx: Ctx) -> web.StreamResponse:
     return json_response(ctx.state.schemas.get(schema_id))
 
 
-def _expired(ctx: Ctx, rec: FlowRecord) -> KratosError:
+def expired_error(ctx: Ctx, rec: FlowRecord) -> KratosError:
+    """Kratos's 410 for an expired flow of ``rec``'s kind and type."""
     kind = rec.kind
     public = ctx.state.public_url
     error_id = None if ctx.state.api == "v0" else "self_service_flow_expired"
@@ -75,7 +78,11 @@ def _flow_handler(kind: str) -> Handler:
         rec = ctx.state.flows.get(ctx.q("id") or "")
         if rec is None or rec.kind != kind:
             raise not_found()
-        if kind == "settings" or rec.requires_session_token is not None:
+        # Kratos v0.5's admin getter skips the session check (its spec: no credentials
+        # needed on the admin API); v1 has no admin getter, so every site checks.
+        v0_admin = ctx.state.api == "v0" and ctx.site == "admin"
+        needs_session = kind == "settings" or rec.requires_session_token is not None
+        if needs_session and not v0_admin:
             session = current_session(ctx)
             if session is None:
                 raise session_inactive()
@@ -91,8 +98,9 @@ def _flow_handler(kind: str) -> Handler:
                 )
             if session.aal_required == "aal2" and session.aal != "aal2":
                 raise aal2_required(ctx)
-        if rec.expired:
-            raise _expired(ctx, rec)
+        now = ctx.state.clock.now()
+        if rec.expired or (rec.expires_at is not None and rec.expires_at <= now):
+            raise expired_error(ctx, rec)
         return json_response(rec.flow)
 
     get_flow.__doc__ = f"GET /self-service/{kind}/flows?id=<flow id>."
@@ -105,6 +113,9 @@ async def get_error(ctx: Ctx) -> web.StreamResponse:
     error_id = (ctx.q("error") if v0 else (ctx.q("id") or ctx.q("error"))) or ""
     container = STUB_ERROR if error_id == "stub:500" else ctx.state.errors.get(error_id)
     if container is None:
+        if v0 and ctx.site == "public":
+            # v0.5's public getter answers every lookup failure as a CSRF problem.
+            raise KratosError(403, reason=CSRF_REASON)
         raise not_found()
     if v0:
         return json_response({"id": container["id"], "errors": [container["error"]]})

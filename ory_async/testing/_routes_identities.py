@@ -55,6 +55,21 @@ async def get_identity(ctx: Ctx) -> web.StreamResponse:
     return json_response(ctx.state.store.view(ident, credentials=include))
 
 
+async def get_identity_by_external_id(ctx: Ctx) -> web.StreamResponse:
+    """GET /admin/identities/by/external/{externalID}: the same view as GET by id."""
+    external_id = ctx.params["external_id"]
+    if not external_id:
+        raise bad_request("The external ID must not be empty.")
+    store = ctx.state.store
+    ident = next(
+        (i for i in store.identities.values() if i.get("external_id") == external_id), None
+    )
+    if ident is None:
+        raise not_found()
+    include = include_credentials(ctx)
+    return json_response(store.view(ident, credentials=include))
+
+
 async def create_identity(ctx: Ctx) -> web.StreamResponse:
     """POST /admin/identities: 201 with ``Location``."""
     body = await ctx.json()
@@ -241,6 +256,9 @@ def register(router: Router, prefix: str, *, v0: bool = False) -> None:
     router.add("DELETE", f"{prefix}/identities/{{id}}", delete_identity)
     if v0:
         return
+    router.add(
+        "GET", f"{prefix}/identities/by/external/{{external_id}}", get_identity_by_external_id
+    )
     router.add("PATCH", f"{prefix}/identities", batch_create)
     router.add("PATCH", f"{prefix}/identities/{{id}}", patch_identity)
     router.add("DELETE", f"{prefix}/identities/{{id}}/credentials/{{type}}", delete_credentials)

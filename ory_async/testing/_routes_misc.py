@@ -6,28 +6,36 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from ._errors import KratosError, bad_request, json_response, not_found
+from ._errors import bad_request, json_response, not_found
 from ._identity_fields import check_keys
 from ._router import Ctx, Router
 from ._state import FlowRecord
-from ._util import format_go_duration, format_time, parse_go_duration, parse_uuid
+from ._util import format_go_duration, format_time, go_quote, parse_go_duration, parse_uuid
 
 DEFAULT_LIFESPAN_NS = 3_600_000_000_000
 
 
-def _duration(raw: object, *, link: bool) -> int:
-    """``expires_in`` in nanoseconds, with Kratos's error texts."""
+def _duration(raw: object, *, link: bool, v0: bool = False) -> int:
+    """``expires_in`` in nanoseconds, with Kratos's (or Kratos v0.5's) error texts."""
     if raw is None or raw == "":
         return DEFAULT_LIFESPAN_NS
     text = str(raw)
     try:
         nanos = parse_go_duration(text)
     except ValueError:
+        if v0:
+            raise bad_request(
+                'Unable to parse "expires_in" whose format should match '
+                f'"[0-9]+(ns|us|ms|s|m|h)" but did not: {text}'
+            ) from None
         raise bad_request(
             'Unable to parse "expires_in" as a duration string (e.g. "1h", "1m30s", "500ms"): '
             + text
         ) from None
-    if nanos <= 0:
+    if v0 and nanos < 0:
+        # v0.5 only refuses a time in the past; a zero duration passes.
+        raise bad_request(f'Value from "expires_in" must be result to a future time: {text}')
+    if nanos <= 0 and not v0:
         if link:
             raise bad_request(f'Value from "expires_in" must be result to a future time: {text}')
         raise bad_request(
@@ -72,7 +80,7 @@ async def create_recovery_code(ctx: Ctx) -> web.StreamResponse:
     nanos = _duration(body.get("expires_in"), link=False)
     flow_type = str(body.get("flow_type") or "browser")
     if flow_type not in ("browser", "api"):
-        raise bad_request(f"The flow type `{flow_type}` is not valid.")
+        raise bad_request(f'Value from "flow_type" is not valid: {go_quote(flow_type)}')
     if identity_id not in ctx.state.store.identities:
         raise not_found("could not find identity")
     expires = format_time(ctx.state.clock.now() + timedelta(microseconds=nanos // 1000))
@@ -90,15 +98,17 @@ async def create_recovery_link(ctx: Ctx) -> web.StreamResponse:
     state = ctx.state
     body = check_keys(await ctx.json(), ("identity_id", "expires_in"), "body")
     identity_id = _identity_id(body)
-    nanos = _duration(body.get("expires_in"), link=True)
+    v0 = state.api == "v0"
+    nanos = _duration(body.get("expires_in"), link=True, v0=v0)
     ident = state.store.identities.get(identity_id)
-    reason = "The requested identity id does not exist."
     if ident is None:
-        raise KratosError(404, reason=reason) if state.api == "v0" else bad_request(reason)
-    if state.api == "v0" and not ident.get("recovery_addresses"):
+        # v0.5 looks the identity up like any row (plain 404); v1 says what is wrong.
+        raise not_found() if v0 else bad_request("The requested identity id does not exist.")
+    if v0 and not ident.get("recovery_addresses"):
         raise bad_request("The identity does not have any recovery addresses set.")
     expires = format_time(state.clock.now() + timedelta(microseconds=nanos // 1000))
-    flow_id = _recovery_flow(ctx, "browser", expires)
+    # Kratos v0.5.0-v0.5.5 never store the flow behind the link: fetching it is a 404.
+    flow_id = state.ids.uuid() if v0 else _recovery_flow(ctx, "browser", expires)
     token = state.ids.token(32)
     path = "/self-service/recovery/methods/link" if state.api == "v0" else "/self-service/recovery"
     link = f"{state.public_url}{path}?flow={flow_id}&token={token}"
@@ -108,6 +118,11 @@ async def create_recovery_link(ctx: Ctx) -> web.StreamResponse:
 async def health(ctx: Ctx) -> web.StreamResponse:
     """GET /health/alive and /health/ready."""
     return json_response({"status": "ok"})
+
+
+async def version(ctx: Ctx) -> web.StreamResponse:
+    """GET /version: ``{"version": ...}`` (v1: admin URL only; v0: both ports)."""
+    return json_response({"version": ctx.state.version})
 
 
 async def prometheus(ctx: Ctx) -> web.StreamResponse:
@@ -143,9 +158,13 @@ def register_recovery(router: Router, *, v0: bool = False) -> None:
     router.add("POST", "/admin/recovery/link", create_recovery_link)
 
 
-def register_health(router: Router, prefix: str = "", *, metrics: bool = False) -> None:
-    """Add health routes (and metrics) under ``prefix``."""
+def register_health(
+    router: Router, prefix: str = "", *, metrics: bool = False, with_version: bool = False
+) -> None:
+    """Add health routes (and metrics, and ``/version``) under ``prefix``."""
     router.add("GET", f"{prefix}/health/alive", health)
     router.add("GET", f"{prefix}/health/ready", health)
+    if with_version:
+        router.add("GET", f"{prefix}/version", version)
     if metrics:
         router.add("GET", f"{prefix}/metrics/prometheus", prometheus)

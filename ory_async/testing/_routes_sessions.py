@@ -225,6 +225,8 @@ async def whoami(ctx: Ctx) -> web.StreamResponse:
     """GET /sessions/whoami on the public site."""
     rec = current_session(ctx)
     if rec is None:
+        if ctx.state.api == "v0":
+            raise KratosError(401, reason="No valid session cookie found.")
         raise no_session()
     if rec.aal_required == "aal2" and rec.aal != "aal2":
         raise aal2_required(ctx)
@@ -242,6 +244,23 @@ def register_admin(router: Router) -> None:
     router.add("DELETE", "/admin/identities/{id}/sessions", delete_identity_sessions)
 
 
-def register_public(router: Router) -> None:
-    """Add whoami."""
+async def revoke_session_v0(ctx: Ctx) -> web.StreamResponse:
+    """DELETE /sessions (Kratos v0.5): revoke the session of ``session_token``; always 204."""
+    body = await ctx.json()
+    token = body.get("session_token") if isinstance(body, dict) else None
+    if token is not None and not isinstance(token, str):
+        raise bad_request("Unable to decode JSON payload: session_token must be a string.")
+    rec = ctx.state.session_by_token(token or "")
+    if rec is not None:
+        rec.active = False
+    return no_content()
+
+
+def register_public(router: Router, *, v0: bool = False) -> None:
+    """Add whoami (and v0.5's session revocation)."""
     router.add("GET", "/sessions/whoami", whoami)
+    if v0:
+        # Kratos v0.5 answers whoami for every method.
+        for method in ("POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+            router.add(method, "/sessions/whoami", whoami)
+        router.add("DELETE", "/sessions", revoke_session_v0)

@@ -40,6 +40,8 @@ class FakeOry:
         extend_returns_session: Make session extend answer 200 with the session (older
             Ory Network projects) instead of 204.
         clock: Time source; pass a :class:`ManualClock` to control expiry and rate limits.
+        dev_mode: Like Kratos's ``--dev``: courier messages show their subject and body over
+            HTTP (otherwise ``<redacted-unless-dev-mode>``, as in production).
     """
 
     def __init__(
@@ -54,10 +56,10 @@ class FakeOry:
         public_port: int = 0,
         extend_returns_session: bool = False,
         clock: Clock | None = None,
+        dev_mode: bool = False,
     ) -> None:
         if api not in ("v1", "v0"):
             raise ValueError(f"api must be 'v1' or 'v0', not {api!r}")
-        self.api = api
         self.host = host
         self.port = port
         self.public_port = public_port
@@ -68,11 +70,25 @@ class FakeOry:
             ids=IdFactory(seed),
             kratos_paging_bugs=kratos_paging_bugs,
             extend_returns_session=extend_returns_session,
+            dev_mode=dev_mode,
         )
         self._pipeline = Pipeline(self.state, api_key)
         self._runners: list[web.AppRunner] = []
-        self.url = ""
-        self.public_url = ""
+
+    @property
+    def api(self) -> Literal["v1", "v0"]:
+        """The API generation this fake speaks."""
+        return self.state.api
+
+    @property
+    def url(self) -> str:
+        """The admin URL (empty until :meth:`start`)."""
+        return self.state.admin_url
+
+    @property
+    def public_url(self) -> str:
+        """The frontend URL (empty until :meth:`start`)."""
+        return self.state.public_url
 
     def __repr__(self) -> str:
         return f"FakeOry(api={self.api!r}, url={self.url!r}, public_url={self.public_url!r})"
@@ -89,9 +105,7 @@ class FakeOry:
         except BaseException:
             await self.stop()
             raise
-        self.url = f"http://{self.host}:{admin_port}"
-        self.public_url = f"http://{self.host}:{public_port}"
-        self.state.set_urls(self.url, self.public_url)
+        self.state.set_urls(f"http://{self.host}:{admin_port}", f"http://{self.host}:{public_port}")
         for ident in self.state.store.identities.values():
             ident["schema_url"] = self.state.store.schema_url(ident["schema_id"])
 
@@ -316,6 +330,57 @@ class FakeOry:
         flow.setdefault("id", self.state.ids.uuid())
         self.state.flows[flow["id"]] = FlowRecord(kind, flow, expired, requires_session_token)
         return flow
+
+    @property
+    def manage_sessions_batch_size(self) -> int:
+        """How many sessions one wildcard ``POST /admin/sessions`` call handles (Kratos: 5000).
+
+        Lower it to see ``"more": true`` answers without creating thousands of sessions.
+        """
+        return self.state.manage_sessions_batch_size
+
+    @manage_sessions_batch_size.setter
+    def manage_sessions_batch_size(self, value: int) -> None:
+        if value < 1:
+            raise ValueError("manage_sessions_batch_size must be at least 1")
+        self.state.manage_sessions_batch_size = value
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Courier messages, newest first, unredacted and with their dispatches (copies)."""
+        return [m.to_json(with_dispatches=True, redact=False) for m in self.state.courier.ordered()]
+
+    def add_message(
+        self,
+        recipient: str,
+        *,
+        subject: str = "",
+        body: str = "",
+        template_type: str = "recovery_code_valid",
+        type: str = "email",  # Kratos's field name
+        status: str = "queued",
+        channel: str = "",
+        send_count: int = 0,
+        dispatches: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Seed a courier message served at ``/admin/courier/messages``; returns it.
+
+        ``status`` is one of queued, sent, processing, abandoned; ``type`` email or sms.
+        ``dispatches`` entries (``{"status": "failed", "error": {...}}``) get their ids and
+        times added. Messages created later list first (``created_at`` descending).
+        """
+        rec = self.state.courier.add(
+            recipient,
+            subject=subject,
+            body=body,
+            template_type=template_type,
+            type=type,
+            status=status,
+            channel=channel,
+            send_count=send_count,
+            dispatches=dispatches,
+        )
+        return rec.to_json(with_dispatches=True, redact=False)
 
     def add_error(self, error: dict[str, Any] | None = None, *, error_id: str | None = None) -> str:
         """Seed a self-service error container; returns its id for ``/self-service/errors``."""

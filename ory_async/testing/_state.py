@@ -6,11 +6,17 @@ import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
+from ._courier import CourierStore
 from ._identity import IdentityStore
 from ._schemas import SchemaStore, default_schema
 from ._util import Clock, IdFactory, format_time
+
+V1_VERSION = "v26.2.0"
+V0_VERSION = "v0.5.5-alpha.1"
+# Kratos disables or deletes at most this many sessions per wildcard call.
+MANAGE_SESSIONS_BATCH = 5000
 
 FLOW_KINDS = ("login", "registration", "recovery", "settings", "verification")
 
@@ -45,19 +51,19 @@ class FlowRecord:
     flow: dict[str, Any]
     expired: bool = False
     requires_session_token: str | None = None
+    expires_at: datetime | None = None
 
 
 @dataclass
 class FakeState:
     """Everything FakeOry knows; route handlers read and change it."""
 
-    api: str
+    api: Literal["v1", "v0"]
     clock: Clock
     ids: IdFactory
     kratos_paging_bugs: bool = False
     extend_returns_session: bool = False
     admin_url: str = ""
-    public_url: str = ""
     schemas: SchemaStore = field(default_factory=SchemaStore)
     store: IdentityStore = field(init=False)
     sessions: dict[str, SessionRecord] = field(default_factory=dict)
@@ -65,15 +71,26 @@ class FakeState:
     errors: dict[str, dict[str, Any]] = field(default_factory=dict)
     metrics: Counter[tuple[str, str, int]] = field(default_factory=Counter)
     session_lifespan: timedelta = timedelta(hours=24)
+    dev_mode: bool = False
+    manage_sessions_batch_size: int = MANAGE_SESSIONS_BATCH
+    version: str = ""
+    courier: CourierStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.schemas.add("default", default_schema())
         self.store = IdentityStore(self.schemas, self.ids, self.clock, "", self.api)
+        self.courier = CourierStore(self.ids, self.clock)
+        if not self.version:
+            self.version = V0_VERSION if self.api == "v0" else V1_VERSION
+
+    @property
+    def public_url(self) -> str:
+        """The bound frontend URL (kept by the identity store, which builds schema URLs)."""
+        return self.store.public_url
 
     def set_urls(self, admin_url: str, public_url: str) -> None:
         """Record the bound URLs (schema URLs and links are built from them)."""
         self.admin_url = admin_url
-        self.public_url = public_url
         self.store.public_url = public_url
 
     # --- sessions -----------------------------------------------------------------------------

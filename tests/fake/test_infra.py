@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 
 from ory_async.testing import FakeOry, ManualClock
-from ory_async.testing.__main__ import parse_args
+from ory_async.testing.__main__ import build, parse_args
 
 from .conftest import call
 
@@ -190,6 +190,21 @@ def test_runner_arguments() -> None:
         3,
         5,
     )
+
+
+async def test_runner_seeds_identities_and_sessions(http: aiohttp.ClientSession) -> None:
+    args = parse_args(
+        ["--port", "0", "--public-port", "0", "--seed-identities", "3", "--seed-sessions"]
+    )
+    async with build(args) as fake:
+        r = await call(http, "GET", f"{fake.url}/admin/sessions?expand=identity")
+        sessions = r.json()
+        assert len(sessions) == 3
+        assert {s["identity"]["id"] for s in sessions} == set(fake.identities)
+        assert all(s["active"] for s in sessions)
+    args = parse_args(["--seed-identities", "2"])
+    fake = build(args)
+    assert (len(fake.identities), len(fake.state.sessions)) == (2, 0)
 
 
 def test_runner_prints_urls() -> None:

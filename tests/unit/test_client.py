@@ -317,3 +317,35 @@ def test_second_event_loop_is_a_clear_error() -> None:
         await session.close()
 
     asyncio.run(second())
+
+
+def test_from_env_takes_exactly_the_constructors_options() -> None:
+    import inspect
+    import typing
+
+    from ory_async._client import ClientOptions
+
+    constructor = set(inspect.signature(OryClient).parameters) - {"base_url"}
+    assert set(typing.get_type_hints(ClientOptions)) == constructor
+    from_env = inspect.signature(OryClient.from_env).parameters
+    assert list(from_env) == ["base_url", "options"]
+    hints = typing.get_type_hints(OryClient.from_env)
+    assert hints["options"] == typing.Unpack[ClientOptions]  # so mypy checks every name
+    with pytest.raises(TypeError, match="timout"):
+        OryClient.from_env("https://p.example.com", timout=5.0)  # type: ignore[call-arg]
+
+
+def test_from_env_reads_the_environment_as_the_command_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ORY_SDK_URL", "https://env.example.com")
+    monkeypatch.setenv("ORY_PUBLIC_URL", "https://pub.example.com")
+    monkeypatch.setenv("ORY_API_KEY", SECRET)
+    given = OryClient.from_env("https://given.example.com", public_url=None, access_token="other")
+    assert str(given.base_url) == "https://given.example.com/"
+    assert given.public_url == given.base_url  # an explicit public_url=None wins
+    assert given.auth == BearerToken("other")
+    monkeypatch.setenv("ORY_API_KEY", "  ")
+    blank = OryClient.from_env()
+    assert blank.auth is None
+    assert str(blank.public_url) == "https://pub.example.com/"

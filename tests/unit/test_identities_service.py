@@ -40,9 +40,6 @@ def body_of(kwargs: dict[str, Any]) -> Any:
     return orjson.loads(kwargs["data"])
 
 
-IDENTITY = fixture_bytes  # loaded lazily inside tests (skips cleanly without ../shared)
-
-
 def identity_payload() -> Any:
     return fixture_json("identities/migratest-identity-password-totp.json")
 

@@ -74,7 +74,6 @@ def pager(
         query=tuple(build_query(query)),
         auth=ory.auth,
         item_type=Item,
-        key=lambda item: item.id,
         style=style,
         per_page=per_page,
         legacy_cap=legacy_cap,
