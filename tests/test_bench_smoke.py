@@ -158,3 +158,21 @@ def test_report_table_and_markers() -> None:
     assert report.replace_between_markers(text, "new") == (
         f"intro\n{report.START}\nnew\n{report.END}\nafter\n"
     )
+
+
+@pytest.mark.parametrize("client", [ORY_ASYNC, RAW, ORY_CLIENT])
+@pytest.mark.parametrize("kind", ["gets", "batch"])
+def test_rate_limited_workloads_run_and_count(client: str, kind: str) -> None:
+    from benchmarks import limited
+
+    _needs(client)
+    workload = limited.QUICK_WORKLOADS[0 if kind == "gets" else 1]
+    figures = limited.run(
+        client, kind, workload.limits, requests=workload.requests, chunk=workload.chunk
+    )
+    assert figures["calls"] == (workload.requests if kind == "gets" else 4)
+    if client == ORY_CLIENT:
+        assert figures["failed"] >= 1  # the official SDK raises on a 429
+    else:
+        assert figures["failed"] == 0
+    assert figures["minimum"] > 0
