@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench lint typecheck unit venv clean
+.PHONY: test demo bench lint typecheck unit package-check serve-example venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,cli,testing]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,cli,testing,examples]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -22,12 +22,22 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict ory_async tests
 
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --ignore=tests/packaging
 
-test: lint typecheck unit
+# Builds the sdist and wheel, checks the wheel's contents, installs it (and the checkout)
+# into fresh virtual environments and runs the README's Install and Testing sections
+# from a folder outside the checkout.
+package-check: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider tests/packaging
+
+test: lint typecheck unit package-check
 
 demo: $(STAMP)
 	$(BIN)/python -m ory_async demo
+
+# Serves examples/fastapi_app.py against the project named by ORY_SDK_URL.
+serve-example: $(STAMP)
+	$(BIN)/uvicorn examples.fastapi_app:app
 
 # The benchmarks get their own venv: the project plus the comparison SDKs, which are
 # never dependencies of ory_async. `make bench` rewrites the table in benchmarks/README.md.

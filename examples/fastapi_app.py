@@ -4,7 +4,9 @@ Try it without an Ory project (starts FakeOry, calls the app, prints the answers
 
     python examples/fastapi_app.py
 
-Serve it against a project (``ORY_SDK_URL``, plus ``ORY_PUBLIC_URL`` when self-hosted)::
+Serve it against a project (``ORY_SDK_URL``, plus ``ORY_PUBLIC_URL`` when self-hosted);
+``pip install '.[examples]'`` brings FastAPI, httpx and uvicorn, and in a checkout
+``make serve-example`` does the same as::
 
     uvicorn examples.fastapi_app:app
 """

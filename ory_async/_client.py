@@ -10,9 +10,16 @@ from typing import Self, TypedDict, Unpack
 import aiohttp
 from yarl import URL
 
+from ._headers import check_header_name, check_header_value
 from ._retry import RetryPolicy
 from ._settings import read_settings
-from ._transport import Request, Transport, TransportStats, default_user_agent
+from ._transport import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    Request,
+    Transport,
+    TransportStats,
+    default_user_agent,
+)
 from ._urls import join_path, parse_base_url
 from .auth import Auth, BearerToken
 from .services import (
@@ -48,6 +55,7 @@ class ClientOptions(TypedDict, total=False):
     headers: Mapping[str, str] | None
     user_agent: str | None
     trust_env: bool
+    max_response_size: int | None
 
 
 def _seconds(name: str, value: object) -> float:
@@ -70,6 +78,62 @@ def _check_timeout(
         return aiohttp.ClientTimeout(total=total)
     connect = _seconds("connect_timeout", connect_timeout)
     return aiohttp.ClientTimeout(total=total, sock_connect=min(connect, total))
+
+
+def _check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """The extra headers, once each name and value is known to travel as given."""
+    if headers is not None and not isinstance(headers, Mapping):
+        msg = f"headers must be a mapping of names to values, not {type(headers).__name__}"
+        raise TypeError(msg)
+    extra = dict(headers or {})
+    for name, value in extra.items():
+        check_header_name(name, what="headers: name")
+        check_header_value(value, what=f"headers[{name!r}]")
+    reserved = sorted(k for k in extra if k.lower() in _RESERVED_HEADERS)
+    if reserved:
+        msg = f"headers must not set {', '.join(reserved)}; pass credentials with auth="
+        raise ValueError(msg)
+    return extra
+
+
+def _check_size(size: int | None) -> int | None:
+    if size is None:
+        return None
+    if isinstance(size, bool) or not isinstance(size, int):
+        msg = f"max_response_size must be an int (bytes) or None, not {type(size).__name__}"
+        raise TypeError(msg)
+    if size < 1:
+        msg = f"max_response_size must be at least 1 byte, got {size}"
+        raise ValueError(msg)
+    return size
+
+
+def _check_borrowed(session: object) -> None:
+    """Refuse a borrowed session that could send a cookie ory_async did not choose.
+
+    aiohttp stores every cookie an answer sets in the session's jar and sends it with
+    every later request to that host: a session cookie Kratos refreshes in one user's
+    whoami answer would go out with the next user's call (and win over that user's own
+    ``SessionCookie``). Only a session that keeps no cookies can be shared safely.
+    """
+    if not isinstance(session, aiohttp.ClientSession):
+        msg = f"session must be an aiohttp.ClientSession, not {type(session).__name__}"
+        raise TypeError(msg)
+    if not isinstance(session.cookie_jar, aiohttp.DummyCookieJar):
+        msg = (
+            "OryClient(session=...) needs a session that keeps no cookies: create it with "
+            "aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()), or leave session= "
+            f"out and let OryClient own one. This session's {type(session.cookie_jar).__name__} "
+            "would send a cookie one user's answer set with another user's request"
+        )
+        raise ValueError(msg)
+    reserved = sorted(k for k in session.headers if k.lower() in _RESERVED_HEADERS)
+    if reserved:
+        msg = (
+            f"OryClient(session=...): the session's default headers set {', '.join(reserved)}, "
+            "which would go out with every request; pass credentials with auth= instead"
+        )
+        raise ValueError(msg)
 
 
 class OryClient:
@@ -102,9 +166,14 @@ class OryClient:
             no such headers. ``False`` turns it off.
         max_concurrency: requests in flight at once, all services together.
         retry: the retry policy; ``RetryPolicy.none()`` disables retries.
-        session: an ``aiohttp.ClientSession`` to borrow instead of owning one.
+        session: an ``aiohttp.ClientSession`` to borrow instead of owning one; it must keep
+            no cookies (``cookie_jar=aiohttp.DummyCookieJar()``) so that a cookie one
+            answer sets can never go out with another user's request.
         headers: extra headers for every request (not credentials: use ``auth``).
         user_agent: replaces the default ``User-Agent: ory-async/<version> ...``.
+        max_response_size: the largest answer body read, in bytes (32 MiB by default;
+            ``None`` for no limit). A larger answer raises ``ResponseTooLargeError`` as soon
+            as it is known to be too large, so an endless body cannot exhaust memory.
         trust_env: let aiohttp read proxy settings from the environment (off by default:
             it costs a lot of throughput).
 
@@ -130,6 +199,7 @@ class OryClient:
         headers: Mapping[str, str] | None = None,
         user_agent: str | None = None,
         trust_env: bool = False,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         if auth is not None and access_token is not None:
             msg = "pass either auth= or access_token=, not both"
@@ -152,14 +222,11 @@ class OryClient:
         if retry is not None and not isinstance(retry, RetryPolicy):
             msg = f"retry must be a RetryPolicy, not {type(retry).__name__}"
             raise TypeError(msg)
-        if session is not None and not isinstance(session, aiohttp.ClientSession):
-            msg = f"session must be an aiohttp.ClientSession, not {type(session).__name__}"
-            raise TypeError(msg)
-        extra = dict(headers or {})
-        reserved = sorted(k for k in extra if k.lower() in _RESERVED_HEADERS)
-        if reserved:
-            msg = f"headers must not set {', '.join(reserved)}; pass credentials with auth="
-            raise ValueError(msg)
+        if session is not None:
+            _check_borrowed(session)
+        extra = _check_headers(headers)
+        if user_agent is not None:
+            check_header_value(user_agent, what="user_agent")
 
         base = parse_base_url(base_url)
         public = parse_base_url(public_url, name="public_url") if public_url is not None else base
@@ -177,6 +244,7 @@ class OryClient:
             retry=retry if retry is not None else RetryPolicy(),
             headers=all_headers,
             trust_env=trust_env,
+            max_response_size=_check_size(max_response_size),
             session=session,
         )
         self._attach(
@@ -245,6 +313,11 @@ class OryClient:
     def auth(self) -> Auth | None:
         """The default credentials of this client (or view)."""
         return self._context.auth
+
+    @property
+    def max_response_size(self) -> int | None:
+        """The largest answer body read, in bytes (``None``: no limit)."""
+        return self._transport.max_response_size
 
     @property
     def retry(self) -> RetryPolicy:

@@ -68,13 +68,19 @@ def parse_link_header(values: Iterable[str]) -> dict[str, str]:
     return links
 
 
+_COUNT: Final = re.compile(r"\s*([0-9]{1,18})\s*")
+
+
 def _int_or_none(value: str | None) -> int | None:
+    """A count or page number the server sent: digits only, else ``None`` (unknown).
+
+    A negative, signed, fractional, non-numeric or absurdly long value means the
+    server did not say anything usable.
+    """
     if value is None:
         return None
-    try:
-        return int(value.strip())
-    except ValueError:
-        return None
+    match = _COUNT.fullmatch(value)
+    return int(match.group(1)) if match else None
 
 
 @attrs.frozen(kw_only=True)
@@ -111,6 +117,12 @@ class _Next:
     page: int | None
     via: Literal["first", "link", "number"]
     style: Style
+    error: str | None = None
+    """Why this step cannot be taken: raised as PaginationError only when it is asked for."""
+
+
+def _broken(why: str) -> _Next:
+    return _Next(query=(), page=None, via="link", style="token", error=why)
 
 
 class _Walk(Generic[T]):
@@ -131,6 +143,8 @@ class _Walk(Generic[T]):
         return _Next(query=self.spec.query, page=page, via="first", style=self.spec.style)
 
     async def fetch(self, step: _Next) -> Page[T]:
+        if step.error is not None:
+            raise PaginationError(step.error)
         step = self._maybe_switch_to_tokens(step)
         url = self.spec.url.with_query(list(step.query)) if step.query else self.spec.url
         items, response = await self.spec.transport.call_with_response(
@@ -164,23 +178,29 @@ class _Walk(Generic[T]):
     ) -> _Next | None:
         if not items:
             return None  # an empty page ends every walk, whatever its links say
+        # A page that arrived is always returned; what is wrong with the way on is
+        # raised only when the next page is asked for.
         self.stuck = 0 if fresh else self.stuck + 1
         if self.stuck >= _STUCK_AFTER:
-            msg = (
+            return _broken(
                 f"The server returned {self.stuck} pages in a row with nothing new for "
                 f"GET {self.spec.url.raw_path}; stopping instead of looping"
             )
-            raise PaginationError(msg)
         link_values = response.headers.getall("Link", [])
         target = parse_link_header(link_values).get("next")
         if target is not None:
-            query = tuple((k, v) for k, v in URL(target).query.items())
-            if _normalized(query) in self.followed:
-                msg = (
-                    f"The server's next link for GET {self.spec.url.raw_path} repeats a page "
-                    f"already fetched ({target}); stopping instead of looping"
+            try:
+                query = tuple((k, v) for k, v in URL(target).query.items())
+            except (ValueError, TypeError, UnicodeError):
+                return _broken(
+                    f"The server's next link for GET {self.spec.url.raw_path} is not a valid "
+                    "URL; the pages before it were returned"
                 )
-                raise PaginationError(msg)
+            if _normalized(query) in self.followed:
+                return _broken(
+                    f"The server's next link for GET {self.spec.url.raw_path} repeats a page "
+                    "already fetched; stopping instead of looping"
+                )
             page = _int_or_none(dict(query).get("page")) if step.style == "page" else None
             return _Next(query=query, page=page, via="link", style=step.style)
         if step.style != "page":

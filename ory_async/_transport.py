@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from typing import Any, Final, TypeVar
 
 import aiohttp
+import aiohttp.http_exceptions
 import attrs
 from multidict import CIMultiDictProxy
 from yarl import URL
@@ -22,19 +24,38 @@ from ._version import __version__
 from .auth import Auth
 from .errors import (
     ClientClosedError,
+    ContentEncodingError,
+    MalformedResponseError,
     OryError,
     RequestTimeoutError,
+    ResponseTooLargeError,
     TransportError,
     api_error_for,
     scrub_secrets,
 )
 
-__all__ = ["Request", "Response", "Transport", "TransportStats", "default_user_agent"]
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_SIZE",
+    "Request",
+    "Response",
+    "Transport",
+    "TransportStats",
+    "default_user_agent",
+]
 
 T = TypeVar("T")
 logger: Final = logging.getLogger("ory_async")
 
 _JSON_HEADERS: Final = {"Content-Type": "application/json"}
+_CREDENTIAL_HEADERS: Final = frozenset({"authorization", "x-session-token", "cookie"})
+DEFAULT_MAX_RESPONSE_SIZE: Final = 32 * 1024 * 1024
+"""The default limit on one answer's (decoded) body: 32 MiB."""
+_DETAIL: Final = 160
+# Where aiohttp's parser messages start quoting the raw bytes of the bad line.
+_RAW_QUOTE: Final = re.compile(r""":?\s*(?:b'|b"|\^)""")
+_ENCODING_NAMED: Final = re.compile(
+    r"content-encoding: [^(]*\((\w+)\)|content-encoding: (\w+)", re.I
+)
 _sleep = asyncio.sleep
 """How the retry loop waits (tests replace it to record waits instead of sleeping)."""
 _MIN_RATE_LIMIT_WAIT: Final = 0.1
@@ -124,7 +145,9 @@ class Transport:
         session: aiohttp.ClientSession | None,
         pacing: bool = True,
         deadline: float | None = None,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
+        self.max_response_size = max_response_size
         self._pacer = Pacer() if pacing else None
         self._deadline = deadline
         self._timeout = timeout
@@ -147,6 +170,7 @@ class Transport:
             self._request_options["timeout"] = timeout
         self._semaphore: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._keeper: AsyncGenerator[None, None] | None = None
         self._closed = False
         self.stats = TransportStats()
 
@@ -175,6 +199,8 @@ class Transport:
                     cookie_jar=aiohttp.DummyCookieJar(),
                     auto_decompress=True,
                 )
+                self._keeper = self._close_with_loop()
+                _start(self._keeper)
         elif loop is not self._loop:
             msg = (
                 "This OryClient was first used in another event loop. An aiohttp session "
@@ -189,6 +215,21 @@ class Transport:
             raise ClientClosedError(msg)
         return self._session, self._semaphore
 
+    async def _close_with_loop(self) -> AsyncGenerator[None, None]:
+        """Closes the owned session when the loop it belongs to shuts down.
+
+        An event loop finalizes the async generators still open when it shuts down
+        (``asyncio.run`` does, as does every well-behaved runner): this one is started
+        in the loop that created the session and waits there, so a client that was
+        never closed still closes its sockets in their own loop, instead of leaving
+        them to a ``ResourceWarning`` once that loop is gone.
+        """
+        try:
+            yield
+        finally:
+            if self._session is not None and not self._session.closed:
+                await self._session.close()
+
     async def close(self) -> None:
         """Close the owned session (a borrowed one is left open). Safe to call twice."""
         if self._closed:
@@ -196,6 +237,9 @@ class Transport:
         self._closed = True
         if self._owns_session and self._session is not None:
             await self._session.close()
+        if self._keeper is not None:
+            keeper, self._keeper = self._keeper, None
+            await keeper.aclose()
 
     async def send(self, request: Request) -> Response:
         """Send ``request`` with the retry policy; return the 2xx answer or raise.
@@ -333,7 +377,12 @@ class Transport:
         return headers
 
     def _secrets(self, request: Request) -> tuple[str, ...]:
-        return (request.auth.token,) if request.auth is not None else ()
+        """Every credential form the request carries, to scrub from what it may raise."""
+        forms = request.auth.secrets() if request.auth is not None else ()
+        if request.headers:
+            extra = [v for k, v in request.headers.items() if k.lower() in _CREDENTIAL_HEADERS]
+            forms += tuple(extra)
+        return forms
 
     async def _send_once(
         self, session: aiohttp.ClientSession, semaphore: asyncio.Semaphore, request: Request
@@ -345,6 +394,10 @@ class Transport:
             ticket = await pacer.acquire(request.method, request.url)
         started = time.perf_counter()
         self.stats.requests += 1
+        # aiohttp's exceptions hold the request headers (credentials included), so none
+        # of them may end up in the chain of what is raised: each is turned into an
+        # OryError here and raised outside the ``except`` block, with no cause or context.
+        failure: OryError | None = None
         try:
             await semaphore.acquire()
             try:
@@ -367,25 +420,27 @@ class Transport:
                 resp_headers = resp.headers
                 if pacer is not None and (ticket is not None or carries_rate_limit(resp_headers)):
                     pacer.observe(ticket, request.method, request.url, status, resp_headers)
-                body = await resp.read()
-        except aiohttp.ConnectionTimeoutError as exc:
-            self.stats.failures += 1
-            raise self._connect_timeout_error(request) from exc
-        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
-            self.stats.failures += 1
-            raise self._timeout_error(request) from exc
+                body = await self._read_body(resp, request)
+        except aiohttp.ConnectionTimeoutError:
+            failure = self._connect_timeout_error(request)
+        except (TimeoutError, aiohttp.ServerTimeoutError):
+            failure = self._timeout_error(request)
         except aiohttp.ClientError as exc:
+            failure = self._transport_error(request, exc)
+        except RuntimeError:
+            if not session.closed:
+                raise
+            msg = "The aiohttp session used by OryClient was closed while in use"
+            failure = ClientClosedError(msg)
+        except ResponseTooLargeError:
             self.stats.failures += 1
-            raise self._transport_error(request, exc) from exc
-        except RuntimeError as exc:
-            if session.closed:
-                self.stats.failures += 1
-                msg = "The aiohttp session used by OryClient was closed while in use"
-                raise ClientClosedError(msg) from exc
             raise
         finally:
             if ticket is not None and not ticket.done:
                 pacer.forget(ticket)  # type: ignore[union-attr]
+        if failure is not None:
+            self.stats.failures += 1
+            raise failure
         if logger.isEnabledFor(logging.DEBUG):
             elapsed = (time.perf_counter() - started) * 1000
             logger.debug("%s %s -> %d in %.1f ms", request.method, request.path, status, elapsed)
@@ -414,6 +469,40 @@ class Transport:
             msg, method=request.method, path=request.path, request_sent=False
         )
 
+    async def _read_body(self, resp: aiohttp.ClientResponse, request: Request) -> bytes:
+        """The whole (decoded) body, or :class:`ResponseTooLargeError` once it passes the limit.
+
+        A declared length over the limit is refused before reading; otherwise the body is
+        read piece by piece and refused as soon as it grows past the limit, so an endless
+        body, or a small compressed one that inflates enormously, costs at most the limit.
+        """
+        limit = self.max_response_size
+        if limit is None:
+            return await resp.read()
+        length = resp.content_length
+        if length is not None and length > limit:
+            resp.close()
+            raise self._too_large(request, limit)
+        if length is not None and "Content-Encoding" not in resp.headers:
+            return await resp.read()  # exactly ``length`` bytes, within the limit
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in resp.content.iter_any():
+            size += len(chunk)
+            if size > limit:
+                resp.close()  # the rest is never read; the connection is not reused
+                raise self._too_large(request, limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self, request: Request, limit: int) -> ResponseTooLargeError:
+        msg = (
+            f"The answer to {request.method} {request.path} is larger than the "
+            f"{_size(limit)} limit; ask for less (e.g. smaller pages) or raise "
+            "OryClient(max_response_size=...)"
+        )
+        return ResponseTooLargeError(msg, limit=limit, method=request.method, path=request.path)
+
     def _timeout_error(self, request: Request) -> RequestTimeoutError:
         limit = self._timeout.total
         within = f" within {limit:g} s" if limit else ""
@@ -423,16 +512,40 @@ class Transport:
         return RequestTimeoutError(msg, method=request.method, path=request.path)
 
     def _transport_error(self, request: Request, exc: aiohttp.ClientError) -> TransportError:
+        method, path = request.method, request.path
+        secrets = self._secrets(request)
+        failed = _content_encoding_failure(exc)
+        if failed is not None:
+            encoding, unsupported = failed
+            msg = (
+                f"The answer to {method} {path} could not be decoded: "
+                f"it says Content-Encoding: {encoding}, "
+            )
+            if unsupported:
+                msg += f"which this client cannot decode (it did not ask for {encoding})"
+            else:
+                msg += f"but its body is not {encoding} data"
+            return ContentEncodingError(
+                scrub_secrets(msg, secrets), method=method, path=path, encoding=encoding
+            )
+        if isinstance(exc, aiohttp.ClientResponseError):
+            # aiohttp's HTTP parser rejected the status line, a header or the framing.
+            detail = _parser_detail(exc.message) or type(exc).__name__
+            msg = f"The answer to {method} {path} was malformed: {detail}"
+            if method not in IDEMPOTENT_METHODS:
+                msg += " (the outcome is unknown: the server may have applied the request)"
+            return MalformedResponseError(scrub_secrets(msg, secrets), method=method, path=path)
         sent = False if isinstance(exc, aiohttp.ClientConnectorError) else None
         what = "Could not connect" if sent is False else "The connection failed"
-        detail = str(exc) or type(exc).__name__
-        detail = scrub_secrets(detail, self._secrets(request))
-        msg = f"{what} on {request.method} {request.path}: {detail}"
+        detail = _one_line(str(exc)) or type(exc).__name__
+        msg = f"{what} on {method} {path}: {detail}"
         if sent is False:
             msg += " (nothing was sent; check the URL and that the server is up)"
-        elif request.method not in IDEMPOTENT_METHODS:
+        elif method not in IDEMPOTENT_METHODS:
             msg += " (the outcome is unknown: the server may have applied the request)"
-        return TransportError(msg, method=request.method, path=request.path, request_sent=sent)
+        return TransportError(
+            scrub_secrets(msg, secrets), method=method, path=path, request_sent=sent
+        )
 
     async def call(self, request: Request, into: type[T]) -> T:
         """Send ``request`` and decode its body into ``into`` (a model type).
@@ -464,6 +577,57 @@ class Transport:
         """Send ``request`` and return the body as text (UTF-8)."""
         response = await self.send(request)
         return response.body.decode("utf-8", "replace")
+
+
+def _start(keeper: AsyncGenerator[None, None]) -> None:
+    """Run ``keeper`` to its ``yield`` now, registering it with the running loop.
+
+    Reaching the ``yield`` needs no I/O, so the first step completes synchronously.
+    """
+    step = keeper.asend(None)
+    try:
+        step.send(None)
+    except StopIteration:
+        return
+    step.close()  # pragma: no cover - the keeper never waits before its yield
+    raise AssertionError("the loop keeper must reach its yield at once")  # pragma: no cover
+
+
+def _size(limit: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if limit >= scale and limit % scale == 0:
+            return f"{limit // scale} {unit}"
+    return f"{limit} bytes"
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _DETAIL * 2 else text[: _DETAIL * 2 - 1] + "…"
+
+
+def _parser_detail(message: str) -> str:
+    """The parser's message without the raw bytes it quotes: ``Bad status line: ...``."""
+    text = _RAW_QUOTE.split(" ".join(message.split()), maxsplit=1)[0].strip(" :")
+    return text if len(text) <= _DETAIL else text[: _DETAIL - 1] + "…"
+
+
+def _content_encoding_failure(exc: BaseException) -> tuple[str, bool] | None:
+    """The declared encoding and whether it cannot be decoded here at all, or ``None``.
+
+    ``None`` unless ``exc`` comes from a body that would not decode; "cannot be decoded
+    here" means a codec that is not installed (brotli, zstd).
+    """
+    link: BaseException | None = exc
+    for _ in range(8):
+        if link is None:
+            return None
+        if isinstance(link, aiohttp.http_exceptions.ContentEncodingError):
+            text = str(link)
+            match = _ENCODING_NAMED.search(text)
+            encoding = (match.group(1) or match.group(2)) if match else "unknown"
+            return encoding, "install" in text.lower()
+        link = link.__cause__ or link.__context__
+    return None
 
 
 def _decode(request: Request, response: Response, into: type[T]) -> T:

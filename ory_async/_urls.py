@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from typing import Final
 from urllib.parse import quote
 
 from yarl import URL
 
 __all__ = ["QueryValue", "build_query", "join_path", "parse_base_url", "segment"]
+
+_UNSAFE: Final = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029]")
 
 QueryValue = str | int | bool | Iterable[str] | None
 """What a query parameter may be: a scalar, a sequence (repeated keys) or None (left out)."""
@@ -59,8 +63,17 @@ def build_query(params: Mapping[str, QueryValue]) -> list[tuple[str, str]]:
 
 
 def parse_base_url(value: str | URL, *, name: str = "base_url") -> URL:
-    """Validate a configured base URL: absolute http(s), no query or fragment."""
-    url = value if isinstance(value, URL) else URL(str(value))
+    """Validate a configured base URL: absolute http(s), no query or fragment.
+
+    Whitespace around it is ignored; a line break, NUL, other control character or
+    whitespace inside it is refused rather than silently dropped or kept (the URL
+    parser would do either), so the host and path requested are the ones written.
+    """
+    text = str(value).strip()
+    if _UNSAFE.search(text):
+        msg = f"{name} must not contain whitespace, line breaks, NUL or other control characters"
+        raise ValueError(msg)
+    url = value if isinstance(value, URL) else URL(text)
     if url.scheme not in ("http", "https") or not url.host:
         msg = f"{name} must be an absolute http(s) URL such as https://my-project.projects.oryapis.com, got {str(value)!r}"
         raise ValueError(msg)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from ._headers import check_header_value
+
 __all__ = ["Auth", "BearerToken", "SessionCookie", "SessionToken"]
 
 
@@ -30,9 +32,7 @@ class Auth:
         if not token:
             msg = f"{type(self).__name__} needs a non-empty token"
             raise ValueError(msg)
-        if any(c in token for c in "\r\n\x00"):
-            msg = f"{type(self).__name__} token must not contain line breaks or NUL"
-            raise ValueError(msg)
+        check_header_value(token, what=f"{type(self).__name__} token")
         self._token = token
 
     @property
@@ -43,6 +43,10 @@ class Auth:
     def header_value(self) -> str:
         """The value of :attr:`header_name` for this credential."""
         return self._token
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every form of this credential that must never be printed (used to scrub messages)."""
+        return (self._token,)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(<redacted>)"
@@ -93,6 +97,18 @@ class SessionCookie(Auth):
 
     __slots__ = ()
     header_name = "Cookie"
+
+    def secrets(self) -> tuple[str, ...]:
+        """The whole header, each ``name=value`` pair and each value on its own."""
+        forms = [self._token]
+        for pair in self._token.split(";"):
+            pair = pair.strip()
+            _, sep, value = pair.partition("=")
+            forms.append(pair)
+            if sep:
+                value = value.strip()
+                forms += [value, value.strip('"')]
+        return tuple(dict.fromkeys(f for f in forms if f))
 
     @classmethod
     def from_cookies(cls, cookies: Mapping[str, str]) -> SessionCookie:

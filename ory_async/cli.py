@@ -328,6 +328,15 @@ def _demo(args: argparse.Namespace) -> int:
         if args.identities < 1:
             print("ory-async: --identities must be at least 1", file=sys.stderr)
             return 2
+        try:
+            import jsonschema  # noqa: F401  # FakeOry validates traits with it
+        except ImportError:
+            print(
+                "ory-async: the demo needs the cli extra (FakeOry validates traits with"
+                " jsonschema): install ory-async[cli]",
+                file=sys.stderr,
+            )
+            return 2
         asyncio.run(_demo.run_fake(sys.stdout, sys.stderr, identities=args.identities))
     return 0
 

@@ -14,7 +14,10 @@
     │   ├── ServerError          5xx
     │   └── RedirectError        3xx (never followed: credentials stay with the configured origin)
     ├── TransportError           the request failed before an answer arrived
-    │   └── RequestTimeoutError
+    │   ├── RequestTimeoutError
+    │   └── MalformedResponseError   the answer broke HTTP (status line, headers, framing)
+    │       └── ContentEncodingError a body that is not what its Content-Encoding says
+    ├── ResponseTooLargeError    the answer is larger than ``max_response_size``
     ├── DecodeError              a 2xx body that is not what the model expects (.body kept)
     ├── PaginationError          a next link that loops
     ├── ClientClosedError        the client was used after close()
@@ -26,10 +29,14 @@ Messages name the method, the path and the server's reason, and never contain a 
 from __future__ import annotations
 
 import email.utils
+import json
+import math
+import re
 import time
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import attrs
 import orjson
@@ -42,16 +49,19 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConflictError",
+    "ContentEncodingError",
     "DecodeError",
     "ForbiddenError",
     "GenericError",
     "GoneError",
+    "MalformedResponseError",
     "NotFoundError",
     "OryError",
     "PaginationError",
     "RateLimitedError",
     "RedirectError",
     "RequestTimeoutError",
+    "ResponseTooLargeError",
     "ServerError",
     "TransportError",
     "UnauthorizedError",
@@ -73,6 +83,17 @@ class OryError(Exception):
     """
 
     attempts: int = 1
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle and copy keep the message as it was written (already scrubbed of
+        # credentials) and the attributes as they are; nothing is rebuilt from raw data.
+        return (_rebuild_error, (type(self), self.args), dict(self.__dict__))
+
+
+def _rebuild_error(cls: type[OryError], args: tuple[Any, ...]) -> OryError:
+    exc = cls.__new__(cls)
+    exc.args = args
+    return exc
 
 
 @attrs.frozen(kw_only=True)
@@ -118,16 +139,58 @@ class GenericError:
 _MIN_SECRET = 6  # shorter strings are not real credentials; replacing them would garble text
 
 
+def _forms(secret: str) -> list[str]:
+    """The ways a server may echo ``secret``: as is, percent-encoded, JSON-escaped."""
+    forms = [secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]]
+    return list(dict.fromkeys(forms))
+
+
 def scrub_secrets(text: str, secrets: tuple[str, ...]) -> str:
-    """Replace every credential in ``secrets`` found in ``text`` with ``<redacted>``."""
-    for secret in secrets:
-        if len(secret) >= _MIN_SECRET:
-            text = text.replace(secret, "<redacted>")
+    """Replace every credential in ``secrets`` found in ``text`` with ``<redacted>``.
+
+    Each credential is also looked for percent-encoded and JSON-escaped, the forms in
+    which a server may echo it back.
+    """
+    if not secrets:
+        return text
+    forms = {form for secret in secrets if len(secret) >= _MIN_SECRET for form in _forms(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "<redacted>")
     return text
 
 
-def _snippet(body: bytes) -> str:
-    text = " ".join(body[: _SNIPPET * 4].decode("utf-8", "replace").split())
+def _scrub_json(value: Any, secrets: tuple[str, ...]) -> Any:
+    if isinstance(value, str):
+        return scrub_secrets(value, secrets)
+    if isinstance(value, dict):
+        return {scrub_secrets(str(k), secrets): _scrub_json(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub_json(v, secrets) for v in value]
+    return value
+
+
+# What a server's text must not bring into a message: control characters (a terminal
+# escape sequence, a line break that forges a log line) and lone surrogates (from
+# header bytes that are not UTF-8), which no UTF-8 log file or terminal can take.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+_SNIPPET_WINDOW = 64 * 1024  # bytes of a body looked at for its snippet
+
+
+def _snippet(body: bytes, secrets: tuple[str, ...] = ()) -> str:
+    # Scrubbed before it is cut short, so no part of a credential survives at the cut.
+    # Only the start of a large body is looked at; a credential that the window's end
+    # may have cut in two is dropped with the window's tail.
+    text = scrub_secrets(body[:_SNIPPET_WINDOW].decode("utf-8", "replace"), secrets)
+    if len(body) > _SNIPPET_WINDOW and secrets:
+        longest = 6 * max(len(s) for s in secrets)  # the longest escaped form
+        text = text[: max(0, len(text) - longest)]
+    text = " ".join(text.split())
     return text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…"
 
 
@@ -139,24 +202,30 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -
     """
     value = headers.get("Retry-After")
     if value is not None:
-        value = value.strip()
-        try:
-            return max(0.0, float(value))
-        except ValueError:
+        seconds = _seconds(value)
+        if seconds is None:
             try:
-                when = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError):
-                when = None
-            if when is not None:
+                when = email.utils.parsedate_to_datetime(value.strip())
                 current = time.time() if now is None else now
-                return max(0.0, when.timestamp() - current)
+                seconds = when.timestamp() - current
+            except (TypeError, ValueError, IndexError, OverflowError):
+                seconds = None
+        if seconds is not None:
+            return max(0.0, seconds)
     reset = headers.get("x-ratelimit-reset")
     if reset is not None:
-        try:
-            return max(0.0, float(reset.strip()))
-        except ValueError:
-            return None
+        seconds = _seconds(reset)
+        return max(0.0, seconds) if seconds is not None else None
     return None
+
+
+def _seconds(value: str) -> float | None:
+    """A finite number of seconds, or ``None`` (not a number, NaN or infinite)."""
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) else None
 
 
 class ApiError(OryError):
@@ -198,18 +267,21 @@ class ApiError(OryError):
         self.path = path
         self.headers = CIMultiDict(headers or {})
         self.body = body
-        self.error = self._parse(body)
-        # The credentials only scrub the message; they are not kept on the error.
+        self.error = self._parse(body, secrets)
+        # The credentials only scrub the message and the parsed error; they are not
+        # kept on the error (the raw body and headers stay as the server sent them).
         super().__init__(self._describe(secrets))
 
     @staticmethod
-    def _parse(body: bytes) -> GenericError | None:
+    def _parse(body: bytes, secrets: tuple[str, ...]) -> GenericError | None:
         if not body:
             return None
         try:
             data = orjson.loads(body)
         except orjson.JSONDecodeError:
             return None
+        if secrets:
+            data = _scrub_json(data, secrets)
         return GenericError.from_json(data)
 
     @property
@@ -241,7 +313,7 @@ class ApiError(OryError):
         """Seconds the server asked to wait before trying again, if it said."""
         return parse_retry_after(self.headers)
 
-    def _explanation(self) -> str:
+    def _explanation(self, secrets: tuple[str, ...]) -> str:
         if self.error is not None:
             parts = [p for p in (self.error.message, self.error.reason) if p]
             if parts:
@@ -249,7 +321,7 @@ class ApiError(OryError):
             if self.error.status:
                 return self.error.status
         if self.body:
-            return f"unexpected response body: {_snippet(self.body)}"
+            return f"unexpected response body: {_snippet(self.body, secrets)}"
         return "empty response body"
 
     def _describe(self, secrets: tuple[str, ...]) -> str:
@@ -257,7 +329,7 @@ class ApiError(OryError):
             phrase = HTTPStatus(self.status).phrase
         except ValueError:
             phrase = "Unknown Status"
-        text = f"{self.status} {phrase} on {self.method} {self.path}: {self._explanation()}"
+        text = f"{self.status} {phrase} on {self.method} {self.path}: {self._explanation(secrets)}"
         extras = []
         if self.error_id:
             extras.append(f"error id {self.error_id}")
@@ -268,30 +340,13 @@ class ApiError(OryError):
         hint = self._hint()
         if hint:
             text += f". {hint}"
-        return scrub_secrets(text, secrets)
+        return _printable(scrub_secrets(text, secrets))
 
     def _hint(self) -> str:
         return ""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_api_error,
-            (type(self), self.status, self.method, self.path, self.headers, self.body),
-        )
-
-
-def _rebuild_api_error(
-    cls: type[ApiError],
-    status: int,
-    method: str,
-    path: str,
-    headers: Mapping[str, str],
-    body: bytes,
-) -> ApiError:
-    return cls(status=status, method=method, path=path, headers=headers, body=body)
 
 
 class BadRequestError(ApiError):
@@ -343,7 +398,7 @@ class RedirectError(ApiError):
         """Where the server pointed, if it said."""
         return self.headers.get("Location")
 
-    def _explanation(self) -> str:
+    def _explanation(self, secrets: tuple[str, ...]) -> str:
         return f"redirected to {self.location or '(no Location header)'}"
 
     def _hint(self) -> str:
@@ -397,21 +452,57 @@ class TransportError(OryError):
         """True when a write may have been applied although no answer arrived."""
         return self.request_sent is not False and self.method not in SAFE_METHODS
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_transport_error,
-            (type(self), str(self), self.method, self.path, self.request_sent),
-        )
-
-
-def _rebuild_transport_error(
-    cls: type[TransportError], message: str, method: str, path: str, request_sent: bool | None
-) -> TransportError:
-    return cls(message, method=method, path=path, request_sent=request_sent)
-
 
 class RequestTimeoutError(TransportError):
     """No complete answer arrived within the configured timeout."""
+
+
+class MalformedResponseError(TransportError):
+    """The server's answer broke HTTP (status line, headers, framing).
+
+    A bad status line, a header that cannot be read, a lying or negative
+    ``Content-Length``, broken chunked framing, ... The request reached the server (``request_sent`` is ``None``: a write may have
+    been applied). Usually a proxy or something other than Ory answered.
+    """
+
+
+class ContentEncodingError(MalformedResponseError):
+    """The body is not what its ``Content-Encoding`` says (e.g. declared gzip, but not gzip).
+
+    Attributes:
+        encoding: the ``Content-Encoding`` the server declared.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        encoding: str,
+        request_sent: bool | None = None,
+    ) -> None:
+        self.encoding = encoding
+        super().__init__(message, method=method, path=path, request_sent=request_sent)
+
+
+class ResponseTooLargeError(OryError):
+    """The answer is larger than the client's ``max_response_size``; it was not read to the end.
+
+    Asking again would bring the same answer, so this is never retried: ask for less
+    (smaller pages) or raise the limit.
+
+    Attributes:
+        limit: the limit in bytes.
+        method: the request method.
+        path: the request path.
+    """
+
+    def __init__(self, message: str, *, limit: int, method: str, path: str) -> None:
+        self.limit = limit
+        self.method = method
+        self.path = path
+        super().__init__(message)
 
 
 class DecodeError(OryError):
@@ -428,13 +519,6 @@ class DecodeError(OryError):
         self.field = field
         self.target = target
         super().__init__(message)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_decode_error, (str(self), self.body, self.field, self.target))
-
-
-def _rebuild_decode_error(message: str, body: bytes, field: str | None, target: str) -> DecodeError:
-    return DecodeError(message, body=body, field=field, target=target)
 
 
 class PaginationError(OryError):

@@ -1,30 +1,34 @@
-"""Where the project's shared reference material lives (../shared beside the checkout)."""
+"""Readers of the vendored reference data in ``tests/data`` (specs, payloads, SDK references).
+
+The data lives in the repository, so a fresh clone tests itself; ``tests/data/README.md``
+names where each file comes from. A missing file is an error, never a skip.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import orjson
-import pytest
+
+DATA_DIR: Final = Path(__file__).resolve().parent / "data"
+
+
+def data_dir() -> Path:
+    """The vendored data root: ``openapi/``, ``fixtures/kratos/`` and ``seeds/`` under it."""
+    return DATA_DIR
 
 
 def shared_dir() -> Path:
-    """``$ORY_ASYNC_SHARED`` or ``../shared`` next to the repository."""
-    override = os.environ.get("ORY_ASYNC_SHARED")
-    return Path(override) if override else Path(__file__).resolve().parents[1].parent / "shared"
+    """The vendored data root (the same as :func:`data_dir`; kept for existing callers)."""
+    return DATA_DIR
 
 
 def require_shared() -> Path:
-    """The shared dir; fails in CI and skips elsewhere when it is missing."""
-    path = shared_dir()
-    if not path.is_dir():
-        message = f"shared reference material not found at {path} (set ORY_ASYNC_SHARED)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    """The vendored data root; raises when it is missing (it ships with the repository)."""
+    if not DATA_DIR.is_dir():
+        raise FileNotFoundError(f"vendored test data missing at {DATA_DIR}")
+    return DATA_DIR
 
 
 def fixture_bytes(relative: str) -> bytes:

@@ -137,7 +137,19 @@ class SessionVerifier:
     def credentials(
         self, headers: Mapping[str, str], cookies: Mapping[str, str]
     ) -> SessionToken | SessionCookie | None:
-        """The session credentials a request carries, or None."""
+        """The session credentials a request carries, or None.
+
+        A credential that could not travel in a header (a control character in it) is
+        no credential: the request is treated as carrying none.
+        """
+        try:
+            return self._credentials(headers, cookies)
+        except ValueError:
+            return None
+
+    def _credentials(
+        self, headers: Mapping[str, str], cookies: Mapping[str, str]
+    ) -> SessionToken | SessionCookie | None:
         token = headers.get("X-Session-Token", "").strip()
         if token:
             return SessionToken(token)
@@ -147,10 +159,7 @@ class SessionVerifier:
             if value and (name in self.cookie_names or name.startswith(self.cookie_prefixes))
         }
         if ory_cookies:
-            try:
-                return SessionCookie.from_cookies(ory_cookies)
-            except ValueError:
-                return None
+            return SessionCookie.from_cookies(ory_cookies)
         if self.accept_bearer:
             scheme, _, value = headers.get("Authorization", "").partition(" ")
             if scheme.lower() == "bearer" and value.strip():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from .._headers import check_header_value
 from ..auth import Auth
 from ..models import (
     FlowError,
@@ -85,8 +86,10 @@ class FlowsService(Service):
         Raises:
             UnauthorizedError: no valid session. ForbiddenError: another identity's flow,
                 or a higher assurance level is needed. GoneError: the flow expired.
+            ValueError: before any request, a ``session_token`` with a line break or NUL.
         """
-        check_str("session_token", session_token)
+        if session_token is not None:
+            check_header_value(session_token, what="session_token")
         return await self._get("settings", SettingsFlow, id, auth, session_token)
 
     async def get_verification(

@@ -9,14 +9,26 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ._server import FakeOry
 
+PROG = "python -m ory_async.testing"
+
+
+class UsageError(Exception):
+    """A bad argument or an unusable port: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see --help)")
+
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Command-line options."""
-    parser = argparse.ArgumentParser(
-        prog="python -m ory_async.testing",
+    """Command-line options; raises :class:`UsageError` for a bad one."""
+    parser = _Parser(
+        prog=PROG,
         description="Serve an in-memory Ory Kratos (admin and public API) until Ctrl-C.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
@@ -73,8 +85,16 @@ async def serve(args: argparse.Namespace) -> None:
     if args.api_key_env:
         api_key = os.environ.get(args.api_key_env)
         if not api_key:
-            raise SystemExit(f"environment variable {args.api_key_env} is empty or not set")
+            raise UsageError(f"environment variable {args.api_key_env} is empty or not set")
     fake = build(args, api_key)
+    try:
+        await fake.start()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UsageError(
+            f"cannot listen on {args.host} port {args.port} (admin) and"
+            f" {args.public_port} (public): {reason}"
+        ) from None
     async with fake:
         print(f"FakeOry ({args.api}) admin:  {fake.url}", flush=True)
         print(f"FakeOry ({args.api}) public: {fake.public_url}", flush=True)
@@ -93,10 +113,14 @@ async def serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point."""
-    args = parse_args(argv)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args))
+    """Entry point: 0 after Ctrl-C, 2 with one line on stderr for a usage problem."""
+    try:
+        args = parse_args(argv)
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(args))
+    except UsageError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

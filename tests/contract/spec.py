@@ -1,4 +1,4 @@
-"""Checks HTTP exchanges against the OpenAPI specs in ../shared/openapi.
+"""Checks HTTP exchanges against the OpenAPI specs in tests/data/openapi.
 
 A request must use a method and path template the spec of its API generation has,
 only query parameters that operation declares, and a JSON body that validates against

@@ -1,4 +1,4 @@
-"""Every real Kratos / Ory Network payload in ../shared/fixtures/kratos decodes into its model.
+"""Every real Kratos / Ory Network payload in tests/data/fixtures/kratos decodes into its model.
 
 The table below names the model for each fixture file and how to read it. A fixture that
 is not a response body is listed in ``NOT_RESPONSE_SHAPED`` with the reason, and a test

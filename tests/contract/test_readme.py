@@ -13,17 +13,16 @@ import pytest
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.DOTALL)
-FILES = {
-    block.split("\n", 1)[0][2:].strip(): block
-    for block in BLOCKS
-    if block.startswith("# ") and block.split("\n", 1)[0].endswith(".py")
-}
+FILE_BLOCKS = re.findall(
+    r"```(?:python|ini)\n# (\S+\.(?:py|ini))\n(.*?)```", README.read_text(), re.DOTALL
+)
+FILES = {name: f"# {name}\n{body}" for name, body in FILE_BLOCKS}
 SCRIPTS = [block for block in BLOCKS if block not in FILES.values()]
 
 
 def test_the_readme_has_examples() -> None:
     assert len(SCRIPTS) >= 5
-    assert {"conftest.py", "test_signup.py"} <= set(FILES)
+    assert {"conftest.py", "pytest.ini", "test_signup.py"} <= set(FILES)
 
 
 @pytest.mark.parametrize("code", SCRIPTS, ids=[f"example-{i}" for i in range(len(SCRIPTS))])
@@ -45,8 +44,6 @@ def test_pytest_example_passes(tmp_path: Path) -> None:
             "-q",
             "-p",
             "no:cacheprovider",
-            "-o",
-            "asyncio_mode=auto",
             str(tmp_path),
         ],
         capture_output=True,

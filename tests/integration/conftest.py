@@ -73,7 +73,9 @@ class Harness:
         return fake
 
     async def client(self, fake: FakeOry, **options: Any) -> OryClient:
-        session = aiohttp.ClientSession(trace_configs=[_tracing(self.exchanges[fake.api])])
+        session = aiohttp.ClientSession(
+            trace_configs=[_tracing(self.exchanges[fake.api])], cookie_jar=aiohttp.DummyCookieJar()
+        )
         self._stack.append(session)
         options.setdefault("retry", RetryPolicy(wait_initial=0.0, wait_jitter=0.0, wait_max=0.0))
         client = OryClient(

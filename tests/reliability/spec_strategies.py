@@ -1,4 +1,4 @@
-"""Hypothesis strategies built from the response schemas of ../shared/openapi/kratos-v1.json.
+"""Hypothesis strategies built from the response schemas of tests/data/openapi/kratos-v1.json.
 
 ``valid(name)`` draws documents that satisfy the spec's schema; ``fuzzed(name)`` draws
 the same and then bends them the ways real servers do: extra keys, enum values the

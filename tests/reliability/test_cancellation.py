@@ -97,7 +97,7 @@ async def test_the_limit_holds_with_a_borrowed_unlimited_session(fake: FakeOry) 
     fake.faults.add("/admin/identities", status=None, delay=0.002, times=None)
     connector = aiohttp.TCPConnector(limit=0)
     async with (
-        aiohttp.ClientSession(connector=connector) as session,
+        aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as session,
         OryClient(fake.url, access_token=TOKEN, max_concurrency=8, session=session) as ory,
     ):
         await asyncio.gather(*(ory.identities.list(page_size=1) for _ in range(200)))

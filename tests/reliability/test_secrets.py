@@ -106,7 +106,7 @@ async def test_link_headers_never_carry_credentials_elsewhere(
 
 
 async def test_borrowed_session_default_headers_are_not_overridden_elsewhere() -> None:
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
         ory = OryClient("http://127.0.0.1:9", access_token=TOKEN, session=session)
         assert TOKEN not in repr(ory)
         assert "Authorization" not in session.headers

@@ -262,7 +262,7 @@ async def test_use_after_close_raises() -> None:
 
 
 async def test_borrowed_session_stays_open() -> None:
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
         with aioresponses() as m:
             m.get(READY, payload={})
             async with OryClient(BASE, session=session) as ory:
