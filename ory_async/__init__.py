@@ -12,6 +12,7 @@ import logging as _logging
 from ._client import OryClient
 from ._markers import UNSET, OpenEnum, Unset
 from ._pagination import AsyncPager, Page
+from ._raw import RawResponse, RawResponses
 from ._retry import RetryPolicy
 from ._version import __version__
 from .auth import Auth, BearerToken, SessionCookie, SessionToken
@@ -67,6 +68,8 @@ __all__ = [
     "Page",
     "PaginationError",
     "RateLimitedError",
+    "RawResponse",
+    "RawResponses",
     "RedirectError",
     "RequestTimeoutError",
     "ResponseTooLargeError",

@@ -11,21 +11,23 @@ import aiohttp
 from yarl import URL
 
 from ._headers import check_header_name, check_header_value
+from ._raw import RawResponses
 from ._retry import RetryPolicy
 from ._settings import read_settings
 from ._transport import (
     DEFAULT_MAX_RESPONSE_SIZE,
-    Request,
     Transport,
     TransportStats,
     default_user_agent,
 )
-from ._urls import join_path, parse_base_url
+from ._urls import parse_base_url, strip_admin_suffix
 from .auth import Auth, BearerToken
 from .services import (
     ApiVersion,
+    CourierService,
     FlowsService,
     IdentitiesService,
+    MetadataService,
     MetricsService,
     RecoveryService,
     SchemasService,
@@ -146,7 +148,8 @@ class OryClient:
 
     Args:
         base_url: the project URL (``https://<slug>.projects.oryapis.com``) or, self-hosted,
-            the Kratos admin URL (``http://127.0.0.1:4434``).
+            the Kratos admin URL (``http://127.0.0.1:4434``). On v1 a trailing ``/admin`` is
+            dropped: every admin path already starts with it.
         auth: the credentials sent with every request, e.g. ``BearerToken("ory_pat_...")``.
         access_token: shorthand for ``auth=BearerToken(access_token)``.
         public_url: the Kratos public URL for whoami, flows and schemas (self-hosted);
@@ -229,6 +232,8 @@ class OryClient:
             check_header_value(user_agent, what="user_agent")
 
         base = parse_base_url(base_url)
+        if api == "v1":
+            base = strip_admin_suffix(base)
         public = parse_base_url(public_url, name="public_url") if public_url is not None else base
         all_headers = {
             "User-Agent": user_agent or default_user_agent(),
@@ -260,9 +265,9 @@ class OryClient:
         self._transport = context.transport
         self._is_view = is_view
         self.identities: IdentitiesService = IdentitiesService(context)
-        """Identities: create, get, update, patch, delete, list, batch create."""
+        """Identities: create, get, get by external id, update, patch, delete, list, batch create."""
         self.sessions: SessionsService = SessionsService(context)
-        """Sessions: get, list, list for an identity, disable, extend, whoami."""
+        """Sessions: get, list, list for an identity, disable, extend, manage in bulk, whoami."""
         self.schemas: SchemasService = SchemasService(context)
         """Identity JSON schemas: get one, list."""
         self.recovery: RecoveryService = RecoveryService(context)
@@ -271,6 +276,10 @@ class OryClient:
         """Self-service flows and errors."""
         self.metrics: MetricsService = MetricsService(context)
         """Prometheus metrics."""
+        self.courier: CourierService = CourierService(context)
+        """Courier messages (emails, SMS): list, get."""
+        self.metadata: MetadataService = MetadataService(context)
+        """The server's version and health checks."""
 
     @classmethod
     def from_env(
@@ -334,6 +343,17 @@ class OryClient:
         """Counters of requests sent, retries and failures (shared with views)."""
         return self._transport.stats
 
+    @property
+    def with_raw_response(self) -> RawResponses:
+        """Calls that also return the HTTP status and headers of their answer.
+
+        ``await ory.with_raw_response.identities.get(id)`` (as in openai-python) or, typed,
+        ``await ory.with_raw_response(ory.identities.get)(id)`` give a
+        :class:`~ory_async.RawResponse` with ``parsed``, ``status``, ``headers``,
+        ``request_id`` and the ``ratelimit_*`` values. Plain calls are not slowed.
+        """
+        return RawResponses(self)
+
     def with_auth(self, auth: Auth | None) -> OryClient:
         """A light view of this client that sends other credentials.
 
@@ -347,19 +367,19 @@ class OryClient:
         view._attach(self._context.with_auth(auth), is_view=True)
         return view
 
-    async def ping(self, *, auth: Auth | None = None) -> None:
-        """Check that the server is ready (``GET /health/ready``).
+    async def ping(
+        self,
+        *,
+        auth: Auth | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - the HTTP timeout of this request
+    ) -> None:
+        """Check that the server is ready (``GET /health/ready``, as ``metadata.ready()``).
 
         Raises:
             ApiError: the server answered but is not ready.
             TransportError: the server could not be reached.
         """
-        request = Request(
-            method="GET",
-            url=join_path(self._context.base_url, "health", "ready"),
-            auth=auth if auth is not None else self._context.auth,
-        )
-        await self._transport.call_empty(request)
+        await self.metadata.ready(auth=auth, timeout=timeout)
 
     async def close(self) -> None:
         """Close the client and its owned session. Idempotent; a borrowed session stays open."""

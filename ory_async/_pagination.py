@@ -98,6 +98,7 @@ class PageSpec(Generic[T]):
         legacy_cap: the server refuses page-style offsets beyond this many items.
         token_after: query parameters that continue in the token style after an id
             (used past ``legacy_cap``).
+        timeout: seconds for each page request, instead of the client's timeout.
     """
 
     transport: Transport
@@ -109,6 +110,7 @@ class PageSpec(Generic[T]):
     per_page: int = 250
     legacy_cap: int | None = None
     token_after: Callable[[str, int], Mapping[str, str]] | None = None
+    timeout: float | None = None
 
 
 @attrs.frozen
@@ -148,7 +150,8 @@ class _Walk(Generic[T]):
         step = self._maybe_switch_to_tokens(step)
         url = self.spec.url.with_query(list(step.query)) if step.query else self.spec.url
         items, response = await self.spec.transport.call_with_response(
-            Request(method="GET", url=url, auth=self.spec.auth), self.list_type
+            Request(method="GET", url=url, auth=self.spec.auth, timeout=self.spec.timeout),
+            self.list_type,
         )
         self.followed.add(_normalized(step.query))
         if step.page is not None:

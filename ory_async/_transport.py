@@ -94,6 +94,8 @@ class Request:
     headers: Mapping[str, str] | None = None
     retry_unsent: bool = False
     """Retry even a POST/PATCH when it certainly was not applied (no connection, or 429)."""
+    timeout: float | None = None
+    """Seconds for each attempt of this request, instead of the client's timeout."""
 
     @property
     def path(self) -> str:
@@ -410,7 +412,11 @@ class Transport:
                     request.url,
                     data=request.body,
                     headers=headers,
-                    **self._request_options,
+                    **(
+                        self._request_options
+                        if request.timeout is None
+                        else self._options_with_timeout(request.timeout)
+                    ),
                 )
             except BaseException:
                 semaphore.release()
@@ -469,6 +475,10 @@ class Transport:
             msg, method=request.method, path=request.path, request_sent=False
         )
 
+    def _options_with_timeout(self, seconds: float) -> dict[str, Any]:
+        """The request options with a per-call timeout in place of the client's."""
+        return {**self._request_options, "timeout": aiohttp.ClientTimeout(total=seconds)}
+
     async def _read_body(self, resp: aiohttp.ClientResponse, request: Request) -> bytes:
         """The whole (decoded) body, or :class:`ResponseTooLargeError` once it passes the limit.
 
@@ -504,7 +514,7 @@ class Transport:
         return ResponseTooLargeError(msg, limit=limit, method=request.method, path=request.path)
 
     def _timeout_error(self, request: Request) -> RequestTimeoutError:
-        limit = self._timeout.total
+        limit = request.timeout if request.timeout is not None else self._timeout.total
         within = f" within {limit:g} s" if limit else ""
         msg = f"No complete answer to {request.method} {request.path}{within}"
         if request.method not in IDEMPOTENT_METHODS:

@@ -9,7 +9,14 @@ from urllib.parse import quote
 
 from yarl import URL
 
-__all__ = ["QueryValue", "build_query", "join_path", "parse_base_url", "segment"]
+__all__ = [
+    "QueryValue",
+    "build_query",
+    "join_path",
+    "parse_base_url",
+    "segment",
+    "strip_admin_suffix",
+]
 
 _UNSAFE: Final = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029]")
 
@@ -84,3 +91,15 @@ def parse_base_url(value: str | URL, *, name: str = "base_url") -> URL:
         msg = f"{name} must not embed credentials; pass auth=BearerToken(...) instead"
         raise ValueError(msg)
     return url.with_path(url.path.rstrip("/") or "/")
+
+
+def strip_admin_suffix(url: URL) -> URL:
+    """``url`` without a trailing ``/admin`` path segment.
+
+    v1 admin paths already start with ``/admin``; a base URL copied with that segment
+    (``http://127.0.0.1:4434/admin``) would otherwise send ``/admin/admin/identities``.
+    """
+    path = url.path
+    if path == "/admin" or path.endswith("/admin"):
+        return url.with_path(path[: -len("/admin")] or "/")
+    return url

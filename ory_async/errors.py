@@ -367,7 +367,30 @@ class ForbiddenError(ApiError):
 
 
 class NotFoundError(ApiError):
-    """404: the resource does not exist (or the endpoint is disabled on the server)."""
+    """404: the resource does not exist (or the endpoint is disabled on the server).
+
+    A plain-text ``404 page not found`` comes from the server's router, not from an
+    endpoint: the path does not exist there, so the message says which setting to check.
+    """
+
+    @property
+    def no_such_route(self) -> bool:
+        """True when the server's router, not an endpoint, answered (no such path there)."""
+        return self.error is None and self.body.strip() == b"404 page not found"
+
+    def _hint(self) -> str:
+        if not self.no_such_route:
+            return ""
+        if self.path.startswith("/admin/") or "/admin/" in self.path:
+            return (
+                "The server has no such route: base_url may be wrong (self-hosted, use the "
+                "Kratos admin URL such as http://127.0.0.1:4434; on Ory Network, the project "
+                'URL), or the server may be Kratos 0.x, which needs api="v0"'
+            )
+        return (
+            "The server has no such route: base_url (or public_url) may be wrong, or the "
+            'server may speak another API generation than api= says (api="v1" for Kratos >= 1.0)'
+        )
 
 
 class ConflictError(ApiError):

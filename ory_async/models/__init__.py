@@ -35,10 +35,20 @@ from .common import (
     Region,
     VerifiableAddressStatus,
 )
+from .courier import (
+    CourierMessageStatus,
+    CourierMessageTemplateType,
+    CourierMessageType,
+    Message,
+    MessageChannel,
+    MessageDispatch,
+    MessageDispatchStatus,
+)
 from .durations import (
     check_go_duration,
     format_go_duration,
     to_go_duration,
+    to_single_unit_duration,
 )
 from .flows import (
     FlowError,
@@ -89,6 +99,9 @@ from .schemas import (
     IdentitySchemaContainer,
 )
 from .sessions import (
+    ManageSessionsAction,
+    ManageSessionsBody,
+    ManageSessionsResponse,
     Session,
     SessionAuthenticationMethod,
     SessionDevice,
@@ -127,6 +140,9 @@ __all__ = [
     "BatchPatchIdentitiesBody",
     "BatchPatchIdentitiesResponse",
     "Consistency",
+    "CourierMessageStatus",
+    "CourierMessageTemplateType",
+    "CourierMessageType",
     "CreateIdentityBody",
     "CreateRecoveryCodeForIdentityBody",
     "CreateRecoveryLinkForIdentityBody",
@@ -166,6 +182,13 @@ __all__ = [
     "JsonValue",
     "LoginFlow",
     "LogoutFlow",
+    "ManageSessionsAction",
+    "ManageSessionsBody",
+    "ManageSessionsResponse",
+    "Message",
+    "MessageChannel",
+    "MessageDispatch",
+    "MessageDispatchStatus",
     "PatchIdentitiesBody",
     "RecoveryCodeForIdentity",
     "RecoveryFlow",
@@ -209,4 +232,5 @@ __all__ = [
     "check_go_duration",
     "format_go_duration",
     "to_go_duration",
+    "to_single_unit_duration",
 ]

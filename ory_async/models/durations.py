@@ -13,7 +13,12 @@ import re
 from datetime import timedelta
 from typing import Final
 
-__all__ = ["check_go_duration", "format_go_duration", "to_go_duration"]
+__all__ = [
+    "check_go_duration",
+    "format_go_duration",
+    "to_go_duration",
+    "to_single_unit_duration",
+]
 
 _GO_DURATION: Final = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+")
 _COMPONENT: Final = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)")
@@ -96,3 +101,48 @@ def to_go_duration(value: timedelta | str) -> str:
         return check_go_duration(value)
     msg = f"expected a datetime.timedelta or a Go duration string, got {type(value).__name__}"
     raise TypeError(msg)
+
+
+_UNIT_MICROS: Final = {
+    "h": 3600 * _US_PER_S,
+    "m": 60 * _US_PER_S,
+    "s": _US_PER_S,
+    "ms": _US_PER_MS,
+    "us": 1,
+    "µs": 1,
+}
+_NS_UNIT: Final = "ns"
+
+
+def to_single_unit_duration(value: timedelta | str) -> str:
+    """A Go duration with one whole number and one unit, e.g. 90 minutes → ``5400s``.
+
+    Legacy Kratos (v0) accepts only ``^[0-9]+(ns|us|ms|s|m|h)$``; this writes any
+    positive duration that way: whole seconds in ``s``, else ``ms``, else ``us``. A
+    string already in that form is returned unchanged.
+
+    Raises:
+        ValueError: not a positive Go duration (see :func:`to_go_duration`).
+        TypeError: neither a ``timedelta`` nor a string.
+    """
+    if isinstance(value, str):
+        check_go_duration(value)
+        if re.fullmatch(r"[0-9]+(?:ns|us|ms|s|m|h)", value):
+            return value
+        nanos = 0.0
+        for number, unit in _COMPONENT.findall(value):
+            scale = 0.001 if unit == _NS_UNIT else _UNIT_MICROS[unit]
+            nanos += float(number) * scale * 1000
+        micros = round(nanos / 1000)
+        if micros <= 0:
+            return f"{round(nanos)}ns"
+    elif isinstance(value, timedelta):
+        to_go_duration(value)  # the same checks as everywhere else
+        micros = (value.days * 86_400 + value.seconds) * _US_PER_S + value.microseconds
+    else:
+        return to_go_duration(value)  # raises TypeError
+    if micros % _US_PER_S == 0:
+        return f"{micros // _US_PER_S}s"
+    if micros % _US_PER_MS == 0:
+        return f"{micros // _US_PER_MS}ms"
+    return f"{micros}us"

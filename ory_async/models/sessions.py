@@ -6,10 +6,18 @@ from datetime import datetime
 
 import attrs
 
+from .._serde import UNSET, OpenEnum, Unset
 from .common import AuthenticatorAssuranceLevel, CredentialType
 from .identities import Identity
 
-__all__ = ["Session", "SessionAuthenticationMethod", "SessionDevice"]
+__all__ = [
+    "ManageSessionsAction",
+    "ManageSessionsBody",
+    "ManageSessionsResponse",
+    "Session",
+    "SessionAuthenticationMethod",
+    "SessionDevice",
+]
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -59,3 +67,37 @@ class Session:
     identity: Identity | None = None
     devices: list[SessionDevice] = attrs.field(factory=list)
     tokenized: str | None = None
+
+
+class ManageSessionsAction(OpenEnum):
+    """What ``sessions.manage`` does to the sessions it matches."""
+
+    DISABLE = "disable"
+    """Revoke them (``active`` becomes false; the rows are kept for audit)."""
+    DELETE = "delete"
+    """Delete them for good."""
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ManageSessionsBody:
+    """The body of ``POST /admin/sessions``: exactly one of ``identities`` and ``sessions``.
+
+    ``identities=["*"]`` matches every session of the project.
+    """
+
+    action: ManageSessionsAction | str
+    identities: list[str] | Unset = UNSET
+    sessions: list[str] | Unset = UNSET
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ManageSessionsResponse:
+    """The answer of ``POST /admin/sessions``.
+
+    ``processed`` counts the sessions this call changed (for ``disable``, only those that
+    were active); ``more`` is true when a wildcard call stopped at the server's batch
+    limit and should be sent again.
+    """
+
+    processed: int = 0
+    more: bool = False

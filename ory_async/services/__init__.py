@@ -2,8 +2,10 @@
 
 from ._base import ApiVersion, Service, ServiceContext
 from ._batch import BatchCreate, BatchCreateResult, BatchOutcome
+from .courier import CourierService
 from .flows import FlowsService
 from .identities import IdentitiesService
+from .metadata import MetadataService
 from .metrics import MetricsService
 from .recovery import RecoveryService
 from .schemas import SchemasService
@@ -14,8 +16,10 @@ __all__ = [
     "BatchCreate",
     "BatchCreateResult",
     "BatchOutcome",
+    "CourierService",
     "FlowsService",
     "IdentitiesService",
+    "MetadataService",
     "MetricsService",
     "RecoveryService",
     "SchemasService",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 import attrs
 from yarl import URL
@@ -26,6 +26,8 @@ __all__ = [
     "check_int",
     "check_str",
     "check_str_list",
+    "check_timeout",
+    "migration_paging",
 ]
 
 
@@ -84,7 +86,9 @@ class Service:
     """Base of the per-resource services (``ory.identities``, ``ory.sessions``, ...).
 
     A service only describes endpoints: which URL, method, query and body. Sending,
-    retrying and decoding are the transport's job.
+    retrying and decoding are the transport's job. Every public method takes ``auth=``
+    (other credentials for this call) and ``timeout=`` (seconds per attempt for this
+    call's requests, instead of the client's timeout).
     """
 
     __slots__ = ("_api", "_context", "_transport")
@@ -93,6 +97,10 @@ class Service:
         self._context = context
         self._api: ApiVersion = context.api
         self._transport: Transport = context.transport
+
+    def _recording(self, transport: Transport) -> Self:
+        """This service sending through ``transport`` instead (a raw call's recorder)."""
+        return type(self)(attrs.evolve(self._context, transport=transport))
 
     def _auth(self, auth: Auth | None) -> Auth | None:
         """``auth`` when given, else the context's default credentials."""
@@ -124,6 +132,7 @@ class Service:
         auth: Auth | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsent: bool = False,
+        timeout: float | None = None,
     ) -> Request:
         if query:
             pairs = build_query(query)
@@ -137,6 +146,7 @@ class Service:
             auth=self._auth(auth),
             headers=headers,
             retry_unsent=retry_unsent,
+            timeout=check_timeout(timeout),
         )
 
     def _pager(
@@ -150,6 +160,7 @@ class Service:
         auth: Auth | None = None,
         legacy_cap: int | None = None,
         token_after: Callable[[str, int], Mapping[str, str]] | None = None,
+        timeout: float | None = None,
     ) -> AsyncPager[T]:
         spec: PageSpec[T] = PageSpec(
             transport=self._context.transport,
@@ -161,8 +172,22 @@ class Service:
             per_page=per_page,
             legacy_cap=legacy_cap,
             token_after=token_after,
+            timeout=check_timeout(timeout),
         )
         return AsyncPager(spec)
+
+
+def check_timeout(timeout: float | None) -> float | None:
+    """Validate a per-call ``timeout=`` (seconds) before any request is sent."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        msg = f"timeout must be a number of seconds, not {type(timeout).__name__}"
+        raise TypeError(msg)
+    if not timeout > 0:
+        msg = f"timeout must be a positive number of seconds, got {timeout!r}"
+        raise ValueError(msg)
+    return float(timeout)
 
 
 def check_int(name: str, value: int | None, *, low: int, high: int | None = None) -> int | None:
@@ -208,3 +233,34 @@ def check_bool(name: str, value: bool | None) -> bool | None:
         msg = f"{name} must be True, False or None, not {type(value).__name__}"
         raise TypeError(msg)
     return value
+
+
+def migration_paging(
+    per_page: int | None,
+    page: int | None,
+    page_size: int | None,
+    page_token: str | None,
+    *,
+    max_size: int = 1000,
+) -> tuple[dict[str, QueryValue], int]:
+    """The paging query of a listing that takes either form (identity sessions, schemas).
+
+    Kratos serves both from one page-numbered implementation, so either form walks the
+    same way; ``page_size``/``page_token`` are sent as given. Returns the query and the
+    page size.
+
+    Raises:
+        ValueError: both forms, or a size out of range.
+    """
+    if (page_size is not None or page_token is not None) and (
+        per_page is not None or page is not None
+    ):
+        msg = "use either page_size/page_token or per_page/page, not both"
+        raise ValueError(msg)
+    check_str("page_token", page_token)
+    if page_size is not None or page_token is not None:
+        size = check_int("page_size", page_size, low=1, high=max_size)
+        return {"page_size": size, "page_token": page_token}, size or 250
+    size = check_int("per_page", per_page, low=1, high=max_size) or 250
+    start = check_int("page", page, low=0) or 0
+    return {"page": start, "per_page": size}, size

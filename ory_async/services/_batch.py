@@ -105,8 +105,10 @@ class BatchCreate:
         chunk_size: int,
         concurrency: int,
         auth: Auth | None,
+        timeout: float | None = None,
     ) -> None:
         self._transport = transport
+        self._timeout = timeout
         self._url = url
         self._bodies = bodies
         self._chunk_size = chunk_size
@@ -196,6 +198,7 @@ class BatchCreate:
             body=_serde.encode(body),
             auth=self._auth,
             retry_unsent=True,
+            timeout=self._timeout,
         )
         try:
             response = await self._transport.call(request, BatchPatchIdentitiesResponse)

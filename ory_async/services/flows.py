@@ -45,6 +45,7 @@ class FlowsService(Service):
         model: type[F],
         id: str,
         auth: Auth | None,
+        timeout: float | None,
         session_token: str | None = None,
     ) -> F | V0Flow:
         headers = {"X-Session-Token": session_token} if session_token else None
@@ -54,32 +55,42 @@ class FlowsService(Service):
             query={"id": _flow_id(id)},
             headers=headers,
             auth=auth,
+            timeout=timeout,
         )
         if self._api == "v0":
             return await self._transport.call(request, V0Flow)
         return await self._transport.call(request, model)
 
-    async def get_login(self, id: str, *, auth: Auth | None = None) -> LoginFlow | V0Flow:
+    async def get_login(
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> LoginFlow | V0Flow:
         """Get a login flow.
 
         Raises:
             NotFoundError: unknown flow. GoneError: the flow expired; start a new one.
             ForbiddenError: the flow belongs to another browser (CSRF).
         """
-        return await self._get("login", LoginFlow, id, auth)
+        return await self._get("login", LoginFlow, id, auth, timeout)
 
     async def get_registration(
-        self, id: str, *, auth: Auth | None = None
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
     ) -> RegistrationFlow | V0Flow:
         """Get a registration flow (errors as :meth:`get_login`)."""
-        return await self._get("registration", RegistrationFlow, id, auth)
+        return await self._get("registration", RegistrationFlow, id, auth, timeout)
 
-    async def get_recovery(self, id: str, *, auth: Auth | None = None) -> RecoveryFlow | V0Flow:
+    async def get_recovery(
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> RecoveryFlow | V0Flow:
         """Get a recovery flow (errors as :meth:`get_login`)."""
-        return await self._get("recovery", RecoveryFlow, id, auth)
+        return await self._get("recovery", RecoveryFlow, id, auth, timeout)
 
     async def get_settings(
-        self, id: str, *, session_token: str | None = None, auth: Auth | None = None
+        self,
+        id: str,
+        *,
+        session_token: str | None = None,
+        auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> SettingsFlow | V0Flow:
         """Get a settings flow; native apps pass the user's ``session_token``.
 
@@ -90,15 +101,17 @@ class FlowsService(Service):
         """
         if session_token is not None:
             check_header_value(session_token, what="session_token")
-        return await self._get("settings", SettingsFlow, id, auth, session_token)
+        return await self._get("settings", SettingsFlow, id, auth, timeout, session_token)
 
     async def get_verification(
-        self, id: str, *, auth: Auth | None = None
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
     ) -> VerificationFlow | V0Flow:
         """Get a verification flow (errors as :meth:`get_login`)."""
-        return await self._get("verification", VerificationFlow, id, auth)
+        return await self._get("verification", VerificationFlow, id, auth, timeout)
 
-    async def get_error(self, id: str, *, auth: Auth | None = None) -> FlowError | V0FlowError:
+    async def get_error(
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> FlowError | V0FlowError:
         """Get a self-service error shown to a user (``GET /self-service/errors``).
 
         Raises:
@@ -110,6 +123,7 @@ class FlowsService(Service):
             self._public_url("self-service", "errors"),
             query={key: _flow_id(id)},
             auth=auth,
+            timeout=timeout,
         )
         if self._api == "v0":
             return await self._transport.call(request, V0FlowError)

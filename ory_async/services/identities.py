@@ -8,8 +8,8 @@ from typing import Final, Literal
 from .._pagination import AsyncPager, Style
 from .._urls import QueryValue, segment
 from ..auth import Auth
-from ..models import CreateIdentityBody, Identity, JsonPatch, UpdateIdentityBody
-from ._base import Service, check_int, check_str, check_str_list
+from ..models import Consistency, CreateIdentityBody, Identity, JsonPatch, UpdateIdentityBody
+from ._base import Service, check_int, check_str, check_str_list, check_timeout
 from ._batch import BatchCreate
 
 __all__ = ["IdentitiesService"]
@@ -17,7 +17,7 @@ __all__ = ["IdentitiesService"]
 MAX_IDS: Final = 500
 MAX_PAGE_SIZE: Final = 500
 LEGACY_CAP: Final = 1000
-Consistency = Literal["strong", "eventual"]
+_CONSISTENCY: Final = frozenset(c.value for c in Consistency)
 
 
 class IdentitiesService(Service):
@@ -25,7 +25,9 @@ class IdentitiesService(Service):
 
     __slots__ = ()
 
-    async def create(self, body: CreateIdentityBody, *, auth: Auth | None = None) -> Identity:
+    async def create(
+        self, body: CreateIdentityBody, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> Identity:
         """Create an identity (``POST /admin/identities``, 201).
 
         Raises:
@@ -37,7 +39,9 @@ class IdentitiesService(Service):
         if not isinstance(body, CreateIdentityBody):
             msg = f"body must be a CreateIdentityBody, not {type(body).__name__}"
             raise TypeError(msg)
-        request = self._request("POST", self._admin_url("identities"), json=body, auth=auth)
+        request = self._request(
+            "POST", self._admin_url("identities"), json=body, auth=auth, timeout=timeout
+        )
         return await self._transport.call(request, Identity)
 
     async def get(
@@ -46,6 +50,7 @@ class IdentitiesService(Service):
         *,
         include_credential: Iterable[str] | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> Identity:
         """Get one identity (``GET /admin/identities/{id}``).
 
@@ -64,11 +69,47 @@ class IdentitiesService(Service):
             self._admin_url("identities", segment(id)),
             query={"include_credential": included or None},
             auth=auth,
+            timeout=timeout,
         )
         return await self._transport.call(request, Identity)
 
+    async def get_by_external_id(
+        self,
+        external_id: str,
+        *,
+        include_credential: Iterable[str] | None = None,
+        auth: Auth | None = None,
+        timeout: float | None = None,
+    ) -> Identity:
+        """Get the identity with this ``external_id`` (``GET /admin/identities/by/external/{id}``, v1).
+
+        The external id is the one your system set at creation; it is sent as one path
+        segment (``/`` and ``?`` included). ``include_credential`` works as in :meth:`get`.
+
+        Raises:
+            NotFoundError: no identity has this external id.
+        """
+        self._require("v1", "identities.get_by_external_id")
+        included = check_str_list("include_credential", include_credential)
+        request = self._request(
+            "GET",
+            self._admin_url(
+                "identities", "by", "external", segment(external_id, name="external_id")
+            ),
+            query={"include_credential": included or None},
+            auth=auth,
+            timeout=timeout,
+        )
+        result: Identity = await self._transport.call(request, Identity)
+        return result
+
     async def update(
-        self, id: str, body: UpdateIdentityBody, *, auth: Auth | None = None
+        self,
+        id: str,
+        body: UpdateIdentityBody,
+        *,
+        auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> Identity:
         """Replace an identity (``PUT /admin/identities/{id}``).
 
@@ -85,12 +126,17 @@ class IdentitiesService(Service):
             msg = f"body must be an UpdateIdentityBody, not {type(body).__name__}"
             raise TypeError(msg)
         request = self._request(
-            "PUT", self._admin_url("identities", segment(id)), json=body, auth=auth
+            "PUT", self._admin_url("identities", segment(id)), json=body, auth=auth, timeout=timeout
         )
         return await self._transport.call(request, Identity)
 
     async def patch(
-        self, id: str, operations: Sequence[JsonPatch], *, auth: Auth | None = None
+        self,
+        id: str,
+        operations: Sequence[JsonPatch],
+        *,
+        auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> Identity:
         """Change an identity with JSON Patch operations (``PATCH /admin/identities/{id}``, v1).
 
@@ -113,17 +159,25 @@ class IdentitiesService(Service):
                 msg = f"operations must be JsonPatch objects, not {type(op).__name__}"
                 raise TypeError(msg)
         request = self._request(
-            "PATCH", self._admin_url("identities", segment(id)), json=ops, auth=auth
+            "PATCH",
+            self._admin_url("identities", segment(id)),
+            json=ops,
+            auth=auth,
+            timeout=timeout,
         )
         return await self._transport.call(request, Identity)
 
-    async def delete(self, id: str, *, auth: Auth | None = None) -> None:
+    async def delete(
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> None:
         """Delete an identity for good (``DELETE /admin/identities/{id}``, 204).
 
         Raises:
             NotFoundError: no identity has this id.
         """
-        request = self._request("DELETE", self._admin_url("identities", segment(id)), auth=auth)
+        request = self._request(
+            "DELETE", self._admin_url("identities", segment(id)), auth=auth, timeout=timeout
+        )
         await self._transport.call_empty(request)
 
     async def delete_credentials(
@@ -133,6 +187,7 @@ class IdentitiesService(Service):
         *,
         identifier: str | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> None:
         """Delete one credential of an identity (v1), e.g. its TOTP or a social sign-in link.
 
@@ -150,6 +205,7 @@ class IdentitiesService(Service):
             self._admin_url("identities", segment(id), "credentials", segment(type, name="type")),
             query={"identifier": identifier},
             auth=auth,
+            timeout=timeout,
         )
         await self._transport.call_empty(request)
 
@@ -165,8 +221,9 @@ class IdentitiesService(Service):
         ids: Iterable[str] | None = None,
         organization_id: str | None = None,
         include_credential: Iterable[str] | None = None,
-        consistency: Consistency | None = None,
+        consistency: Consistency | Literal["", "strong", "eventual"] | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> AsyncPager[Identity]:
         """List identities: ``await`` it for the first page, ``async for`` it for all.
 
@@ -179,7 +236,8 @@ class IdentitiesService(Service):
         ``preview_credentials_identifier_similar`` (prefix), ``ids`` (up to 500, sent as
         repeated keys), ``organization_id``. ``include_credential`` adds the named
         credential types' ``config`` to every item. ``consistency="eventual"`` allows a
-        faster, slightly stale read on Ory Network.
+        faster, slightly stale read on Ory Network; ``""`` (:attr:`Consistency.DEFAULT`)
+        sends the parameter empty, which means the server's default.
 
         Raises (before any request):
             ValueError: both paging forms, page sizes out of range, more than 500 ``ids``,
@@ -215,10 +273,12 @@ class IdentitiesService(Service):
         if len(used) > 1:
             msg = f"the server takes one filter at a time, got {', '.join(used)}"
             raise ValueError(msg)
-        if consistency is not None and consistency not in ("strong", "eventual"):
-            msg = f'consistency must be "strong" or "eventual", got {consistency!r}'
+        if consistency is not None and consistency not in _CONSISTENCY:
+            msg = (
+                f'consistency must be "strong", "eventual" or "" (the default), got {consistency!r}'
+            )
             raise ValueError(msg)
-        if v0 and (used or included or consistency):
+        if v0 and (used or included or consistency is not None):
             msg = "v0 servers have no identity filters, include_credential or consistency"
             raise ValueError(msg)
 
@@ -227,7 +287,7 @@ class IdentitiesService(Service):
         query: dict[str, QueryValue] = {
             **filters,
             "include_credential": included or None,
-            "consistency": consistency,
+            "consistency": None if consistency is None else str(consistency),
         }
         if style == "page":
             query["page"] = page if page is not None else 0
@@ -242,6 +302,7 @@ class IdentitiesService(Service):
             style=style,
             per_page=size,
             auth=auth,
+            timeout=timeout,
             legacy_cap=None if v0 else LEGACY_CAP,
             token_after=_token_after,
         )
@@ -253,6 +314,7 @@ class IdentitiesService(Service):
         chunk_size: int = 1000,
         concurrency: int = 4,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> BatchCreate:
         """Create many identities with ``PATCH /admin/identities`` (v1), in chunks.
 
@@ -279,6 +341,7 @@ class IdentitiesService(Service):
             chunk_size=chunk_size,
             concurrency=concurrency,
             auth=self._auth(auth),
+            timeout=check_timeout(timeout),
         )
 
 

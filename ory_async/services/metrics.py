@@ -13,12 +13,13 @@ class MetricsService(Service):
 
     __slots__ = ()
 
-    async def prometheus(self, *, auth: Auth | None = None) -> str:
+    async def prometheus(self, *, auth: Auth | None = None, timeout: float | None = None) -> str:
         """The metrics in Prometheus text exposition format (not JSON)."""
         request = self._request(
             "GET",
             self._admin_url("metrics", "prometheus"),
             headers={"Accept": "text/plain"},
             auth=auth,
+            timeout=timeout,
         )
         return await self._transport.call_text(request)

@@ -13,6 +13,7 @@ from ..models import (
     RecoveryLinkForIdentity,
 )
 from ..models.common import FlowType
+from ..models.durations import to_single_unit_duration
 from ._base import Service, check_str
 
 __all__ = ["RecoveryService"]
@@ -30,6 +31,7 @@ class RecoveryService(Service):
         expires_in: timedelta | str | None = None,
         flow_type: FlowType | str | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> RecoveryCodeForIdentity:
         """Create a recovery code for an identity (``POST /admin/recovery/code``, v1, 201).
 
@@ -48,7 +50,9 @@ class RecoveryService(Service):
             expires_in=UNSET if expires_in is None else expires_in,
             flow_type=UNSET if flow_type is None else flow_type,
         )
-        request = self._request("POST", self._admin_url("recovery", "code"), json=body, auth=auth)
+        request = self._request(
+            "POST", self._admin_url("recovery", "code"), json=body, auth=auth, timeout=timeout
+        )
         return await self._transport.call(request, RecoveryCodeForIdentity)
 
     async def create_link(
@@ -58,10 +62,13 @@ class RecoveryService(Service):
         expires_in: timedelta | str | None = None,
         return_to: str | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> RecoveryLinkForIdentity:
         """Create a recovery link for an identity (``POST /admin/recovery/link``; v0 ``/recovery/link``).
 
-        ``return_to`` (v1) is where the user lands after recovering.
+        ``return_to`` (v1) is where the user lands after recovering. ``expires_in`` works
+        as in :meth:`create_code`; on v0 it is sent in one unit (90 minutes as ``5400s``),
+        the only form legacy servers accept.
 
         Raises:
             ValueError: before any request, for a duration that is not a positive Go duration.
@@ -71,6 +78,9 @@ class RecoveryService(Service):
         check_str("return_to", return_to)
         if return_to is not None:
             self._require("v1", "recovery.create_link(return_to=...)")
+        if expires_in is not None and self._api == "v0":
+            # Legacy servers take one number and one unit only (no "1h30m0s").
+            expires_in = to_single_unit_duration(expires_in)
         body = CreateRecoveryLinkForIdentityBody(
             identity_id=_identity_id(identity_id),
             expires_in=UNSET if expires_in is None else expires_in,
@@ -81,6 +91,7 @@ class RecoveryService(Service):
             query={"return_to": return_to},
             json=body,
             auth=auth,
+            timeout=timeout,
         )
         return await self._transport.call(request, RecoveryLinkForIdentity)
 

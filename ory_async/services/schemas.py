@@ -8,7 +8,7 @@ from .._pagination import AsyncPager
 from .._urls import segment
 from ..auth import Auth
 from ..models import IdentitySchemaContainer
-from ._base import Service, check_int
+from ._base import Service, migration_paging
 
 __all__ = ["SchemasService"]
 
@@ -20,7 +20,9 @@ class SchemasService(Service):
 
     __slots__ = ()
 
-    async def get(self, id: str, *, auth: Auth | None = None) -> dict[str, Any]:
+    async def get(
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> dict[str, Any]:
         """Get one identity schema as raw JSON Schema (``GET /schemas/{id}``).
 
         ``id`` is the schema id (``default``) or its base64url form as found at the end of
@@ -29,24 +31,38 @@ class SchemasService(Service):
         Raises:
             NotFoundError: no schema has this id.
         """
-        request = self._request("GET", self._public_url("schemas", segment(id)), auth=auth)
+        request = self._request(
+            "GET", self._public_url("schemas", segment(id)), auth=auth, timeout=timeout
+        )
         return await self._transport.call(request, dict[str, Any])
 
     def list(
-        self, *, per_page: int | None = None, page: int | None = None, auth: Auth | None = None
+        self,
+        *,
+        per_page: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> AsyncPager[IdentitySchemaContainer]:
         """List identity schemas (``GET /schemas``, v1): ``await`` for a page, ``async for`` for all.
 
         Kratos's schema pages overlap; the walk yields each schema once.
+        ``page_size``/``page_token`` use the token form (``page_token`` resumes an
+        earlier walk), ``per_page``/``page`` the legacy one.
+
+        Raises (before any request):
+            ValueError: both paging forms, or page sizes out of range.
         """
         self._require("v1", "schemas.list")
-        size = check_int("per_page", per_page, low=1, high=MAX_PER_PAGE) or 250
-        start = check_int("page", page, low=0) or 0
+        query, size = migration_paging(per_page, page, page_size, page_token, max_size=MAX_PER_PAGE)
         return self._pager(
             self._public_url("schemas"),
-            {"page": start, "per_page": size},
+            query,
             item_type=IdentitySchemaContainer,
             style="page",
             per_page=size,
             auth=auth,
+            timeout=timeout,
         )

@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
+from typing import Final, Literal
 
 from .._pagination import AsyncPager
 from .._urls import join_path, segment
 from ..auth import Auth, SessionCookie, SessionToken
-from ..models import Session
-from ._base import Service, check_bool, check_int, check_str, check_str_list
+from ..models import ManageSessionsAction, ManageSessionsBody, ManageSessionsResponse, Session
+from ._base import (
+    Service,
+    check_bool,
+    check_int,
+    check_str,
+    check_str_list,
+    migration_paging,
+)
 
 __all__ = ["SessionsService"]
 
 MAX_PAGE_SIZE: Final = 1000
+MAX_MANAGE_IDS: Final = 500
+WILDCARD: Final = "*"
 EXPANDABLE: Final = ("identity", "devices")
+_ACTIONS: Final = frozenset(a.value for a in ManageSessionsAction)
 
 
 def _expand(values: Iterable[str] | None) -> list[str]:
+    # Like an open enum: a value this client does not know (one a newer server added)
+    # is sent as given, and the server decides.
     expand = check_str_list("expand", values)
-    unknown = [v for v in expand if v.lower() not in EXPANDABLE]
-    if unknown:
-        msg = f"expand takes {' and/or '.join(EXPANDABLE)}, got {', '.join(map(repr, unknown))}"
+    empty = [v for v in expand if not v]
+    if empty:
+        msg = f"expand values must not be empty; known values: {', '.join(EXPANDABLE)}"
         raise ValueError(msg)
     return expand
 
@@ -32,7 +44,12 @@ class SessionsService(Service):
     __slots__ = ()
 
     async def get(
-        self, id: str, *, expand: Iterable[str] | None = None, auth: Auth | None = None
+        self,
+        id: str,
+        *,
+        expand: Iterable[str] | None = None,
+        auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> Session:
         """Get one session (``GET /admin/sessions/{id}``, v1).
 
@@ -49,6 +66,7 @@ class SessionsService(Service):
             self._admin_url("sessions", segment(id)),
             query={"expand": _expand(expand) or None},
             auth=auth,
+            timeout=timeout,
         )
         return await self._transport.call(request, Session)
 
@@ -60,6 +78,7 @@ class SessionsService(Service):
         active: bool | None = None,
         expand: Iterable[str] | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> AsyncPager[Session]:
         """List every session of the project (``GET /admin/sessions``, v1, page-token form).
 
@@ -82,6 +101,7 @@ class SessionsService(Service):
             style="token",
             per_page=page_size or 250,
             auth=auth,
+            timeout=timeout,
         )
 
     def list_for_identity(
@@ -90,30 +110,40 @@ class SessionsService(Service):
         *,
         per_page: int | None = None,
         page: int | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
         active: bool | None = None,
         auth: Auth | None = None,
+        timeout: float | None = None,
     ) -> AsyncPager[Session]:
         """List one identity's sessions (``GET /admin/identities/{id}/sessions``, v1).
 
         Sessions come with ``identity`` and ``devices`` expanded. Kratos serves its first
         page twice and never links to its last page; the walk still yields every session
         exactly once, using ``X-Total-Count`` to know when it has them all. An unknown
-        identity gives an empty list.
+        identity gives an empty list. ``page_size``/``page_token`` use the token form
+        (``page_token`` resumes an earlier walk); ``per_page``/``page`` the legacy one.
+
+        Raises (before any request):
+            ValueError: both paging forms, or page sizes out of range.
         """
         self._require("v1", "sessions.list_for_identity")
-        size = check_int("per_page", per_page, low=1, high=MAX_PAGE_SIZE) or 250
-        start = check_int("page", page, low=0) or 0
+        url = self._admin_url("identities", segment(identity_id, name="identity_id"), "sessions")
+        query, size = migration_paging(per_page, page, page_size, page_token)
         check_bool("active", active)
         return self._pager(
-            self._admin_url("identities", segment(identity_id, name="identity_id"), "sessions"),
-            {"page": start, "per_page": size, "active": active},
+            url,
+            {**query, "active": active},
             item_type=Session,
             style="page",
             per_page=size,
             auth=auth,
+            timeout=timeout,
         )
 
-    async def delete_for_identity(self, identity_id: str, *, auth: Auth | None = None) -> None:
+    async def delete_for_identity(
+        self, identity_id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> None:
         """Revoke and delete every session of an identity (``DELETE /admin/identities/{id}/sessions``, 204).
 
         Raises:
@@ -124,20 +154,27 @@ class SessionsService(Service):
             "DELETE",
             self._admin_url("identities", segment(identity_id, name="identity_id"), "sessions"),
             auth=auth,
+            timeout=timeout,
         )
         await self._transport.call_empty(request)
 
-    async def disable(self, id: str, *, auth: Auth | None = None) -> None:
+    async def disable(
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> None:
         """Revoke one session (``DELETE /admin/sessions/{id}``, 204); it is kept, inactive.
 
         Raises:
             NotFoundError: no session has this id.
         """
         self._require("v1", "sessions.disable")
-        request = self._request("DELETE", self._admin_url("sessions", segment(id)), auth=auth)
+        request = self._request(
+            "DELETE", self._admin_url("sessions", segment(id)), auth=auth, timeout=timeout
+        )
         await self._transport.call_empty(request)
 
-    async def extend(self, id: str, *, auth: Auth | None = None) -> Session | None:
+    async def extend(
+        self, id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> Session | None:
         """Extend a session's lifetime (``PATCH /admin/sessions/{id}/extend``).
 
         Current servers answer 204 and this returns ``None``; older Ory Network projects
@@ -149,11 +186,104 @@ class SessionsService(Service):
         """
         self._require("v1", "sessions.extend")
         request = self._request(
-            "PATCH", self._admin_url("sessions", segment(id), "extend"), auth=auth
+            "PATCH", self._admin_url("sessions", segment(id), "extend"), auth=auth, timeout=timeout
         )
         return await self._transport.call_optional(request, Session)
 
-    async def whoami(self, *, tokenize_as: str | None = None, auth: Auth | None = None) -> Session:
+    async def manage(
+        self,
+        action: ManageSessionsAction | Literal["disable", "delete"],
+        *,
+        identities: Iterable[str] | Literal["*"] | None = None,
+        sessions: Iterable[str] | None = None,
+        auth: Auth | None = None,
+        timeout: float | None = None,
+    ) -> int:
+        """Disable or delete many sessions at once (``POST /admin/sessions``, v1).
+
+        ``action`` is ``"disable"`` (revoke; rows kept) or ``"delete"``. Pass exactly one
+        of ``identities`` (identity ids, every session of each; or ``"*"`` for every
+        session of the project) and ``sessions`` (session ids). Explicit ids go out in
+        calls of at most 500 (the server's limit), duplicates dropped; ``"*"`` is sent
+        again while the server says more sessions are left. An empty list sends nothing.
+
+        Returns:
+            How many sessions were processed (for ``disable``, those that were active).
+
+        Raises:
+            ValueError, TypeError: before any request, for an unknown action, both or
+                neither of ``identities`` and ``sessions``, or ``"*"`` mixed with ids or
+                given as a session id.
+            BadRequestError: the server refused an id (not a UUID).
+        """
+        self._require("v1", "sessions.manage")
+        if action not in _ACTIONS:
+            msg = f'action must be "disable" or "delete", got {action!r}'
+            raise ValueError(msg)
+        if (identities is None) == (sessions is None):
+            msg = "pass exactly one of identities= and sessions="
+            raise ValueError(msg)
+        field = "identities" if identities is not None else "sessions"
+        if sessions == WILDCARD:
+            msg = 'sessions= takes session ids only; use identities="*" for every session'
+            raise ValueError(msg)
+        if identities == WILDCARD:
+            ids = [WILDCARD]
+        else:
+            ids = list(
+                dict.fromkeys(check_str_list(field, identities if sessions is None else sessions))
+            )
+        if WILDCARD in ids:
+            if field == "sessions":
+                msg = 'sessions= takes session ids only; use identities="*" for every session'
+                raise ValueError(msg)
+            if len(ids) > 1:
+                msg = 'identities="*" stands alone; it cannot be mixed with identity ids'
+                raise ValueError(msg)
+            return await self._manage_all(str(action), auth, timeout)
+        total = 0
+        for start in range(0, len(ids), MAX_MANAGE_IDS):
+            chunk = ids[start : start + MAX_MANAGE_IDS]
+            body = (
+                ManageSessionsBody(action=str(action), sessions=chunk)
+                if field == "sessions"
+                else ManageSessionsBody(action=str(action), identities=chunk)
+            )
+            total += (await self._manage_once(body, auth, timeout)).processed
+        return total
+
+    async def _manage_all(self, action: str, auth: Auth | None, timeout: float | None) -> int:
+        body = ManageSessionsBody(action=action, identities=[WILDCARD])
+        total = 0
+        while True:
+            answer = await self._manage_once(body, auth, timeout)
+            total += answer.processed
+            # A server that says "more" but processed nothing would loop for ever.
+            if not answer.more or answer.processed <= 0:
+                return total
+
+    async def _manage_once(
+        self, body: ManageSessionsBody, auth: Auth | None, timeout: float | None
+    ) -> ManageSessionsResponse:
+        # Disabling or deleting twice changes nothing more: safe to resend when unsent.
+        request = self._request(
+            "POST",
+            self._admin_url("sessions"),
+            json=body,
+            auth=auth,
+            timeout=timeout,
+            retry_unsent=True,
+        )
+        result: ManageSessionsResponse = await self._transport.call(request, ManageSessionsResponse)
+        return result
+
+    async def whoami(
+        self,
+        *,
+        tokenize_as: str | None = None,
+        auth: Auth | None = None,
+        timeout: float | None = None,
+    ) -> Session:
         """The session a user's credentials belong to (``GET /sessions/whoami`` on the public URL).
 
         Needs a :class:`~ory_async.SessionToken` (native apps; sent as ``X-Session-Token``)
@@ -182,5 +312,6 @@ class SessionsService(Service):
             join_path(self._context.public_url, "sessions", "whoami"),
             query={"tokenize_as": tokenize_as},
             auth=token,
+            timeout=timeout,
         )
         return await self._transport.call(request, Session)

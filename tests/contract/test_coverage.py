@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import orjson
+
 from ory_async import OryClient
 from tests.shared_files import require_shared
 
@@ -16,9 +18,10 @@ ROW = re.compile(
 )
 
 
-def table_rows() -> list[re.Match[str]]:
+def table_rows(table: str = "coverage") -> list[re.Match[str]]:
+    """The rows of a README coverage table: ``coverage`` (the seeds) or ``coverage-beyond``."""
     text = README.read_text()
-    block = text.split("<!-- coverage:start -->", 1)[1].split("<!-- coverage:end -->", 1)[0]
+    block = text.split(f"<!-- {table}:start -->", 1)[1].split(f"<!-- {table}:end -->", 1)[0]
     lines = [line for line in block.strip().splitlines()[2:] if line.strip()]
     rows = [ROW.match(line) for line in lines]
     assert all(rows), [line for line, row in zip(lines, rows, strict=True) if row is None]
@@ -41,9 +44,40 @@ def test_table_has_every_seed_operation_and_nothing_else() -> None:
     assert sum(len(seed_operations(f)) for f in SEEDS.values()) == 31
 
 
+def beyond_rows() -> list[re.Match[str]]:
+    """The rows of the "beyond the seeds" table."""
+    return table_rows("coverage-beyond")
+
+
+BEYOND_OPERATIONS = {
+    "getIdentityByExternalID",
+    "manageSessions",
+    "listCourierMessages",
+    "getCourierMessage",
+    "getVersion",
+    "isAlive",
+    "isReady",
+}
+
+
+def test_beyond_table_rows_are_v1_spec_operations() -> None:
+    spec = orjson.loads((require_shared() / "openapi" / "kratos-v1.json").read_bytes())
+    by_id = {
+        op["operationId"]: (verb.upper(), path)
+        for path, item in spec["paths"].items()
+        for verb, op in item.items()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    rows = beyond_rows()
+    assert {r["op"] for r in rows} == BEYOND_OPERATIONS
+    for row in rows:
+        assert row["ref"] == "Kratos v1", row.group(0)
+        assert by_id[row["op"]] == (row["verb"], row["path"]), row.group(0)
+
+
 def test_every_named_call_exists() -> None:
     ory = OryClient("http://127.0.0.1:4434")
-    for row in table_rows():
+    for row in [*table_rows(), *beyond_rows()]:
         service = getattr(ory, row["service"])
         method = getattr(service, row["method"])
         assert callable(method), row.group(0)

@@ -29,7 +29,7 @@ def _tracing(exchanges: list[Exchange]) -> aiohttp.TraceConfig:
         url = params.url
         ctx.exchange = Exchange(
             method=params.method,
-            path=url.path,
+            path=url.raw_path,  # an encoded id stays one segment
             query=list(MultiDict(url.query).items()),
             request_body=b"",
         )

@@ -559,3 +559,26 @@ async def test_recovery_link_unknown_identity_is_400_on_v1(ory: OryClient) -> No
         )
         with pytest.raises(BadRequestError, match="The requested identity id does not exist"):
             await ory.recovery.create_link(ID)
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "v1_sent", "v0_sent"),
+    [
+        (timedelta(minutes=90), "1h30m0s", "5400s"),
+        ("1h30m", "1h30m", "5400s"),
+        ("45m", "45m", "45m"),
+    ],
+)
+async def test_recovery_link_duration_is_single_unit_on_v0(
+    ory: OryClient, ory_v0: OryClient, expires_in: timedelta | str, v1_sent: str, v0_sent: str
+) -> None:
+    payload = {"recovery_link": "https://p.example.com/self-service/recovery?flow=f&token=t"}
+    with aioresponses() as m:
+        m.post(ANY, payload=payload, repeat=True)
+        await ory.recovery.create_link(ID, expires_in=expires_in)
+        await ory_v0.recovery.create_link(ID, expires_in=expires_in)
+        calls = {u.path: body_of(k) for _, u, k in sent(m)}
+    assert calls == {
+        "/admin/recovery/link": {"identity_id": ID, "expires_in": v1_sent},
+        "/recovery/link": {"identity_id": ID, "expires_in": v0_sent},
+    }

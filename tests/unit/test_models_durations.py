@@ -60,3 +60,40 @@ def test_zero_duration_strings_are_rejected(value: str) -> None:
 def test_to_go_duration_rejects_other_types() -> None:
     with pytest.raises(TypeError, match="timedelta"):
         to_go_duration(3600)  # type: ignore[arg-type]
+
+
+V0_PATTERN = r"[0-9]+(ns|us|ms|s|m|h)"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (timedelta(minutes=90), "5400s"),
+        (timedelta(days=1), "86400s"),
+        (timedelta(seconds=1.5), "1500ms"),
+        (timedelta(microseconds=7), "7us"),
+        ("1h30m", "5400s"),
+        ("1h30m0s", "5400s"),
+        ("1.5h", "5400s"),
+        ("90m", "90m"),
+        ("500ms", "500ms"),
+        ("10µs", "10us"),
+        ("1500ns", "1500ns"),
+    ],
+)
+def test_single_unit_duration_fits_the_v0_pattern(value: timedelta | str, expected: str) -> None:
+    import re
+
+    from ory_async.models.durations import to_single_unit_duration
+
+    result = to_single_unit_duration(value)
+    assert result == expected
+    assert re.fullmatch(V0_PATTERN, result)
+
+
+@pytest.mark.parametrize("value", [timedelta(0), timedelta(seconds=-1), "0s", "1d", ""])
+def test_single_unit_duration_refuses_what_go_durations_refuse(value: timedelta | str) -> None:
+    from ory_async.models.durations import to_single_unit_duration
+
+    with pytest.raises(ValueError, match="duration"):
+        to_single_unit_duration(value)

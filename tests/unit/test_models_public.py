@@ -23,6 +23,7 @@ def test_submodule_names_are_all_re_exported() -> None:
     from ory_async.models import (
         batch,
         common,
+        courier,
         durations,
         flows,
         identities,
@@ -36,6 +37,7 @@ def test_submodule_names_are_all_re_exported() -> None:
     for module in (
         batch,
         common,
+        courier,
         durations,
         flows,
         identities,

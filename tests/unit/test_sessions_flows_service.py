@@ -64,9 +64,18 @@ async def test_get_without_expand_has_no_identity(ory: OryClient) -> None:
     assert result.devices == []
 
 
+async def test_expand_passes_unknown_values_through(ory: OryClient) -> None:
+    # A value a newer server may know is sent as given, like an open enum's value.
+    with aioresponses() as m:
+        m.get(ANY, payload=session_payload())
+        await ory.sessions.get(SID, expand=["Identity", "everything"])
+        _, url, _ = only_request(m)
+    assert query_of(url) == [("expand", "Identity"), ("expand", "everything")]
+
+
 async def test_expand_validation(ory: OryClient) -> None:
-    with pytest.raises(ValueError, match="expand takes identity and/or devices"):
-        await ory.sessions.get(SID, expand=["everything"])
+    with pytest.raises(ValueError, match="expand values must not be empty"):
+        await ory.sessions.get(SID, expand=[""])
     with pytest.raises(TypeError, match="takes a list of strings"):
         await ory.sessions.get(SID, expand="identity")
 
