@@ -12,7 +12,7 @@ import sys
 from itertools import cycle, islice
 from typing import Any
 
-from . import decode, get_identity, payloads, walk
+from . import decode, get_identity, get_many, payloads, walk
 from .common import WrongData
 from .server import pin_to_cpu
 
@@ -34,6 +34,9 @@ def measure(spec: dict[str, Any]) -> dict[str, float]:
             else payloads.session_ids(spec["sessions"])
         )
         return walk.run(client, spec["base"], kind, expected)
+    if workload == "get_many":
+        ids = payloads.identity_ids(spec["identities"])[: spec["many_pool"]]
+        return get_many.run(client, spec["base"], ids)
     if workload == "decode":
         return decode.run(client, spec["kind"], budget=spec["budget"])
     msg = f"unknown workload {workload!r}"

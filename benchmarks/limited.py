@@ -5,9 +5,9 @@ The server is FakeOry in its own process with its Ory-style limiter
 429 past the limit, the in-flight rule for writes. Each measurement gets a fresh server,
 so every client starts with a full burst.
 
-* **f) bulk GETs**: ``GET /admin/identities/{id}`` for many ids at once (64 in flight;
+* **g) bulk GETs**: ``GET /admin/identities/{id}`` for many ids at once (64 in flight;
   ``ory-client`` on 16 threads) against ``rps`` a second with a burst of ``burst``.
-* **g) batch creates**: identities in chunks through ``PATCH /admin/identities``
+* **h) batch creates**: identities in chunks through ``PATCH /admin/identities``
   (ory_async: ``identities.batch_create``) against the write bucket's limit.
 
 For each: the time against the theoretical minimum (``(requests - burst) / rps``), how
@@ -319,9 +319,9 @@ class Workload:
         """The table's name for it."""
         l = self.limits  # noqa: E741
         if self.kind == "gets":
-            return f"f) {self.requests:,} GETs, limit {l.rps:g}/s burst {l.burst}, 64 in flight"
+            return f"g) {self.requests:,} GETs, limit {l.rps:g}/s burst {l.burst}, 64 in flight"
         return (
-            f"g) batch-create {self.requests:,} identities in chunks of {self.chunk}, "
+            f"h) batch-create {self.requests:,} identities in chunks of {self.chunk}, "
             f"limit {l.rps:g}/s burst {l.burst}"
         )
 

@@ -150,6 +150,22 @@ def rows(s: Any) -> list[Row]:
             "",
             None,
         ),
+        Row(
+            f"f) {s.many_pool:,} identities by id: the ids filter, chunks of ~190, 4 in flight",
+            "get_many",
+            _rate("ids"),
+            "≥ 0.60x raw",
+            lambda f: f["ratio"] >= 0.60,
+            (RAW, ORY_ASYNC, EXP_ASYNC, ORY_CLIENT),
+        ),
+        Row(
+            f"f) ory_async: `get_many` against {s.many_pool:,} single GETs (concurrency 64)",
+            "get_many",
+            lambda f: f"{f['speedup']:.1f}x faster",
+            "≥ 3x",
+            lambda f: f["speedup"] >= 3,
+            (ORY_ASYNC,),
+        ),
     ]
 
 

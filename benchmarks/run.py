@@ -53,6 +53,7 @@ class Settings:
     sessions: int = 20_000
     session_identities: int = 1_000
     get_pool: int = 1_000
+    many_pool: int = 5_000
     decode_budget: float = 1.0
     import_runs: int = 10
 
@@ -65,6 +66,7 @@ QUICK: Final = Settings(
     sessions=500,
     session_identities=20,
     get_pool=50,
+    many_pool=400,
     decode_budget=0.05,
     import_runs=1,
 )
@@ -106,6 +108,7 @@ def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
         sessions=settings.sessions,
         session_identities=settings.session_identities,
         get_pool=settings.get_pool,
+        many_pool=settings.many_pool,
     )
     common = dataclasses.asdict(settings)
 
@@ -137,6 +140,10 @@ def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
                         "kind": kind,
                     }
                     add(f"walk-{kind}", client, rnd, child(spec))
+            for client in order(rnd):
+                if client != KRATOS_CLIENT:  # legacy Kratos has no ids filter
+                    spec = {**common, "workload": "get_many", "client": client, "base": base}
+                    add("get_many", client, rnd, child(spec))
     for rnd in range(settings.rounds):
         for kind in ("identities", "sessions"):
             for client in order(rnd):

@@ -6,7 +6,9 @@ just enough HTTP/1.1 (keep-alive, ``Content-Length``) and serves:
 
 * ``GET /admin/identities/{id}`` (an identity with its credentials, as a single GET);
 * ``GET /admin/identities?page_size=N&page_token=...`` (keyset pages, Kratos ``Link``);
-* ``GET /admin/sessions?expand=identity&page_size=N&page_token=...`` (keyset pages).
+* ``GET /admin/sessions?expand=identity&page_size=N&page_token=...`` (keyset pages);
+* ``GET /admin/identities?ids=...&ids=...&page_size=500`` (the ids filter over the first
+  ``many_pool`` identities, which also answer single GETs).
 
 Run ``python -m benchmarks.server --identities 50000 ...``: it prints ``READY <port>``
 and serves on 127.0.0.1 until its stdin closes or it gets SIGTERM. :func:`serve` does
@@ -46,6 +48,7 @@ class Sizes:
     session_identities: int = 1_000
     get_pool: int = 1_000
     page_size: int = 250
+    many_pool: int = 5_000
 
 
 def response(status: str, body: bytes, headers: tuple[tuple[str, str], ...] = ()) -> bytes:
@@ -82,9 +85,14 @@ class Catalog:
         self.size = str(sizes.page_size)
         ids = payloads.identity_ids(sizes.identities)
         self.get: dict[bytes, bytes] = {}
-        for index, ident in enumerate(ids[: sizes.get_pool]):
+        for index, ident in enumerate(ids[: max(sizes.get_pool, sizes.many_pool)]):
             body = payloads.render(payloads.identity(ident, index, credentials=True))
             self.get[f"/admin/identities/{ident}".encode()] = response("200 OK", body)
+        # List items of the ids filter, rendered one by one (a list item has no credentials).
+        self.items: dict[str, bytes] = {
+            ident: payloads.render(payloads.identity(ident, index))
+            for index, ident in enumerate(ids[: sizes.many_pool])
+        }
         self.identity_pages = self._identity_pages(ids)
         self.session_pages = self._session_pages()
 
@@ -126,6 +134,8 @@ class Catalog:
     def answer(self, target: bytes) -> bytes:
         """The response to ``GET target``."""
         path, _, raw_query = target.partition(b"?")
+        if path == b"/admin/identities" and b"ids=" in raw_query:
+            return self._by_ids(parse_qsl(raw_query.decode("latin-1")))
         if path == b"/admin/identities" or path == b"/admin/sessions":
             query = dict(parse_qsl(raw_query.decode("latin-1")))
             if query.get("page_size", self.size) != self.size:
@@ -142,6 +152,17 @@ class Catalog:
                 return _bad_request("The page token is invalid, do not craft your own page tokens")
             return found
         return self.get.get(path) or response("404 Not Found", NOT_FOUND)
+
+    def _by_ids(self, pairs: list[tuple[str, str]]) -> bytes:
+        """The ids filter: the identities found, in id order, on one page (Kratos's Link)."""
+        wanted = sorted({v for k, v in pairs if k == "ids"})
+        if len(wanted) > 500:
+            return _bad_request("The number of ids to filter must not exceed 500.")
+        if dict(pairs).get("page_size") != "500":
+            return _bad_request("this server answers the ids filter with page_size=500 only")
+        body = b"[" + b",".join(self.items[i] for i in wanted if i in self.items) + b"]"
+        link = f'</admin/identities?page_size=500&page_token={payloads.NIL_UUID}>; rel="first"'
+        return response("200 OK", body, (("Link", link),))
 
 
 class _Http(asyncio.Protocol):

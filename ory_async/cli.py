@@ -12,10 +12,14 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ._version import __version__
-from .errors import OryError, UnsupportedOperationError
+from .errors import OryError, UnauthorizedError, UnsupportedOperationError
+
+if TYPE_CHECKING:
+    from ._cli import Settings
+    from ._cli._output import Output
 
 __all__ = ["main"]
 
@@ -148,7 +152,9 @@ def _parser() -> argparse.ArgumentParser:
         help="write every identity as JSON Lines",
         description=(
             "Write every identity as JSON Lines (one identity per line, keys sorted), one "
-            "page in memory at a time. With --resume, continue an interrupted export."
+            "page in memory at a time. With --resume, continue an interrupted export. "
+            "identities import reads these lines, so an export (with --include-credential "
+            "for the credentials) moves identities to another project."
         ),
     )
     export.add_argument(
@@ -167,6 +173,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="only identities matching credentials_identifier=, "
         "preview_credentials_identifier_similar= or organization_id=",
+    )
+    export.add_argument(
+        "--include-credential",
+        action="append",
+        default=[],
+        metavar="TYPE",
+        help="also export this credential type's configuration (password hashes, social "
+        "sign-in links, ...), so that import recreates it; repeat for several types",
     )
     export.add_argument(
         "--resume",
@@ -197,14 +211,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--dry-run", action="store_true", help="check every line, send nothing")
     imp.add_argument(
+        "--start-line",
+        type=_positive(),
+        default=1,
+        metavar="N",
+        help="skip the lines before line N (to resume an interrupted import; default 1)",
+    )
+    imp.add_argument(
         "--report",
         metavar="FILE",
         help="write one JSON line per input line: line, outcome, identity_id or error",
     )
     _progress_options(imp)
 
-    get = leaf(ids, "get", help="show one identity")
-    get.add_argument("id", metavar="ID")
+    get = leaf(
+        ids,
+        "get",
+        help="show identities",
+        description=(
+            "Show identities by id. Several ids are fetched together, in a few list "
+            "requests; an id that no identity has is reported, and the exit status is 1."
+        ),
+    )
+    get.add_argument("ids", nargs="+", metavar="ID")
     delete = leaf(ids, "delete", help="delete identities for good (asks first)")
     delete.add_argument("ids", nargs="+", metavar="ID")
     delete.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
@@ -255,21 +284,36 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from ._cli import make_client, settings_from
+    from ._cli import settings_from
     from ._cli._output import Output
-    from ._cli.commands import (
-        confirm,
-        delete_identities,
-        get_identity,
-        list_sessions,
-        recovery_code,
-        revoke_sessions,
-    )
 
     settings = settings_from(args, os.environ)
     output = Output(json=args.json)
     progress = getattr(args, "progress", None)
     show_progress = sys.stderr.isatty() if progress is None else progress
+    try:
+        return await _dispatch(args, settings, output, show_progress)
+    except UnauthorizedError as exc:
+        from ._cli import unauthorized_hint
+
+        output.note(f"ory-async: {exc}")
+        output.note(f"ory-async: {unauthorized_hint(settings, key_file=bool(args.api_key_file))}")
+        return 1
+
+
+async def _dispatch(
+    args: argparse.Namespace, settings: Settings, output: Output, show_progress: bool
+) -> int:
+    from ._cli import make_client, unauthorized_hint
+    from ._cli.commands import (
+        confirm,
+        delete_identities,
+        get_identities,
+        list_sessions,
+        recovery_code,
+        revoke_sessions,
+    )
+
     async with make_client(settings) as ory:
         match (args.command, args.action):
             case ("identities", "export"):
@@ -283,6 +327,8 @@ async def _run(args: argparse.Namespace) -> int:
                     filters=dict([args.filter]) if args.filter else {},
                     resume=args.resume,
                     progress=show_progress,
+                    include_credential=args.include_credential,
+                    unauthorized_hint=unauthorized_hint(settings, key_file=bool(args.api_key_file)),
                 )
             case ("identities", "import"):
                 from ._cli.importer import import_identities
@@ -295,9 +341,10 @@ async def _run(args: argparse.Namespace) -> int:
                     dry_run=args.dry_run,
                     report_path=args.report,
                     progress=show_progress,
+                    start_line=args.start_line,
                 )
             case ("identities", "get"):
-                return await get_identity(ory, output, args.id)
+                return await get_identities(ory, output, args.ids)
             case ("identities", "delete"):
                 return await delete_identities(
                     ory,

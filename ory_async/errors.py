@@ -21,6 +21,7 @@
     ├── DecodeError              a 2xx body that is not what the model expects (.body kept)
     ├── PaginationError          a next link that loops
     ├── ClientClosedError        the client was used after close()
+    ├── InvalidBodyError         a request body refused before sending (it cannot be encoded)
     └── UnsupportedOperationError the operation does not exist in the configured API generation
 
 Messages name the method, the path and the server's reason, and never contain a credential.
@@ -54,6 +55,7 @@ __all__ = [
     "ForbiddenError",
     "GenericError",
     "GoneError",
+    "InvalidBodyError",
     "MalformedResponseError",
     "NotFoundError",
     "OryError",
@@ -550,6 +552,14 @@ class PaginationError(OryError):
 
 class ClientClosedError(OryError):
     """The client (or the session it borrowed) was used after it was closed."""
+
+
+class InvalidBodyError(OryError, ValueError):
+    """A request body ory_async refused to send; nothing was sent for it.
+
+    The body cannot be encoded as JSON (e.g. a lone surrogate in a string), or it is not
+    what the endpoint takes.
+    """
 
 
 class UnsupportedOperationError(OryError):

@@ -16,7 +16,17 @@ from typing import Final
 import orjson
 import pytest
 
-from benchmarks import child, decode, get_identity, imports, payloads, report, run, walk
+from benchmarks import (
+    child,
+    decode,
+    get_identity,
+    get_many,
+    imports,
+    payloads,
+    report,
+    run,
+    walk,
+)
 from benchmarks.common import (
     EXP_ASYNC,
     KRATOS_CLIENT,
@@ -29,7 +39,9 @@ from benchmarks.common import (
 )
 from benchmarks.server import Sizes, serve
 
-SIZES: Final = Sizes(identities=600, sessions=300, session_identities=10, get_pool=20)
+SIZES: Final = Sizes(
+    identities=600, sessions=300, session_identities=10, get_pool=20, many_pool=450
+)
 ASYNC_CLIENTS: Final = [RAW, ORY_ASYNC, EXP_ASYNC]
 ALL_CLIENTS: Final = [RAW, ORY_ASYNC, EXP_ASYNC, ORY_CLIENT, KRATOS_CLIENT]
 
@@ -118,6 +130,40 @@ def test_walks(base: str, client: str, kind: walk.Kind) -> None:
     result = child.measure(spec)
     assert result["rate"] > 0
     assert result["rss_peak_mb"] > 0
+
+
+@pytest.mark.parametrize("client", [*ASYNC_CLIENTS, ORY_CLIENT])
+def test_get_many(base: str, client: str) -> None:
+    _needs(client)
+    spec = {
+        "workload": "get_many",
+        "client": client,
+        "base": base,
+        "identities": SIZES.identities,
+        "many_pool": SIZES.many_pool,
+    }
+    result = child.measure(spec)
+    assert result["rate"] > 0
+    if client == ORY_ASYNC:
+        assert result["speedup"] > 0  # single GETs of the same ids were timed too
+
+
+def test_the_ids_filter_answers_like_kratos(base: str) -> None:
+    ids = payloads.identity_ids(SIZES.identities)
+    asked = [ids[7], payloads.NIL_UUID, ids[3], ids[7]]
+    query = "&".join(f"ids={i}" for i in asked)
+    status, headers, body = _get(f"{base}/admin/identities?{query}&page_size=500")
+    assert status == 200
+    assert [i["id"] for i in orjson.loads(body)] == [ids[3], ids[7]]  # id order, once each
+    assert 'rel="next"' not in headers["Link"]
+    status, _, _ = _get(f"{base}/admin/identities?ids={ids[0]}")
+    assert status == 400
+
+
+def test_a_get_many_with_missing_items_fails(base: str) -> None:
+    asked = [*payloads.identity_ids(SIZES.identities)[:10], payloads.NIL_UUID]
+    with pytest.raises(WrongData, match="expected 11"):
+        get_many.run(RAW, base, asked)
 
 
 def test_a_walk_with_missing_items_fails(base: str) -> None:

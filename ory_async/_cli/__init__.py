@@ -3,6 +3,20 @@
 ``ory_async.cli`` builds the argument parser and dispatches to these modules.
 """
 
-from ._config import Settings, UsageError, make_client, read_api_key, settings_from
+from ._config import (
+    Settings,
+    UsageError,
+    make_client,
+    read_api_key,
+    settings_from,
+    unauthorized_hint,
+)
 
-__all__ = ["Settings", "UsageError", "make_client", "read_api_key", "settings_from"]
+__all__ = [
+    "Settings",
+    "UsageError",
+    "make_client",
+    "read_api_key",
+    "settings_from",
+    "unauthorized_hint",
+]

@@ -15,7 +15,14 @@ from typing import Any
 from .._client import OryClient
 from .._settings import Settings, read_settings
 
-__all__ = ["Settings", "UsageError", "make_client", "read_api_key", "settings_from"]
+__all__ = [
+    "Settings",
+    "UsageError",
+    "make_client",
+    "read_api_key",
+    "settings_from",
+    "unauthorized_hint",
+]
 
 
 class UsageError(Exception):
@@ -88,3 +95,19 @@ def make_client(settings: Settings, **options: Any) -> OryClient:
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+
+
+def unauthorized_hint(settings: Settings, *, key_file: bool) -> str:
+    """What to say after a 401: whether a key was sent at all, and where it came from.
+
+    ``key_file`` is whether the key was read from ``--api-key-file`` (else the environment).
+    """
+    if settings.auth is None:
+        return (
+            "no API key was given: set ORY_API_KEY or pass --api-key-file PATH "
+            "(self-hosted Kratos admin APIs need none; Ory Network needs one)"
+        )
+    source = "--api-key-file" if key_file else "ORY_API_KEY"
+    return (
+        f"the API key from {source} was refused: check that it is valid and belongs to this project"
+    )

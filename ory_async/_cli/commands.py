@@ -8,14 +8,16 @@ from collections.abc import Callable, Sequence
 from typing import IO, Any, Final
 
 from .._client import OryClient
-from ..errors import OryError
+from ..errors import NotFoundError, OryError
 from ..models import Identity, Session
+from ..services._get_many import canonical_id
 from ._config import UsageError
-from ._output import Output, plain
+from ._output import Output, dumps_line, plain
 
 __all__ = [
     "confirm",
     "delete_identities",
+    "get_identities",
     "get_identity",
     "list_sessions",
     "recovery_code",
@@ -45,6 +47,38 @@ async def get_identity(ory: OryClient, output: Output, identity_id: str) -> int:
     identity = await ory.identities.get(identity_id)
     output.record(_identity_fields(identity))
     return 0
+
+
+async def get_identities(ory: OryClient, output: Output, ids: Sequence[str]) -> int:
+    """Print identities in the order asked; exit 1 if one does not exist.
+
+    Several ids go through ``get_many``. With ``--json``, one identity per line (JSON Lines); as tables, one block each.
+    """
+    if len(ids) == 1:
+        return await get_identity(ory, output, ids[0])
+    found: dict[str, Identity] = {}
+    async with ory.identities.get_many(ids) as stream:
+        async for identity in stream:
+            found[identity.id] = identity
+    missing: list[str] = []
+    shown: set[str] = set()
+    for raw in ids:
+        key = canonical_id(raw)
+        if key in shown:
+            continue
+        shown.add(key)
+        match = found.get(key)
+        if match is None:
+            missing.append(raw)
+        elif output.json:
+            output.out.write(dumps_line(_identity_fields(match)).decode())
+        else:
+            if len(shown) - len(missing) > 1:
+                output.out.write("\n")
+            output.record(_identity_fields(match))
+    for raw in missing:
+        output.note(f"ory-async: no identity has the id {raw}")
+    return 1 if missing else 0
 
 
 def confirm(
@@ -85,7 +119,7 @@ async def delete_identities(
     noun = "identity" if len(unique) == 1 else "identities"
     if not ask(f"Delete {len(unique)} {noun} for good ({shown})?"):
         output.note("nothing deleted")
-        return 1
+        return 0  # the person said no: not an error (exit 1 is for API errors)
 
     async def one(identity_id: str) -> dict[str, Any]:
         try:
@@ -133,8 +167,17 @@ async def list_sessions(
 
 
 async def revoke_sessions(ory: OryClient, output: Output, identity_id: str) -> int:
-    """Revoke every session of an identity."""
-    await ory.sessions.delete_for_identity(identity_id)
+    """Revoke every session of an identity; an identity without sessions is not an error.
+
+    The server answers 404 both for an unknown identity and for one without sessions, so
+    a 404 is told apart by looking the identity up.
+    """
+    try:
+        await ory.sessions.delete_for_identity(identity_id)
+    except NotFoundError:
+        await ory.identities.get(identity_id)  # raises NotFoundError for an unknown identity
+        output.record({"identity_id": identity_id, "sessions": "none to revoke"})
+        return 0
     output.record({"identity_id": identity_id, "sessions": "revoked"})
     return 0
 

@@ -9,15 +9,16 @@ remembers the last id it wrote, and that id is also where ``--resume`` picks up.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Final
 
 import orjson
 
 from .._client import OryClient
 from .._pagination import Page
-from ..errors import PaginationError
+from ..errors import OryError, PaginationError, UnauthorizedError
 from ..models import Identity
 from ._config import UsageError
 from ._output import Output, Progress, dumps_line
@@ -49,6 +50,8 @@ class IdentityExport:
         filters: at most one of :data:`FILTERS`.
         after: the last id already exported: start after it and skip ids not above it.
         on_page: progress callback.
+        include_credential: credential types whose configuration to export (v1), e.g.
+            ``["password", "oidc"]``, so that ``identities import`` can recreate them.
     """
 
     def __init__(
@@ -60,8 +63,10 @@ class IdentityExport:
         filters: Mapping[str, str] | None = None,
         after: str | None = None,
         on_page: Callable[[int], None] | None = None,
+        include_credential: Sequence[str] = (),
     ) -> None:
         self._ory = ory
+        self._include = list(include_credential)
         self._out = out
         self._page_size = page_size
         self._filters = dict(filters or {})
@@ -82,6 +87,7 @@ class IdentityExport:
                 "preview_credentials_identifier_similar"
             ),
             organization_id=self._filters.get("organization_id"),
+            include_credential=self._include or None,
         )
         return page
 
@@ -117,6 +123,9 @@ class IdentityExport:
         # Legacy servers page by number only; the pager de-duplicates their overlaps.
         if self.last_id is not None:
             msg = "--resume needs --api v1 (legacy servers have no keyset paging)"
+            raise UsageError(msg)
+        if self._include:
+            msg = "--include-credential needs --api v1"
             raise UsageError(msg)
         async for page in self._ory.identities.list(per_page=self._page_size).pages():
             self._write(page.items, ordered=False)
@@ -200,9 +209,18 @@ async def export_identities(
     filters: Mapping[str, str],
     resume: bool,
     progress: bool,
+    include_credential: Sequence[str] = (),
+    unauthorized_hint: str | None = None,
 ) -> int:
-    """The ``identities export`` command: write, resume, report count and rate on stderr."""
+    """The ``identities export`` command: write, resume, report count and rate on stderr.
+
+    A failed export says what failed first, then how many identities were written before
+    it and how to continue; a file that received nothing is removed.
+    """
     after = None
+    if include_credential and ory.api == "v0":
+        msg = "--include-credential needs --api v1"
+        raise UsageError(msg)
     if resume:
         if ory.api == "v0":
             msg = "--resume needs --api v1 (legacy servers have no keyset paging)"
@@ -213,30 +231,57 @@ async def export_identities(
         after = last_exported_id(out_path)
     bar = Progress("exporting", total=None, enabled=progress)
     stream: IO[bytes]
+    created = False
     if out_path == "-":
         stream = sys.stdout.buffer
     else:
+        created = not resume  # a resumed file keeps what it had, even if nothing is added
         try:
             stream = open(out_path, "ab" if resume else "wb")  # noqa: SIM115, ASYNC230 - a CLI: nothing else runs on this loop
         except OSError as exc:
             msg = f"cannot write {out_path}: {exc.strerror or type(exc).__name__}"
             raise UsageError(msg) from None
     export = IdentityExport(
-        ory, stream, page_size=page_size, filters=filters, after=after, on_page=bar.update
+        ory,
+        stream,
+        page_size=page_size,
+        filters=filters,
+        after=after,
+        on_page=bar.update,
+        include_credential=include_credential,
     )
+    failure: OryError | None = None
     try:
         await export.run()
+    except OryError as exc:
+        failure = exc
     finally:
         bar.close()
         if stream is not sys.stdout.buffer:
             stream.close()
         else:
             stream.flush()
-        where = "" if out_path == "-" else f" to {out_path}"
-        resumed = f" (resumed after {after})" if after else ""
-        noun = "identity" if export.exported == 1 else "identities"
-        output.note(
-            f"exported {export.exported:,} {noun}{where}{resumed} "
-            f"in {bar.elapsed:.1f}s ({bar.rate()})"
-        )
+    where = "" if out_path == "-" else f" to {out_path}"
+    resumed = f" (resumed after {after})" if after else ""
+    noun = "identity" if export.exported == 1 else "identities"
+    if failure is not None:
+        output.note(f"ory-async: the export failed: {failure}")
+        if isinstance(failure, UnauthorizedError) and unauthorized_hint:
+            output.note(f"ory-async: {unauthorized_hint}")
+        if created and export.exported == 0:
+            os.unlink(out_path)  # leave no empty file behind
+            output.note("nothing was exported")
+        else:
+            again = (
+                f"; continue with: ory-async identities export --out {shlex.quote(out_path)} --resume"
+                if out_path != "-"
+                else ""
+            )
+            output.note(
+                f"{export.exported:,} {noun} were written{where}{resumed} before the failure{again}"
+            )
+        return 1
+    output.note(
+        f"exported {export.exported:,} {noun}{where}{resumed} in {bar.elapsed:.1f}s ({bar.rate()})"
+    )
     return 0

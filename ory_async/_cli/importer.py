@@ -8,16 +8,26 @@ line gets one result, written in line order to the report:
 ``created``   the identity exists now (``identity_id``)
 ``conflict``  the server answered 409: an identity with this identifier already exists
               (running the same file twice reports every line as a conflict)
-``failed``    the server refused the line (the ``error`` says why)
+``failed``    the server refused the line for another reason (the ``error`` says why)
 ``unknown``   the answer was lost; the identity may or may not exist
-``invalid``   the line was not sent (the ``error`` says what is wrong with it)
+``invalid``   the line is wrong: it was never sent, or the server refused it as invalid
+              (400); the ``error`` says what is wrong with it
 ``valid``     (``--dry-run`` only) the line would be sent
+
+One invalid line never costs the others: the batch helper isolates the lines a server
+refuses, so the rest of their batch is created.
+
+A line with an ``id`` is an identity written by ``identities export``: it is turned into
+the body that recreates it (:meth:`CreateIdentityBody.from_identity`), so an export moves
+identities to another project. Other lines must be exact ``CreateIdentityBody`` objects.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import re
+import shlex
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -29,8 +39,8 @@ import orjson
 
 from .. import _serde
 from .._client import OryClient
-from ..errors import ConflictError
-from ..models import CreateIdentityBody
+from ..errors import BadRequestError, ConflictError, InvalidBodyError
+from ..models import CreateIdentityBody, Identity
 from ..services import BatchCreateResult, BatchOutcome
 from ._config import UsageError
 from ._output import Output, Progress, dumps_line
@@ -106,6 +116,8 @@ class InvalidLineError(ValueError):
 def parse_line(raw: bytes) -> CreateIdentityBody:
     """Check one input line and build its body.
 
+    A line with an ``id`` is an exported identity and becomes the body that recreates it.
+
     Raises:
         InvalidLineError: not JSON, not an object, or not a valid ``CreateIdentityBody``
             (a missing or mistyped field, or a key the body does not have).
@@ -119,7 +131,14 @@ def parse_line(raw: bytes) -> CreateIdentityBody:
     if not isinstance(data, dict):
         msg = f"expected a JSON object (a CreateIdentityBody), got {type(data).__name__}"
         raise InvalidLineError(msg)
+    if "id" in data:
+        missing = [k for k in ("schema_id", "traits") if k not in data]
+        if missing:
+            msg = f"an exported identity (a line with an id) needs {' and '.join(missing)}"
+            raise InvalidLineError(msg)
     try:
+        if "id" in data:
+            return CreateIdentityBody.from_identity(_serde.structure(data, Identity))
         return _serde.structure(data, CreateIdentityBody, strict=True)
     except Exception as exc:  # cattrs wraps every validation error of the body
         problems = (
@@ -137,10 +156,15 @@ def _result_for(line: int, result: BatchCreateResult) -> LineResult:
     conflict = (result.error is not None and result.error.code == 409) or isinstance(
         result.exception, ConflictError
     )
-    if conflict:
-        outcome = LineOutcome.CONFLICT
-    elif result.outcome is BatchOutcome.UNKNOWN:
+    invalid = (result.error is not None and result.error.code == 400) or isinstance(
+        result.exception, BadRequestError | InvalidBodyError
+    )
+    if result.outcome is BatchOutcome.UNKNOWN:
         outcome = LineOutcome.UNKNOWN
+    elif conflict:
+        outcome = LineOutcome.CONFLICT
+    elif invalid:
+        outcome = LineOutcome.INVALID
     else:
         outcome = LineOutcome.FAILED
     return LineResult(line=line, outcome=outcome, error=result.reason)
@@ -158,6 +182,7 @@ class IdentityImport:
         concurrency: batches in flight.
         chunk_size: bodies per batch request (at most 1,000).
         on_result: called with every line's result, in line order.
+        start_line: skip the lines before this one (1-based), to resume an interrupted run.
     """
 
     def __init__(
@@ -168,8 +193,12 @@ class IdentityImport:
         concurrency: int = 4,
         chunk_size: int = 1000,
         on_result: Callable[[LineResult], None] | None = None,
+        start_line: int = 1,
     ) -> None:
         self._ory = ory
+        self._start_line = start_line
+        self.done_through = start_line - 1
+        """Every line up to this one has its result (the resume point after an interrupt)."""
         self._source = source
         self._concurrency = concurrency
         self._chunk_size = chunk_size
@@ -180,13 +209,14 @@ class IdentityImport:
         self._pending: deque[LineResult | int] = deque()
 
     def _emit(self, result: LineResult) -> None:
+        self.done_through = result.line
         self.summary.add(result.outcome)
         if self._on_result is not None:
             self._on_result(result)
 
     def _lines(self) -> Iterator[tuple[int, bytes]]:
         for number, raw in enumerate(self._source, start=1):
-            if raw.strip():
+            if number >= self._start_line and raw.strip():
                 yield number, raw
 
     def check(self) -> ImportSummary:
@@ -253,8 +283,12 @@ async def import_identities(
     dry_run: bool,
     report_path: str | None,
     progress: bool,
+    start_line: int = 1,
 ) -> int:
-    """The ``identities import`` command: check, send, report; exit 1 if a line failed."""
+    """The ``identities import`` command: check, send, report; exit 1 if a line failed.
+
+    On Ctrl-C it prints the counts so far and the command that resumes the run.
+    """
     if ory.api == "v0" and not dry_run:
         msg = "identities import needs --api v1 (legacy servers have no batch creation)"
         raise UsageError(msg)
@@ -271,6 +305,8 @@ async def import_identities(
         msg = f"cannot write {report_path}: {exc.strerror or type(exc).__name__}"
         raise UsageError(msg) from None
     total = None if in_path == "-" else _count_lines(in_path)
+    if total is not None:
+        total = max(0, total - (start_line - 1))
     bar = Progress(
         "checking" if dry_run else "importing", total=total, enabled=progress, unit="lines"
     )
@@ -287,9 +323,16 @@ async def import_identities(
         if problems <= _SHOWN_PROBLEMS:
             output.note(f"line {result.line}: {result.outcome.value}: {result.error}")
 
-    job = IdentityImport(ory, source, concurrency=concurrency, on_result=on_result)
+    job = IdentityImport(
+        ory, source, concurrency=concurrency, on_result=on_result, start_line=start_line
+    )
     try:
         summary = job.check() if dry_run else await job.run()
+    except asyncio.CancelledError:  # Ctrl-C: asyncio.run cancels the command
+        bar.close()
+        output.record(_counts(job.summary, dry_run=dry_run))
+        _resume_hint(output, in_path, job.done_through, report_path)
+        raise
     finally:
         bar.close()
         if source is not sys.stdin.buffer:
@@ -299,17 +342,31 @@ async def import_identities(
     if problems > _SHOWN_PROBLEMS:
         hint = f"; see {report_path}" if report_path else "; --report FILE lists every line"
         output.note(f"... and {problems - _SHOWN_PROBLEMS:,} more problem lines{hint}")
-    counts = (
-        {"valid": summary.valid, "invalid": summary.invalid}
-        if dry_run
-        else {
-            "created": summary.created,
-            "conflicts": summary.conflicts,
-            "failed": summary.failed,
-            "unknown": summary.unknown,
-            "invalid": summary.invalid,
-        }
-    )
-    output.record(counts)
+    output.record(_counts(summary, dry_run=dry_run))
     output.note(f"{bar.count:,} lines in {bar.elapsed:.1f}s ({bar.rate()})")
     return 0 if summary.ok else 1
+
+
+def _counts(summary: ImportSummary, *, dry_run: bool) -> dict[str, int]:
+    if dry_run:
+        return {"valid": summary.valid, "invalid": summary.invalid}
+    return {
+        "created": summary.created,
+        "conflicts": summary.conflicts,
+        "failed": summary.failed,
+        "unknown": summary.unknown,
+        "invalid": summary.invalid,
+    }
+
+
+def _resume_hint(output: Output, in_path: str, done_through: int, report_path: str | None) -> None:
+    shown = shlex.quote(in_path)
+    report = f" --report {shlex.quote(report_path + '.resumed')}" if report_path else ""
+    output.note(
+        f"interrupted: every line up to {done_through:,} has its result above"
+        + (f" (and in {report_path})" if report_path else "")
+        + "; later lines that were in flight may have been created.\n"
+        f"resume with: ory-async identities import {shown} --start-line {done_through + 1}"
+        f"{report}\n"
+        "(lines created before the interrupt then count as conflicts)"
+    )

@@ -309,6 +309,69 @@ class CreateIdentityBody:
     external_id: str | Unset = UNSET
     region: Region | str | Unset = UNSET
 
+    @classmethod
+    def from_identity(cls, identity: Identity) -> CreateIdentityBody:
+        """The body that recreates ``identity``, e.g. in another project.
+
+        Keeps the schema, traits, state, metadata, ``external_id``, ``organization_id``
+        and region, the addresses with their verified status, and the credentials whose
+        configuration the identity carries (read it with ``include_credential=``):
+        password hashes, social sign-in and SAML links (provider and subject; their
+        tokens are left out), TOTP, lookup secrets, WebAuthn and passkeys. The id and
+        the timestamps are the new project's own.
+        """
+        values: dict[str, Any] = {
+            name: getattr(identity, name)
+            for name in (*_FROM_IDENTITY, "organization_id", "region")
+            if getattr(identity, name) is not None
+        }
+        if identity.verifiable_addresses:
+            values["verifiable_addresses"] = [
+                VerifiableIdentityAddress(
+                    value=a.value,
+                    verified=a.verified,
+                    via=a.via,
+                    status=a.status,
+                    verified_at=a.verified_at,
+                )
+                for a in identity.verifiable_addresses
+            ]
+        if identity.recovery_addresses:
+            values["recovery_addresses"] = [
+                RecoveryIdentityAddress(value=a.value, via=a.via)
+                for a in identity.recovery_addresses
+            ]
+        credentials = _importable_credentials(identity.credentials or {})
+        if credentials is not None:
+            values["credentials"] = credentials
+        return cls(**values)
+
+
+def _importable_credentials(
+    credentials: dict[str, IdentityCredentials],
+) -> IdentityWithCredentials | None:
+    """The import form of the credentials whose ``config`` is known (see ``from_identity``)."""
+    from .. import _serde
+
+    raw: dict[str, Any] = {}
+    for kind in attrs.fields_dict(IdentityWithCredentials):
+        cred = credentials.get(kind)
+        config = dict(cred.config) if cred is not None and cred.config else {}
+        if kind == "password":
+            config = (
+                {"hashed_password": config["hashed_password"]}
+                if "hashed_password" in config
+                else {}
+            )
+        elif kind == "lookup_secret" and "codes" not in config and "recovery_codes" in config:
+            config["codes"] = config.pop("recovery_codes")  # stored and import names differ
+        if config:
+            raw[kind] = {"config": config}
+    if not raw:
+        return None
+    result: IdentityWithCredentials = _serde.structure(raw, IdentityWithCredentials)
+    return result
+
 
 _FROM_IDENTITY: Final = (
     "schema_id",

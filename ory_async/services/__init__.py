@@ -1,7 +1,7 @@
 """Per-resource services: each describes its endpoints and leaves sending to the transport."""
 
 from ._base import ApiVersion, Service, ServiceContext
-from ._batch import BatchCreate, BatchCreateResult, BatchOutcome
+from ._batch import BatchCreate, BatchCreateResult, BatchInput, BatchOutcome
 from .courier import CourierService
 from .flows import FlowsService
 from .identities import IdentitiesService
@@ -15,6 +15,7 @@ __all__ = [
     "ApiVersion",
     "BatchCreate",
     "BatchCreateResult",
+    "BatchInput",
     "BatchOutcome",
     "CourierService",
     "FlowsService",

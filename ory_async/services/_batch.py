@@ -1,12 +1,25 @@
-"""Batch identity creation: chunking, bounded concurrency, per-input results in order."""
+"""Batch identity creation: chunking, bad-row isolation, per-input results in order.
+
+Each body is encoded on its own before anything is sent: one that cannot be encoded (or
+is not a body at all) gets a ``failed`` result and is never sent, and the others go on.
+Failing before sending anything would need the whole input read first, and the input
+is read lazily (a generator of a million rows runs in bounded memory), so the run
+reports per body instead.
+
+A chunk the server refuses as a whole with 400 (one structurally invalid entry, such as
+a bad ``state``, fails the whole request and applies nothing) is split in halves and
+resent until each invalid entry is alone; a 504 (a batch too large for the gateway)
+halves the chunk too.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import enum
 import uuid
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from http import HTTPStatus
 from types import TracebackType
 from typing import Final, Self
 
@@ -14,16 +27,33 @@ import attrs
 from yarl import URL
 
 from .. import _serde
-from .._markers import Unset
+from .._markers import UNSET, Unset
 from .._transport import Request, Transport
 from ..auth import Auth
-from ..errors import ApiError, GenericError, OryError, TransportError
-from ..models import BatchPatchIdentitiesBody, BatchPatchIdentitiesResponse, CreateIdentityBody
-from ..models.batch import IdentityPatch, IdentityPatchAction
+from ..errors import (
+    ApiError,
+    BadRequestError,
+    ClientClosedError,
+    GenericError,
+    InvalidBodyError,
+    OryError,
+    TransportError,
+)
+from ..models import BatchPatchIdentitiesResponse, CreateIdentityBody
+from ..models.batch import IdentityPatch, IdentityPatchAction, IdentityPatchResponse
 
-__all__ = ["BatchCreate", "BatchCreateResult", "BatchOutcome"]
+__all__ = ["BatchCreate", "BatchCreateResult", "BatchInput", "BatchOutcome"]
 
 PLAINTEXT_CHUNK: Final = 200
+
+BatchInput = CreateIdentityBody | IdentityPatch
+"""What ``batch_create`` takes per row: a body, or an :class:`IdentityPatch` carrying the
+caller's own ``patch_id`` (a UUID) to correlate results with source rows."""
+
+_NO_RESULT: Final = "the server returned no result for this body"
+_AFTER_TIMEOUT: Final = (
+    "the identity exists, but an earlier request for it timed out (504) and may have created it"
+)
 
 
 class BatchOutcome(enum.StrEnum):
@@ -32,9 +62,9 @@ class BatchOutcome(enum.StrEnum):
     CREATED = "created"
     """The identity exists; ``identity_id`` is its id."""
     FAILED = "failed"
-    """The server refused this body; nothing was created for it."""
+    """The server refused this body, or it was never sent; nothing was created for it."""
     UNKNOWN = "unknown"
-    """The chunk's answer was lost: the identity may or may not exist. Check before resending."""
+    """The answer for this body was lost: the identity may or may not exist. Check before resending."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -45,15 +75,24 @@ class BatchCreateResult:
         index: the body's position in the input (0-based).
         outcome: created, failed or unknown.
         identity_id: the new identity's id when created.
+        patch_id: the ``patch_id`` sent with this body: the caller's when it gave one
+            (in an :class:`~ory_async.models.IdentityPatch`), else one made up for it.
+            None when the body was never sent.
         error: the server's per-body error (e.g. a 409 conflict) when it refused this body.
-        exception: the error of the whole chunk request, when the chunk failed as a whole.
+        exception: the error of the request that carried this body, when that request
+            failed as a whole, or :class:`~ory_async.errors.InvalidBodyError` for a body
+            that was never sent.
+        note: why the outcome is what it is, when neither ``error`` nor ``exception``
+            says it (e.g. a conflict after a timed-out request: ``unknown``).
     """
 
     index: int
     outcome: BatchOutcome
     identity_id: str | None = None
+    patch_id: str | None = None
     error: GenericError | None = None
     exception: OryError | None = None
+    note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -63,13 +102,15 @@ class BatchCreateResult:
     @property
     def reason(self) -> str:
         """A one-line explanation of a failure (empty when created)."""
+        if self.note is not None:
+            return self.note
         if self.error is not None:
             parts = [p for p in (self.error.message, self.error.reason) if p]
             status = f"{self.error.code} " if self.error.code else ""
             return status + (": ".join(parts) or "error")
         if self.exception is not None:
             return str(self.exception)
-        return "" if self.ok else "the server returned no result for this body"
+        return "" if self.ok else _NO_RESULT
 
 
 def has_plaintext_password(body: CreateIdentityBody) -> bool:
@@ -83,10 +124,51 @@ def has_plaintext_password(body: CreateIdentityBody) -> bool:
     return isinstance(password.config.password, str)
 
 
+@attrs.frozen(slots=True)
+class _Entry:
+    """One body ready to send: its input index, its patch_id and its encoded JSON."""
+
+    index: int
+    patch_id: str
+    encoded: bytes
+
+
 @attrs.define
 class _Chunk:
-    start: int
-    bodies: list[CreateIdentityBody]
+    entries: list[_Entry] = attrs.field(factory=list)
+    refused: list[BatchCreateResult] = attrs.field(factory=list)
+    """Results of bodies in this stretch of the input that are never sent."""
+    plaintext: bool = False
+
+
+def _prepare(index: int, item: object) -> _Entry | BatchCreateResult:
+    """Encode one input row, or the ``failed`` result that says why it cannot be sent."""
+    body: object = item
+    patch_id: object = UNSET
+    if isinstance(item, IdentityPatch):
+        body, patch_id = item.create, item.patch_id
+    if not isinstance(body, CreateIdentityBody):
+        what = f"batch_create takes CreateIdentityBody or IdentityPatch objects, got {type(body).__name__}"
+        return _refused(index, what)
+    if isinstance(patch_id, Unset):
+        sent_id = str(uuid.uuid4())
+    else:
+        try:
+            sent_id = str(uuid.UUID(patch_id)) if isinstance(patch_id, str) else ""
+        except ValueError:
+            sent_id = ""
+        if not sent_id:  # the server would refuse the whole batch
+            return _refused(index, f"patch_id must be a UUID string, got {patch_id!r}")
+    try:
+        encoded = _serde.encode(IdentityPatch(create=body, patch_id=sent_id))
+    except Exception as exc:  # any encoder failure refuses this body only
+        return _refused(index, f"the body cannot be encoded as JSON: {exc}")
+    return _Entry(index=index, patch_id=sent_id, encoded=encoded)
+
+
+def _refused(index: int, why: str) -> BatchCreateResult:
+    exc = InvalidBodyError(f"not sent: {why} (input index {index})")
+    return BatchCreateResult(index=index, outcome=BatchOutcome.FAILED, exception=exc)
 
 
 class BatchCreate:
@@ -101,7 +183,7 @@ class BatchCreate:
         *,
         transport: Transport,
         url: URL,
-        bodies: Iterable[CreateIdentityBody] | AsyncIterable[CreateIdentityBody],
+        bodies: Iterable[BatchInput] | AsyncIterable[BatchInput],
         chunk_size: int,
         concurrency: int,
         auth: Auth | None,
@@ -116,16 +198,20 @@ class BatchCreate:
         self._auth = auth
         self._results: AsyncIterator[BatchCreateResult] | None = None
         self._pending: deque[asyncio.Task[list[BatchCreateResult]]] = deque()
+        self.requests = 0
+        """Batch requests sent so far (splits and resends included)."""
 
     def __aiter__(self) -> Self:
         return self
 
     async def __anext__(self) -> BatchCreateResult:
         if self._results is None:
+            self._check_open()
             self._results = self._run()
         return await self._results.__anext__()
 
     async def __aenter__(self) -> Self:
+        self._check_open()
         return self
 
     async def __aexit__(
@@ -135,6 +221,11 @@ class BatchCreate:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+    def _check_open(self) -> None:
+        if self._transport.closed:
+            msg = "This OryClient is closed; create a new one (or keep one open for the app's lifetime)"
+            raise ClientClosedError(msg)
 
     async def aclose(self) -> None:
         """Stop: cancel chunks in flight (their identities may or may not be created)."""
@@ -152,7 +243,16 @@ class BatchCreate:
             return [result async for result in self]
 
     async def _run(self) -> AsyncIterator[BatchCreateResult]:
-        async for chunk in self._chunks():
+        chunks = self._chunks()
+        failure: Exception | None = None
+        while True:
+            try:
+                chunk = await anext(chunks)
+            except StopAsyncIteration:
+                break
+            except Exception as exc:  # the caller's input failed: report what was sent first
+                failure = exc
+                break
             self._pending.append(asyncio.create_task(self._send(chunk)))
             while len(self._pending) >= self._concurrency:
                 for result in await self._pending.popleft():
@@ -160,100 +260,170 @@ class BatchCreate:
         while self._pending:
             for result in await self._pending.popleft():
                 yield result
+        if failure is not None:
+            raise failure
 
     async def _chunks(self) -> AsyncIterator[_Chunk]:
-        current = _Chunk(start=0, bodies=[])
-        plaintext = False
+        current = _Chunk()
         index = 0
-        async for body in _aiter(self._bodies):
-            if not isinstance(body, CreateIdentityBody):
-                msg = f"batch_create takes CreateIdentityBody objects, got {type(body).__name__} at index {index}"
-                raise TypeError(msg)
-            body_plain = has_plaintext_password(body)
-            if body_plain and not plaintext and len(current.bodies) >= PLAINTEXT_CHUNK:
-                yield current
-                current = _Chunk(start=index, bodies=[])
-            plaintext = plaintext or body_plain
-            current.bodies.append(body)
+        rows = _aiter(self._bodies)
+        while True:
+            try:
+                item = await anext(rows)
+            except StopAsyncIteration:
+                break
+            except Exception:
+                # The input broke: what was read before still gets sent and reported.
+                if current.entries or current.refused:
+                    yield current
+                raise
+            prepared = _prepare(index, item)
             index += 1
-            limit = min(self._chunk_size, PLAINTEXT_CHUNK) if plaintext else self._chunk_size
-            if len(current.bodies) >= limit:
+            if isinstance(prepared, BatchCreateResult):
+                current.refused.append(prepared)
+                if len(current.refused) >= self._chunk_size:  # bounded even if all are bad
+                    yield current
+                    current = _Chunk()
+                continue
+            assert isinstance(item, CreateIdentityBody | IdentityPatch)
+            body = item.create if isinstance(item, IdentityPatch) else item
+            plain = has_plaintext_password(body)
+            if plain and not current.plaintext and len(current.entries) >= PLAINTEXT_CHUNK:
                 yield current
-                current = _Chunk(start=index, bodies=[])
-                plaintext = False
-        if current.bodies:
+                current = _Chunk()
+            current.plaintext = current.plaintext or plain
+            current.entries.append(prepared)
+            limit = (
+                min(self._chunk_size, PLAINTEXT_CHUNK) if current.plaintext else self._chunk_size
+            )
+            if len(current.entries) >= limit:
+                yield current
+                current = _Chunk()
+        if current.entries or current.refused:
             yield current
 
     async def _send(self, chunk: _Chunk) -> list[BatchCreateResult]:
-        patch_ids = [str(uuid.uuid4()) for _ in chunk.bodies]
-        body = BatchPatchIdentitiesBody(
-            identities=[
-                IdentityPatch(create=b, patch_id=p)
-                for b, p in zip(chunk.bodies, patch_ids, strict=True)
-            ]
-        )
+        results = list(chunk.refused)
+        if chunk.entries:
+            results += await self._post(chunk.entries, after_timeout=False)
+        results.sort(key=lambda r: r.index)
+        return results
+
+    async def _post(self, entries: list[_Entry], *, after_timeout: bool) -> list[BatchCreateResult]:
+        """Send ``entries`` as one request; split and resend on 400 and 504."""
+        body = b'{"identities":[' + b",".join(e.encoded for e in entries) + b"]}"
         request = Request(
             method="PATCH",
             url=self._url,
-            body=_serde.encode(body),
+            body=body,
             auth=self._auth,
             retry_unsent=True,
             timeout=self._timeout,
         )
+        self.requests += 1
         try:
             response = await self._transport.call(request, BatchPatchIdentitiesResponse)
+        except ClientClosedError:
+            raise
+        except BadRequestError as exc:
+            # One structurally invalid entry fails the whole request, and nothing of it is
+            # applied: halve until the invalid entries are alone.
+            if len(entries) > 1:
+                return await self._halves(entries, after_timeout=after_timeout)
+            return _all(entries, BatchOutcome.FAILED, exc, error=exc.error)
         except ApiError as exc:
-            # A 4xx refuses the whole chunk before anything is written; a 5xx may come
+            if exc.status == 504 and len(entries) > 1:
+                return await self._halves(entries, after_timeout=True)
+            # Any other 4xx refuses the request before anything is written; a 5xx may come
             # from a proxy after the server applied it.
             outcome = BatchOutcome.FAILED if exc.status < 500 else BatchOutcome.UNKNOWN
-            return _all(chunk, outcome, exc)
+            return _all(entries, outcome, exc)
         except TransportError as exc:
             outcome = BatchOutcome.FAILED if exc.request_sent is False else BatchOutcome.UNKNOWN
-            return _all(chunk, outcome, exc)
+            return _all(entries, outcome, exc)
         except OryError as exc:  # a 2xx we could not read: the server did apply it
-            return _all(chunk, BatchOutcome.UNKNOWN, exc)
-        return _match(chunk, patch_ids, response)
+            return _all(entries, BatchOutcome.UNKNOWN, exc)
+        return _match(entries, response, after_timeout=after_timeout)
+
+    async def _halves(
+        self, entries: list[_Entry], *, after_timeout: bool
+    ) -> list[BatchCreateResult]:
+        mid = len(entries) // 2
+        first = await self._post(entries[:mid], after_timeout=after_timeout)
+        return first + await self._post(entries[mid:], after_timeout=after_timeout)
 
 
-def _all(chunk: _Chunk, outcome: BatchOutcome, exc: OryError) -> list[BatchCreateResult]:
+def _all(
+    entries: list[_Entry],
+    outcome: BatchOutcome,
+    exc: OryError,
+    *,
+    error: GenericError | None = None,
+) -> list[BatchCreateResult]:
     return [
-        BatchCreateResult(index=chunk.start + i, outcome=outcome, exception=exc)
-        for i in range(len(chunk.bodies))
+        BatchCreateResult(
+            index=e.index, outcome=outcome, patch_id=e.patch_id, error=error, exception=exc
+        )
+        for e in entries
     ]
 
 
+def _pair(
+    entries: list[_Entry], answers: list[IdentityPatchResponse | None]
+) -> list[IdentityPatchResponse | None]:
+    """The answer for each entry: by position when the server kept the order, else by patch_id."""
+    in_order = len(answers) == len(entries) and all(
+        a is None or a.patch_id in (None, e.patch_id) for e, a in zip(entries, answers, strict=True)
+    )
+    if in_order:
+        return answers
+    echoed = Counter(a.patch_id for a in answers if a is not None and a.patch_id)
+    sent = Counter(e.patch_id for e in entries)
+    by_id = {
+        a.patch_id: a
+        for a in answers
+        if a is not None and a.patch_id and echoed[a.patch_id] == 1 and sent[a.patch_id] == 1
+    }
+    return [by_id.get(e.patch_id) for e in entries]
+
+
 def _match(
-    chunk: _Chunk, patch_ids: list[str], response: BatchPatchIdentitiesResponse
+    entries: list[_Entry], response: BatchPatchIdentitiesResponse, *, after_timeout: bool
 ) -> list[BatchCreateResult]:
-    entries = response.identities
-    by_patch_id = {e.patch_id: e for e in entries if e is not None and e.patch_id}
     results = []
-    for i, patch_id in enumerate(patch_ids):
-        entry = by_patch_id.get(patch_id)
-        if entry is None and not by_patch_id and i < len(entries):
-            entry = entries[i]  # a server that does not echo patch_id: same order
-        index = chunk.start + i
-        if entry is None:
-            results.append(BatchCreateResult(index=index, outcome=BatchOutcome.FAILED))
-        elif entry.action == IdentityPatchAction.CREATE and entry.identity:
-            results.append(
-                BatchCreateResult(
-                    index=index, outcome=BatchOutcome.CREATED, identity_id=entry.identity
-                )
+    for entry, answer in zip(entries, _pair(entries, response.identities), strict=True):
+        outcome, note = BatchOutcome.UNKNOWN, None
+        identity_id = error = None
+        if answer is None:
+            pass  # no result for this body: the server may still have created it
+        elif answer.action == IdentityPatchAction.CREATE and answer.identity:
+            outcome, identity_id = BatchOutcome.CREATED, answer.identity
+        elif answer.action == IdentityPatchAction.ERROR:
+            error = answer.error
+            if after_timeout and error is not None and error.code == HTTPStatus.CONFLICT:
+                note = _AFTER_TIMEOUT  # our own timed-out request may have created it
+            else:
+                outcome = BatchOutcome.FAILED
+        # else: "create" without an id, or an action this client does not know: unknown
+        results.append(
+            BatchCreateResult(
+                index=entry.index,
+                outcome=outcome,
+                identity_id=identity_id,
+                patch_id=entry.patch_id,
+                error=error,
+                note=note,
             )
-        else:
-            results.append(
-                BatchCreateResult(index=index, outcome=BatchOutcome.FAILED, error=entry.error)
-            )
+        )
     return results
 
 
 async def _aiter(
-    bodies: Iterable[CreateIdentityBody] | AsyncIterable[CreateIdentityBody],
-) -> AsyncIterator[CreateIdentityBody]:
-    if isinstance(bodies, AsyncIterable):
-        async for body in bodies:
-            yield body
+    items: Iterable[BatchInput] | AsyncIterable[BatchInput],
+) -> AsyncIterator[object]:
+    if isinstance(items, AsyncIterable):
+        async for item in items:
+            yield item
     else:
-        for body in bodies:
-            yield body
+        for item in items:
+            yield item

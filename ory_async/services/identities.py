@@ -8,9 +8,11 @@ from typing import Final, Literal
 from .._pagination import AsyncPager, Style
 from .._urls import QueryValue, segment
 from ..auth import Auth
+from ..errors import ClientClosedError
 from ..models import Consistency, CreateIdentityBody, Identity, JsonPatch, UpdateIdentityBody
 from ._base import Service, check_int, check_str, check_str_list, check_timeout
-from ._batch import BatchCreate
+from ._batch import BatchCreate, BatchInput
+from ._get_many import ID_COST, MAX_URL, GetMany
 
 __all__ = ["IdentitiesService"]
 
@@ -307,9 +309,78 @@ class IdentitiesService(Service):
             token_after=_token_after,
         )
 
+    def get_many(
+        self,
+        ids: Iterable[str] | AsyncIterable[str],
+        *,
+        include_credential: Iterable[str] | None = None,
+        concurrency: int = 4,
+        auth: Auth | None = None,
+        timeout: float | None = None,
+    ) -> GetMany:
+        """Many identities by id, through the list endpoint's ``ids`` filter (v1).
+
+        An async iterable that yields each existing identity once: ids no identity has
+        are simply absent, and an id given twice (in any spelling of the same UUID) is
+        asked for once. Ids (an iterable or an async iterable) are read lazily and sent
+        in chunks that keep every request URL within 8 KB (about 190 ids; the server
+        takes at most 500 and aiohttp and common proxies refuse longer request lines);
+        ``concurrency`` chunks are in flight at once, so memory holds at most that many
+        chunks of identities, plus the set of ids already asked for. Identities come
+        chunk by chunk, sorted by id within a chunk (not in input order)::
+
+            async with ory.identities.get_many(user_ids) as found:
+                async for identity in found:
+                    ...
+
+        ``include_credential`` works as in :meth:`get`; ``timeout`` replaces the
+        client's for each request. Each request is retried on its own; an error that
+        remains stops the iteration.
+
+        Raises:
+            ValueError: an id that is not a UUID (raised before the chunk it would travel
+                in is sent; no identity can have such an id, and the server would refuse
+                the whole chunk).
+            TypeError: an id that is not a string, or a single string instead of an
+                iterable of ids.
+        """
+        self._require("v1", "identities.get_many")
+        if isinstance(ids, str | bytes):
+            msg = "get_many takes an iterable of ids, not a single string; wrap it: [id]"
+            raise TypeError(msg)
+        included = check_str_list("include_credential", include_credential)
+        check_int("concurrency", concurrency, low=1)
+        seconds = check_timeout(timeout)
+        url = self._admin_url("identities")
+        # The longest fixed part: the page size, the credentials asked for, and the token
+        # a next link would add (keyset paging applies to the ids filter too).
+        fixed = url.with_query(
+            [
+                ("page_size", str(MAX_PAGE_SIZE)),
+                ("page_token", "00000000-0000-0000-0000-000000000000"),
+                *(("include_credential", t) for t in included),
+            ]
+        )
+        room = (MAX_URL - len(str(fixed))) // ID_COST
+        if room < 1:
+            msg = f"the base URL is too long for an ids filter within {MAX_URL} bytes"
+            raise ValueError(msg)
+
+        async def fetch(chunk: list[str]) -> list[Identity]:
+            pager = self.list(
+                ids=chunk,
+                page_size=MAX_PAGE_SIZE,
+                include_credential=included or None,
+                auth=auth,
+                timeout=seconds,
+            )
+            return await pager.collect()
+
+        return GetMany(ids, fetch=fetch, chunk_size=min(MAX_IDS, room), concurrency=concurrency)
+
     def batch_create(
         self,
-        bodies: Iterable[CreateIdentityBody] | AsyncIterable[CreateIdentityBody],
+        bodies: Iterable[BatchInput] | AsyncIterable[BatchInput],
         *,
         chunk_size: int = 1000,
         concurrency: int = 4,
@@ -318,22 +389,46 @@ class IdentitiesService(Service):
     ) -> BatchCreate:
         """Create many identities with ``PATCH /admin/identities`` (v1), in chunks.
 
-        Yields one :class:`~ory_async.BatchCreateResult` per body, in input order:
+        Yields one :class:`~ory_async.BatchCreateResult` per input row, in input order:
         ``created`` with the new id, ``failed`` with the server's reason (a conflict, a
-        schema violation, ...) or ``unknown`` when a chunk's answer was lost and the
-        server may have applied it. A chunk that may have been applied is never sent
-        again. Chunks hold at most ``chunk_size`` bodies (at most 1,000; at most 200 when a
-        body carries a plain-text password, the server's limits), and ``concurrency``
-        chunks are in flight at once. Bodies are read lazily, so a generator of a million
-        bodies runs in bounded memory::
+        schema violation, ...) or ``unknown`` when the answer for a body was lost and the
+        server may have applied it. A request that may have been applied is never sent
+        again.
+
+        Rows are :class:`~ory_async.models.CreateIdentityBody` objects, or
+        :class:`~ory_async.models.IdentityPatch` objects whose ``patch_id`` (a UUID of
+        yours, to correlate with your source rows) comes back on the result's
+        ``patch_id``. Each row is encoded before anything is sent: one that cannot be
+        encoded (a lone surrogate in the traits, an object that is not a body, a
+        ``patch_id`` that is not a UUID) gets a ``failed`` result with an
+        :class:`~ory_async.errors.InvalidBodyError` and is never sent; the others go on.
+
+        Bad rows are isolated: when the server refuses a chunk as a whole with 400 (one
+        structurally invalid entry, such as a bad ``state``, fails the whole request and
+        applies nothing), the chunk is split in halves and resent until each invalid entry
+        is alone, so the valid ones are created and only the invalid ones fail, with the
+        server's reason. A 504 (a batch too large for the gateway) halves the chunk and
+        resends it; a body that then conflicts (409) is reported ``unknown``, since the
+        request that timed out may have created it.
+
+        Chunks hold at most ``chunk_size`` bodies (at most 1,000; at most 200 when a body
+        carries a plain-text password, the server's limits), and ``concurrency`` chunks
+        are in flight at once. Rows are read lazily, so a generator of a million bodies
+        runs in bounded memory::
 
             async with ory.identities.batch_create(bodies) as results:
                 async for result in results:
                     ...
+
+        Raises:
+            ClientClosedError: the client is closed (when iteration starts, or mid-run).
         """
         self._require("v1", "identities.batch_create")
         check_int("chunk_size", chunk_size, low=1, high=1000)
         check_int("concurrency", concurrency, low=1)
+        if self._transport.closed:
+            msg = "This OryClient is closed; create a new one (or keep one open for the app's lifetime)"
+            raise ClientClosedError(msg)
         return BatchCreate(
             transport=self._transport,
             url=self._admin_url("identities"),

@@ -195,6 +195,9 @@ async def batch_create(ctx: Ctx) -> web.StreamResponse:
             "The maximum number of identities per request that can be created or deleted "
             f"at once is {BATCH_LIMIT}."
         )
+    gateway = ctx.state.batch_gateway_limit
+    if gateway is not None and len(entries) > gateway:
+        raise KratosError(504)
     store = ctx.state.store
     prepared: list[tuple[Any, str | None] | None] = []
     plaintext = 0

@@ -236,6 +236,14 @@ class FakeOry:
         self._pipeline.ory_limiter = limiter
         return limiter
 
+    def batch_gateway_limit(self, entries: int | None) -> None:
+        """Answer 504 to batch creates of more than ``entries`` entries (None: off).
+
+        Ory Network's gateway times out on batches too large for it; here the 504 comes
+        before anything is applied.
+        """
+        self.state.batch_gateway_limit = entries
+
     def add_schema(self, schema_id: str, schema: dict[str, Any]) -> None:
         """Add (or replace) an identity schema."""
         self.state.schemas.add(schema_id, schema)

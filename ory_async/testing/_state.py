@@ -75,6 +75,8 @@ class FakeState:
     manage_sessions_batch_size: int = MANAGE_SESSIONS_BATCH
     version: str = ""
     courier: CourierStore = field(init=False)
+    batch_gateway_limit: int | None = None
+    """Batch creates with more entries than this answer 504 and apply nothing (None: off)."""
 
     def __post_init__(self) -> None:
         self.schemas.add("default", default_schema())

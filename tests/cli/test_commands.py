@@ -91,3 +91,58 @@ def test_confirm_on_a_terminal() -> None:
     assert confirm("Delete?", assume_yes=True, stdin=io.StringIO(), stderr=err)
     with pytest.raises(UsageError, match="pass --yes"):
         confirm("Delete?", assume_yes=False, stdin=io.StringIO(), stderr=err)
+
+
+async def test_revoking_no_sessions_is_not_an_error(cli: Cli, fake: FakeOry) -> None:
+    (lonely,) = fake.seed_identities(1)
+    done = await cli("sessions", "revoke", "--identity", lonely, "--json")
+    assert done.code == 0, done.err
+    assert orjson.loads(done.out) == {"identity_id": lonely, "sessions": "none to revoke"}
+    unknown = await cli("sessions", "revoke", "--identity", "00000000-0000-0000-0000-00000000000f")
+    assert unknown.code == 1
+    assert "404 Not Found" in unknown.err
+
+
+async def test_declining_a_delete_is_not_an_error(fake: FakeOry) -> None:
+    from ory_async import OryClient
+    from ory_async._cli._output import Output
+    from ory_async._cli.commands import delete_identities
+    from tests.cli.conftest import SECRET
+
+    (keep,) = fake.seed_identities(1)
+    questions: list[str] = []
+
+    def say_no(question: str) -> bool:
+        questions.append(question)
+        return False
+
+    err = io.StringIO()
+    async with OryClient(fake.url, access_token=SECRET) as ory:
+        code = await delete_identities(
+            ory, Output(json=False, out=io.StringIO(), err=err), [keep], ask=say_no
+        )
+    assert code == 0
+    assert questions == [f"Delete 1 identity for good ({keep})?"]
+    assert err.getvalue() == "nothing deleted\n"
+    assert keep in fake.identities
+    assert not fake.requests.matching("DELETE")
+
+
+async def test_get_several_identities_in_few_requests(cli: Cli, fake: FakeOry) -> None:
+    ids = fake.seed_identities(5)
+    unknown = "00000000-0000-0000-0000-00000000abcd"
+    done = await cli("identities", "get", ids[3], unknown, ids[0], ids[3].upper(), "--json")
+    assert done.code == 1  # one id has no identity
+    assert [orjson.loads(line)["id"] for line in done.out.splitlines()] == [ids[3], ids[0]]
+    assert f"no identity has the id {unknown}" in done.err
+    (listing,) = fake.requests.matching("GET", "/admin/identities")
+    assert sorted(listing.query_values("ids")) == sorted([ids[3], unknown, ids[0]])
+    assert not [r for r in fake.requests if r.path.startswith("/admin/identities/")]
+
+    table = await cli("identities", "get", *ids[:2])
+    assert table.code == 0, table.err
+    blocks = table.out.split("\n\n")
+    assert [b.splitlines()[0].split() for b in blocks] == [["id", ids[0]], ["id", ids[1]]]
+    bad = await cli("identities", "get", ids[0], "not-an-id")
+    assert bad.code == 2
+    assert "'not-an-id' is not one" in bad.err

@@ -101,3 +101,121 @@ async def test_export_from_a_legacy_server(cli: Cli, tmp_path: Path) -> None:
         )
         assert resume.code == 2
         assert "--api v1" in resume.err
+
+
+async def test_export_then_import_moves_identities_between_projects(
+    cli: Cli, fake: FakeOry, tmp_path: Path
+) -> None:
+    from ory_async import OryClient
+    from ory_async.models import (
+        CreateIdentityBody,
+        IdentityWithCredentials,
+        IdentityWithCredentialsOidc,
+        IdentityWithCredentialsOidcConfig,
+        IdentityWithCredentialsOidcConfigProvider,
+        IdentityWithCredentialsPassword,
+        IdentityWithCredentialsPasswordConfig,
+        VerifiableIdentityAddress,
+    )
+
+    async with OryClient(fake.url, access_token=SECRET) as ory:
+        for i in range(60):
+            creds = IdentityWithCredentials(
+                password=IdentityWithCredentialsPassword(
+                    config=IdentityWithCredentialsPasswordConfig(password=f"secret-{i}-long")
+                ),
+                oidc=IdentityWithCredentialsOidc(
+                    config=IdentityWithCredentialsOidcConfig(
+                        providers=[
+                            IdentityWithCredentialsOidcConfigProvider(
+                                provider="github", subject=f"gh-{i}"
+                            )
+                        ]
+                    )
+                ),
+            )
+            await ory.identities.create(
+                CreateIdentityBody(
+                    schema_id="default",
+                    traits={"email": f"move{i}@example.com"},
+                    state="inactive" if i % 7 == 0 else "active",
+                    metadata_public={"plan": i % 3},
+                    metadata_admin={"row": i},
+                    external_id=f"ext-{i}",
+                    credentials=creds,
+                    verifiable_addresses=[
+                        VerifiableIdentityAddress(
+                            value=f"move{i}@example.com", via="email", verified=i % 2 == 0
+                        )
+                    ],
+                )
+            )
+    out = tmp_path / "moved.jsonl"
+    exported = await cli(
+        "identities",
+        "export",
+        "--out",
+        str(out),
+        "--include-credential",
+        "password",
+        "--include-credential",
+        "oidc",
+        "--page-size",
+        "25",
+    )
+    assert exported.code == 0, exported.err
+    assert fake.requests.matching("GET", "/admin/identities")[0].query_values(
+        "include_credential"
+    ) == ["password", "oidc"]
+
+    async with FakeOry(seed=99) as target:
+        moved = await cli(
+            "identities", "import", str(out), "--json", env={"ORY_SDK_URL": target.url}
+        )
+        assert moved.code == 0, moved.err
+        assert orjson.loads(moved.out)["created"] == 60
+
+        def portable(record: dict[str, object]) -> object:
+            creds: dict[str, dict[str, object]] = record["credentials"]  # type: ignore[assignment]
+            addresses: list[dict[str, object]] = record["verifiable_addresses"]  # type: ignore[assignment]
+            return (
+                record["traits"],
+                record["state"],
+                record.get("metadata_public"),
+                record.get("metadata_admin"),
+                record.get("external_id"),
+                creds["password"]["config"],
+                [(p["provider"], p["subject"]) for p in creds["oidc"]["config"]["providers"]],  # type: ignore[index]
+                [(a["value"], a["verified"]) for a in addresses],
+            )
+
+        before = sorted(map(str, map(portable, fake.identities.values())))
+        after = sorted(map(str, map(portable, target.identities.values())))
+        assert after == before
+        assert not set(target.identities) & set(fake.identities)  # new ids in the target
+
+
+async def test_a_failed_export_says_so_first_and_leaves_no_empty_file(
+    cli: Cli, fake: FakeOry, tmp_path: Path
+) -> None:
+    fake.seed_identities(600)
+    out = tmp_path / "never.jsonl"
+    fake.faults.add("/admin/identities", method="GET", status=403, times=None)
+    done = await cli("identities", "export", "--out", str(out))
+    assert done.code == 1
+    first = done.err.splitlines()[0]
+    assert first.startswith("ory-async: the export failed: 403 Forbidden")
+    assert done.err.splitlines()[1:] == ["nothing was exported"]
+    assert not out.exists()
+
+    fake.faults.clear()
+    fake.faults.add("/admin/identities", method="GET", status=None, times=2)  # two pages pass
+    fake.faults.add("/admin/identities", method="GET", status=403, times=None)
+    part = tmp_path / "part.jsonl"
+    done = await cli("identities", "export", "--out", str(part))
+    assert done.code == 1
+    lines = done.err.splitlines()
+    assert lines[0].startswith("ory-async: the export failed: 403 Forbidden")
+    assert "500 identities were written" in lines[1]
+    assert f"--out {part} --resume" in lines[1]
+    assert len(part.read_bytes().splitlines()) == 500

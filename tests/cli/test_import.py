@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
+import pytest
 
+from ory_async._cli._output import dumps_line
+from ory_async._cli.importer import InvalidLineError, parse_line
 from ory_async.testing import FakeOry
 from tests.cli.conftest import Cli
 
@@ -101,3 +108,128 @@ async def test_dry_run_checks_and_sends_nothing(cli: Cli, fake: FakeOry, tmp_pat
     assert "invalid  5" in done.out
     assert not fake.requests.matching("PATCH")
     assert {e["outcome"] for e in report(rep)} == {"valid", "invalid"}
+
+
+async def test_one_bad_line_among_1000_costs_only_itself(
+    cli: Cli, fake: FakeOry, tmp_path: Path
+) -> None:
+    source, rep = tmp_path / "in.jsonl", tmp_path / "report.jsonl"
+    lines = [
+        orjson.dumps({"schema_id": "default", "traits": {"email": f"one{i}@example.com"}})
+        for i in range(1000)
+    ]
+    # Valid JSON and a valid body shape, but a state the server refuses: it fails the
+    # whole batch request that carries it.
+    lines[500] = b'{"schema_id": "default", "traits": {"email": "x@example.com"}, "state": "bogus"}'
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    done = await cli("identities", "import", str(source), "--report", str(rep), "--json")
+    assert done.code == 1
+    assert orjson.loads(done.out) == {
+        "created": 999,
+        "conflicts": 0,
+        "failed": 0,
+        "unknown": 0,
+        "invalid": 1,
+    }
+    assert "line 501: invalid" in done.err
+    assert "bogus" in done.err  # the server's reason
+    (bad,) = [e for e in report(rep) if e["outcome"] != "created"]
+    assert bad["line"] == 501
+    assert "bogus" in str(bad["error"])
+    assert len(fake.identities) == 999
+
+
+async def wait_until(condition: Callable[[], bool]) -> None:
+    """Yield to the loop (which serves the fake) until ``condition`` holds."""
+    for _ in range(3000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
+
+
+async def test_ctrl_c_prints_the_summary_and_how_to_resume(
+    cli: Cli, fake: FakeOry, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.jsonl"
+    write_input(source, good=2995)  # 3,000 lines, the five MALFORMED among them
+    fake.faults.add("/admin/identities", method="PATCH", status=None)  # the first batch passes
+    fake.faults.add("/admin/identities", method="PATCH", status=None, delay=600, times=None)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "ory_async",
+        "identities",
+        "import",
+        str(source),
+        "--concurrency",
+        "1",
+        "--json",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=cli.environ({}),
+        cwd=tmp_path,
+    )
+    # The second batch is in the server (held there): interrupt the command.
+    await wait_until(lambda: len(fake.requests.matching("PATCH", "/admin/identities")) == 2)
+    proc.send_signal(signal.SIGINT)
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    text = err.decode()
+    assert proc.returncode == 130, text
+    assert orjson.loads(out) == {
+        "created": 1000,  # the first batch: lines 1-1004 less the four malformed ones
+        "conflicts": 0,
+        "failed": 0,
+        "unknown": 0,
+        "invalid": 4,
+    }
+    assert "every line up to 1,004 has its result" in text
+    assert f"resume with: ory-async identities import {source} --start-line 1005" in text
+    assert len(fake.identities) == 1000
+
+    fake.faults.clear()
+    resumed = await cli("identities", "import", str(source), "--start-line", "1005", "--json")
+    assert orjson.loads(resumed.out)["created"] == 1995
+    assert orjson.loads(resumed.out)["invalid"] == 1  # line 1005
+    assert len(fake.identities) == 2995
+
+
+def test_an_exported_line_becomes_the_body_that_recreates_it() -> None:
+    line = orjson.dumps(
+        {
+            "id": "9f425a8d-7efc-4768-8f23-7647a74fdf13",
+            "schema_id": "default",
+            "schema_url": "https://example.com/schemas/default",
+            "state": "inactive",
+            "traits": {"email": "ada@example.com"},
+            "created_at": "2024-01-01T00:00:00Z",
+            "credentials": {
+                "password": {
+                    "type": "password",
+                    "identifiers": ["ada@example.com"],
+                    "config": {"hashed_password": "$2a$10$abc"},
+                },
+                "oidc": {
+                    "type": "oidc",
+                    "config": {
+                        "providers": [
+                            {"provider": "github", "subject": "1", "initial_access_token": "x"}
+                        ]
+                    },
+                },
+            },
+            "some_future_field": 1,
+        }
+    )
+    body = orjson.loads(dumps_line(parse_line(line)))
+    assert body == {
+        "schema_id": "default",
+        "state": "inactive",
+        "traits": {"email": "ada@example.com"},
+        "credentials": {
+            "password": {"config": {"hashed_password": "$2a$10$abc"}},
+            "oidc": {"config": {"providers": [{"provider": "github", "subject": "1"}]}},
+        },
+    }
+    with pytest.raises(InvalidLineError, match="needs traits"):
+        parse_line(b'{"id": "x", "schema_id": "default"}')

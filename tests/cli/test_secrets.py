@@ -86,8 +86,25 @@ async def test_the_key_authenticates_but_never_prints(
     )
     assert wrong.code == 1
     assert "401 Unauthorized" in wrong.err
+    assert "the API key from ORY_API_KEY was refused" in wrong.err
     assert "ory_pat_WRONG_0123456789" not in wrong.err
     # ... and none at all.
     none = await cli("identities", "get", identity_id, env={"ORY_API_KEY": None})
     assert none.code == 1
     assert "401" in none.err
+    assert "no API key was given" in none.err
+    from_file = await cli(
+        "identities", "export", "--api-key-file", str(key_file), env={"ORY_API_KEY": None}
+    )
+    assert from_file.code == 0, from_file.err
+    key_file.write_text("ory_pat_STALE_0123456789\n")
+    stale = await cli(
+        "identities", "export", "--api-key-file", str(key_file), env={"ORY_API_KEY": None}
+    )
+    assert stale.code == 1
+    lines = stale.err.splitlines()
+    assert lines[0].startswith("ory-async: the export failed: 401 Unauthorized")
+    assert lines[1] == (
+        "ory-async: the API key from --api-key-file was refused: check that it is valid "
+        "and belongs to this project"
+    )
