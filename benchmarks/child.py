@@ -12,7 +12,7 @@ import sys
 from itertools import cycle, islice
 from typing import Any
 
-from . import decode, get_identity, get_many, payloads, walk
+from . import decode, get_identity, get_many, memory, payloads, readahead, walk, whoami
 from .common import WrongData
 from .server import pin_to_cpu
 
@@ -39,6 +39,21 @@ def measure(spec: dict[str, Any]) -> dict[str, float]:
         return get_many.run(client, spec["base"], ids)
     if workload == "decode":
         return decode.run(client, spec["kind"], budget=spec["budget"])
+    if workload in ("lag-walk", "lag-walk-prefetch"):
+        return readahead.run(
+            client,
+            spec["base"],
+            payloads.identity_ids(spec["lag_identities"]),
+            latency_ms=spec["latency_ms"],
+            prefetch=workload == "lag-walk-prefetch",
+        )
+    if workload == "memory":
+        count, checksum = payloads.SyntheticIdentities(spec["memory_walk"], 250).ids_checksum()
+        return memory.run(client, spec["base"], count, checksum, mark=spec["memory_mark"])
+    if workload in ("whoami", "whoami-cached"):
+        return whoami.run(
+            client, spec["base"], checks=spec["whoami_checks"], cached=workload == "whoami-cached"
+        )
     msg = f"unknown workload {workload!r}"
     raise ValueError(msg)
 

@@ -189,3 +189,46 @@ def session_token(sid: str, created_at: str) -> str:
 
 
 FIRST_SESSION_TOKEN: Final = session_token(NIL_UUID, "2200-12-31 23:59:59")
+
+
+class SyntheticIdentities:
+    """``count`` small identities served in keyset pages rendered on demand.
+
+    Id ``n`` is ``{n // size:08x}-0000-4000-8000-{n % size:012x}``: ids ascend as Kratos
+    lists them, and the page token (the last id of a page) names the page that follows.
+    """
+
+    def __init__(self, count: int, size: int) -> None:
+        self.count = count
+        self.size = size
+        template = [
+            {**identity(NIL_UUID, slot), "id": f"PPPPPPPP-0000-4000-8000-{slot:012x}"}
+            for slot in range(size)
+        ]
+        self._template = render(template)
+
+    def ids_checksum(self) -> tuple[int, int]:
+        """How many ids the listing holds and the sum of their numbers."""
+        total = 0
+        for n in range(self.count):
+            total += int(self.identity_id(n).replace("-", ""), 16)
+        return self.count, total
+
+    def identity_id(self, n: int) -> str:
+        """The id of identity number ``n``."""
+        return f"{n // self.size:08x}-0000-4000-8000-{n % self.size:012x}"
+
+    def page(self, token: str) -> tuple[bytes, str] | None:
+        """The body and ``Link`` header of the page after ``token``."""
+        number = 0 if token == NIL_UUID else int(token[:8], 16) + 1
+        start = number * self.size
+        if start >= max(self.count, 1) and number:
+            return None
+        rows = min(self.size, self.count - start)
+        body = self._template.replace(b"PPPPPPPP", f"{number:08x}".encode())
+        if rows < self.size:
+            items = orjson.loads(body)[:rows]
+            body = render(items)
+        following = self.identity_id(start + rows - 1) if start + rows < self.count else None
+        link = keyset_link("/admin/identities", {"page_size": str(self.size)}, NIL_UUID, following)
+        return body, link

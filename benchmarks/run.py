@@ -56,6 +56,11 @@ class Settings:
     many_pool: int = 5_000
     decode_budget: float = 1.0
     import_runs: int = 10
+    lag_identities: int = 20_000
+    latency_ms: int = 20
+    memory_walk: int = 300_000
+    memory_mark: int = 100_000
+    whoami_checks: int = 2_000
 
 
 QUICK: Final = Settings(
@@ -69,7 +74,33 @@ QUICK: Final = Settings(
     many_pool=400,
     decode_budget=0.05,
     import_runs=1,
+    lag_identities=750,
+    latency_ms=5,
+    memory_walk=3_000,
+    memory_mark=1_000,
+    whoami_checks=20,
 )
+
+WORKLOADS: Final = "abcdefghi"
+"""The workloads' letters, as in the table (``--only`` takes some of them)."""
+
+
+def letter(workload: str) -> str:
+    """The table letter of a sample's workload name."""
+    if workload.startswith("decode"):
+        return "c"
+    return {
+        "get": "a",
+        "walk-identities": "b",
+        "import": "d",
+        "walk-sessions": "e",
+        "lag-walk": "f",
+        "lag-walk-prefetch": "f",
+        "memory": "g",
+        "whoami": "h",
+        "whoami-cached": "h",
+        "get_many": "i",
+    }[workload]
 
 
 class BenchFailed(SystemExit):
@@ -99,8 +130,8 @@ def clients() -> list[str]:
     return [c for c in (RAW, ORY_ASYNC, EXP_ASYNC, ORY_CLIENT, KRATOS_CLIENT) if sdk_available(c)]
 
 
-def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
-    """Every sample of a run."""
+def measure(settings: Settings, log: Any = print, only: str = WORKLOADS) -> list[report.Sample]:
+    """Every sample of a run (of the workloads whose letters are in ``only``)."""
     samples: list[report.Sample] = []
     names = clients()
     sizes = Sizes(
@@ -123,7 +154,7 @@ def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
 
     with serve(sizes) as base:
         for rnd in range(max(settings.rounds, settings.get_rounds)):
-            if rnd < settings.get_rounds:
+            if rnd < settings.get_rounds and "a" in only:
                 for client in order(rnd):
                     if client != KRATOS_CLIENT:  # the v1 sync SDK stands for the sync ones
                         spec = {**common, "workload": "get", "client": client, "base": base}
@@ -131,6 +162,8 @@ def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
             if rnd >= settings.rounds:
                 continue
             for kind in ("identities", "sessions"):
+                if ("b" if kind == "identities" else "e") not in only:
+                    continue
                 for client in order(rnd):
                     spec = {
                         **common,
@@ -140,12 +173,52 @@ def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
                         "kind": kind,
                     }
                     add(f"walk-{kind}", client, rnd, child(spec))
-            for client in order(rnd):
-                if client != KRATOS_CLIENT:  # legacy Kratos has no ids filter
-                    spec = {**common, "workload": "get_many", "client": client, "base": base}
-                    add("get_many", client, rnd, child(spec))
+            if "i" in only:
+                for client in order(rnd):
+                    if client != KRATOS_CLIENT:  # legacy Kratos has no ids filter
+                        spec = {**common, "workload": "get_many", "client": client, "base": base}
+                        add("get_many", client, rnd, child(spec))
+            if "h" in only:
+                for client in order(rnd):
+                    if client in (RAW, ORY_ASYNC, EXP_ASYNC):
+                        spec = {**common, "workload": "whoami", "client": client, "base": base}
+                        add("whoami", client, rnd, child(spec))
+                spec = {**common, "workload": "whoami-cached", "client": ORY_ASYNC, "base": base}
+                add("whoami-cached", ORY_ASYNC, rnd, child(spec))
+    if "f" in only:
+        slow = Sizes(
+            identities=settings.lag_identities,
+            sessions=0,
+            session_identities=1,
+            get_pool=1,
+            latency_ms=settings.latency_ms,
+        )
+        with serve(slow) as lag_base:
+            for rnd in range(settings.rounds):
+                for workload, client in (
+                    ("lag-walk", RAW),
+                    ("lag-walk", ORY_ASYNC),
+                    ("lag-walk-prefetch", ORY_ASYNC),
+                ):
+                    spec = {**common, "workload": workload, "client": client, "base": lag_base}
+                    add(workload, client, rnd, child(spec))
+    if "g" in only:
+        long = Sizes(
+            identities=0,
+            sessions=0,
+            session_identities=1,
+            get_pool=0,
+            synthetic=settings.memory_walk,
+        )
+        with serve(long) as long_base:
+            for rnd in range(settings.rounds):
+                for client in (RAW, ORY_ASYNC) if rnd % 2 == 0 else (ORY_ASYNC, RAW):
+                    spec = {**common, "workload": "memory", "client": client, "base": long_base}
+                    add("memory", client, rnd, child(spec))
     for rnd in range(settings.rounds):
         for kind in ("identities", "sessions"):
+            if "c" not in only:
+                continue
             for client in order(rnd):
                 spec = {
                     "workload": "decode",
@@ -154,8 +227,9 @@ def measure(settings: Settings, log: Any = print) -> list[report.Sample]:
                     "budget": settings.decode_budget,
                 }
                 add(f"decode-{kind}", client, rnd, child(spec))
-        for client in order(rnd):
-            add("import", client, rnd, imports.run(client, runs=settings.import_runs))
+        if "d" in only:
+            for client in order(rnd):
+                add("import", client, rnd, imports.run(client, runs=settings.import_runs))
     return samples
 
 
@@ -179,13 +253,18 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-def render(samples: list[report.Sample], settings: Settings, seconds: float) -> str:
+def render(
+    samples: list[report.Sample], settings: Settings, seconds: float, only: str = WORKLOADS
+) -> str:
     """The README block: how the run was made, then the table."""
     summary = report.summarize(samples)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    what = (
+        "`make bench`" if only == WORKLOADS else f"rows {', '.join(only)} re-run (`--only {only}`)"
+    )
     return "\n".join(
         [
-            f"Latest run: {when}, `make bench` ({seconds / 60:.1f} min; {settings.get_rounds} rounds "
+            f"Latest run: {when}, {what} ({seconds / 60:.1f} min; {settings.get_rounds} rounds "
             f"of a, {settings.rounds} of the others; medians).",
             f"Machine: {_cpu()}, {os.cpu_count()} CPUs (server pinned to one, clients to the other), "
             f"{platform.system()} {platform.release()}, Python {platform.python_version()}.",
@@ -223,8 +302,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--readme", type=Path, default=HERE / "README.md")
     parser.add_argument("--no-readme", action="store_true", help="print the table only")
+    parser.add_argument(
+        "--only",
+        default=WORKLOADS,
+        help="run only these workloads, by letter (e.g. 'cf'), and refresh their rows: "
+        "the other rows keep the samples of the last run (results/latest.raw.json)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=None, help="rounds of every workload (a busy machine)"
+    )
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else Settings()
+    if args.rounds is not None:
+        settings = dataclasses.replace(settings, rounds=args.rounds, get_rounds=args.rounds)
     print(f"clients: {', '.join(clients())}")
     limited_block = measure_limited(args.quick)
     print(limited_block)
@@ -233,10 +323,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.only_limited:
         return
     started = time.perf_counter()
-    samples = measure(settings)
-    block = render(samples, settings, time.perf_counter() - started)
-    print(block)
+    samples = measure(settings, only=args.only)
     raw = HERE / "results" / "latest.raw.json"
+    if args.only != WORKLOADS and raw.exists():
+        kept = [report.Sample(**s) for s in json.loads(raw.read_text())]
+        samples = [s for s in kept if letter(s.workload) not in args.only] + samples
+    block = render(samples, settings, time.perf_counter() - started, args.only)
+    print(block)
     raw.parent.mkdir(exist_ok=True)
     raw.write_text(json.dumps([dataclasses.asdict(s) for s in samples], indent=1))
     if not args.no_readme:

@@ -8,7 +8,12 @@ just enough HTTP/1.1 (keep-alive, ``Content-Length``) and serves:
 * ``GET /admin/identities?page_size=N&page_token=...`` (keyset pages, Kratos ``Link``);
 * ``GET /admin/sessions?expand=identity&page_size=N&page_token=...`` (keyset pages);
 * ``GET /admin/identities?ids=...&ids=...&page_size=500`` (the ids filter over the first
-  ``many_pool`` identities, which also answer single GETs).
+  ``many_pool`` identities, which also answer single GETs);
+* ``GET /sessions/whoami`` (one session with its identity, whatever the token).
+
+Two variants for single workloads: ``--latency-ms`` delays every answer (a slow server,
+for read-ahead), and ``--synthetic N`` lists N small identities rendered page by page
+on demand (a walk far longer than what could be pre-rendered, for memory).
 
 Run ``python -m benchmarks.server --identities 50000 ...``: it prints ``READY <port>``
 and serves on 127.0.0.1 until its stdin closes or it gets SIGTERM. :func:`serve` does
@@ -49,6 +54,8 @@ class Sizes:
     get_pool: int = 1_000
     page_size: int = 250
     many_pool: int = 5_000
+    latency_ms: int = 0
+    synthetic: int = 0
 
 
 def response(status: str, body: bytes, headers: tuple[tuple[str, str], ...] = ()) -> bytes:
@@ -95,6 +102,13 @@ class Catalog:
         }
         self.identity_pages = self._identity_pages(ids)
         self.session_pages = self._session_pages()
+        pool = payloads.identity(ids[0], 0) if ids else payloads.identity(payloads.NIL_UUID, 0)
+        whoami = {
+            **payloads.session(payloads.session_ids(1)[0], 1, pool),
+            "expires_at": "2100-01-01T00:00:00Z",  # cacheable: not expired
+        }
+        self.get[b"/sessions/whoami"] = response("200 OK", payloads.render(whoami))
+        self.synthetic = payloads.SyntheticIdentities(sizes.synthetic, sizes.page_size)
 
     def _identity_pages(self, ids: list[str]) -> dict[str, bytes]:
         path, query = "/admin/identities", {"page_size": self.size}
@@ -140,6 +154,13 @@ class Catalog:
             query = dict(parse_qsl(raw_query.decode("latin-1")))
             if query.get("page_size", self.size) != self.size:
                 return _bad_request(f"this server pre-renders pages of {self.size}")
+            if path == b"/admin/identities" and self.synthetic.count:
+                token = query.get("page_token", payloads.NIL_UUID)
+                page = self.synthetic.page(token)
+                if page is None:
+                    return _bad_request("The page token is invalid")
+                body, link = page
+                return response("200 OK", body, (("Link", link),))
             if path == b"/admin/identities":
                 found = self.identity_pages.get(query.get("page_token", payloads.NIL_UUID))
             else:
@@ -189,7 +210,12 @@ class _Http(asyncio.Protocol):
             if len(parts) != 3 or parts[0] != b"GET":
                 self.transport.write(_bad_request("this server answers GET only"))
                 continue
-            self.transport.write(self.catalog.answer(parts[1]))
+            answer = self.catalog.answer(parts[1])
+            delay = self.catalog.sizes.latency_ms / 1000
+            if delay:  # answers keep their order: every one waits as long
+                asyncio.get_running_loop().call_later(delay, self.transport.write, answer)
+            else:
+                self.transport.write(answer)
 
 
 def pin_to_cpu(which: int) -> None:

@@ -7,8 +7,12 @@ models or ``None``; this module writes a function per class that checks those in
 the converter's own hook for that type, so results are exactly what cattrs would give.
 
 A class with no validators, converters or ``__attrs_pre_init__``/``__attrs_post_init__``
-is filled through its slot descriptors, which is what its ``__init__`` does minus the
-call overhead; any other class is built through ``__init__``.
+is filled directly, which is what its ``__init__`` does minus the call overhead: the
+function creates an instance of the class's mutable twin (a subclass that adds no slots
+and sets attributes plainly), stores each field with a plain attribute assignment (the
+interpreter's fastest store), and then turns the instance into the frozen class itself
+by assigning ``__class__`` (the layouts are identical). Any other class is built
+through ``__init__``.
 
 Only the fast converter uses these functions. They raise on bad input like cattrs'
 fast path does (with no field path); :func:`ory_async._serde.decode` then asks the
@@ -66,6 +70,29 @@ def _is_simple(field: attrs.Attribute[Any]) -> bool:
     if field.default is attrs.NOTHING or _is_list_factory(field):
         return True
     return field.default is None and (field.type is Any or split_none(field.type)[1])
+
+
+_TWINS: Final[dict[type, type]] = {}
+
+
+def _mutable_twin(cls: type) -> type:
+    """A subclass of frozen ``cls`` with its layout whose attributes can be set while filling.
+
+    An instance never escapes as a twin: the generated function reassigns its
+    ``__class__`` to ``cls`` before returning it.
+    """
+    twin = _TWINS.get(cls)
+    if twin is None:
+        namespace = {
+            "__slots__": (),
+            # Both, or the type keeps the slower Python-level attribute store.
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+            "__module__": cls.__module__,
+            "__qualname__": f"{cls.__qualname__}.<filling>",
+        }
+        twin = _TWINS[cls] = type(cls.__name__, (cls,), namespace)
+    return twin
 
 
 def _can_fill_slots(cls: type) -> bool:
@@ -213,17 +240,13 @@ def _generate(cls: type, conv: cattrs.Converter, primitives: dict[Any, Hook]) ->
     fn_name = f"structure_{cls.__name__}"
     add(f"def {fn_name}(o, _=None):")
     add("    g = o.get")
-    add(f"    obj = _new({cl})" if fill else "    kw = {}")
+    add(f"    obj = _new({w.ref(_mutable_twin(cls), 'twin')})" if fill else "    kw = {}")
     for field in attrs.fields(cls):
         if not field.init:
             continue
         key = field.metadata.get(JSON_KEY, field.name)
         inner, nullable = split_none(field.type)
-        store = (
-            f"{w.ref(cls.__dict__[field.name].__set__, 'set')}(obj, v)"
-            if fill
-            else f"kw[{field.alias!r}] = v"
-        )
+        store = f"obj.{field.name} = v" if fill else f"kw[{field.alias!r}] = v"
         if field.default is attrs.NOTHING:
             add(f"    v = o[{key!r}]")
             w.convert(inner, "    ", "keep" if nullable else None)
@@ -243,7 +266,11 @@ def _generate(cls: type, conv: cattrs.Converter, primitives: dict[Any, Hook]) ->
             add(f"        {store}")
             continue
         add(f"    {store}")
-    add("    return obj" if fill else f"    return {cl}(**kw)")
+    if fill:
+        add(f"    obj.__class__ = {cl}")
+        add("    return obj")
+    else:
+        add(f"    return {cl}(**kw)")
     source = "\n".join(w.lines) + "\n"
     filename = f"<ory_async generated structure {cls.__module__}.{cls.__qualname__}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)

@@ -5,7 +5,8 @@ parameters and re-issues the original request path against the configured base U
 so a link can never send a request (or a credential) to another host. On top of
 that it copes with the paging bugs real Kratos servers have:
 
-* pages that overlap or repeat (one walk yields each item, by ``id``, at most once);
+* pages that overlap or repeat (one walk yields each item, by ``id``, once; the memory
+  that takes is bounded by the page size, see :mod:`._dedupe`);
 * a last page that is never linked (``X-Total-Count`` tells the walk to go on by
   page number until it has every item, or a page brings nothing new);
 * no ``Link`` header at all (page numbers, until a short or empty page);
@@ -24,6 +25,8 @@ from typing import Any, Final, Generic, Literal, TypeVar
 import attrs
 from yarl import URL
 
+from ._dedupe import Dedupe, Order
+from ._readahead import ReadAhead
 from ._transport import Request, Response, Transport
 from .auth import Auth
 from .errors import PaginationError
@@ -98,6 +101,8 @@ class PageSpec(Generic[T]):
         legacy_cap: the server refuses page-style offsets beyond this many items.
         token_after: query parameters that continue in the token style after an id
             (used past ``legacy_cap``).
+        order: the listing comes sorted by ``id`` in this direction (``None``: no
+            order to rely on), which lets de-duplication remember one id, not a window.
         timeout: seconds for each page request, instead of the client's timeout.
     """
 
@@ -110,6 +115,7 @@ class PageSpec(Generic[T]):
     per_page: int = 250
     legacy_cap: int | None = None
     token_after: Callable[[str, int], Mapping[str, str]] | None = None
+    order: Order | None = None
     timeout: float | None = None
 
 
@@ -133,8 +139,9 @@ class _Walk(Generic[T]):
     def __init__(self, spec: PageSpec[T]) -> None:
         self.spec = spec
         self.list_type: type[list[T]] = list[spec.item_type]  # type: ignore[name-defined]
-        self.seen: set[str] = set()
-        self.followed: set[Query] = set()
+        self.seen = Dedupe(spec.order)
+        # Hashes of the queries already fetched: a few dozen bytes a page, not a page.
+        self.followed: set[int] = set()
         self.highest_page = -1
         self.stuck = 0
 
@@ -147,34 +154,22 @@ class _Walk(Generic[T]):
     async def fetch(self, step: _Next) -> Page[T]:
         if step.error is not None:
             raise PaginationError(step.error)
-        step = self._maybe_switch_to_tokens(step)
         url = self.spec.url.with_query(list(step.query)) if step.query else self.spec.url
         items, response = await self.spec.transport.call_with_response(
             Request(method="GET", url=url, auth=self.spec.auth, timeout=self.spec.timeout),
             self.list_type,
         )
-        self.followed.add(_normalized(step.query))
+        self.followed.add(_query_hash(step.query))
         if step.page is not None:
             self.highest_page = max(self.highest_page, step.page)
-        fresh = self._dedupe(items)
+        fresh = self.seen.fresh(items, _item_id)
         total = _int_or_none(response.headers.get("X-Total-Count"))
         following = self._next(step, response, items, fresh, total)
+        if following is not None:
+            following = self._maybe_switch_to_tokens(following)
         return Page(
             items=fresh, total_count=total, headers=response.headers, walk=self, next_step=following
         )
-
-    def _dedupe(self, items: list[T]) -> list[T]:
-        seen = self.seen
-        keys = list(map(_item_id, items))
-        if seen.isdisjoint(keys) and len(set(keys)) == len(keys):
-            seen.update(keys)  # the usual page: nothing seen before, no repeats
-            return items
-        fresh: list[T] = []
-        for item, k in zip(items, keys, strict=True):
-            if k not in seen:
-                seen.add(k)
-                fresh.append(item)
-        return fresh
 
     def _next(
         self, step: _Next, response: Response, items: list[T], fresh: list[T], total: int | None
@@ -199,7 +194,7 @@ class _Walk(Generic[T]):
                     f"The server's next link for GET {self.spec.url.raw_path} is not a valid "
                     "URL; the pages before it were returned"
                 )
-            if _normalized(query) in self.followed:
+            if _query_hash(query) in self.followed:
                 return _broken(
                     f"The server's next link for GET {self.spec.url.raw_path} repeats a page "
                     "already fetched; stopping instead of looping"
@@ -209,7 +204,7 @@ class _Walk(Generic[T]):
         if step.style != "page":
             return None
         if total is not None:
-            if len(self.seen) >= total or (step.via == "number" and not fresh):
+            if self.seen.count >= total or (step.via == "number" and not fresh):
                 return None
         elif len(items) < self.spec.per_page or (step.via == "number" and not fresh):
             return None
@@ -229,17 +224,17 @@ class _Walk(Generic[T]):
             or spec.token_after is None
             or step.page is None
             or step.page * spec.per_page <= spec.legacy_cap
-            or not self.seen
+            or self.seen.largest is None
         ):
             return step
         # Both forms order by id, so the walk goes on after the largest id it has.
-        params = spec.token_after(max(self.seen), spec.per_page)
+        params = spec.token_after(self.seen.largest, spec.per_page)
         query = _without_paging(spec.query) + tuple(params.items())
         return _Next(query=query, page=None, via="link", style="token")
 
 
-def _normalized(query: Query) -> Query:
-    return tuple(sorted(query))
+def _query_hash(query: Query) -> int:
+    return hash(tuple(sorted(query)))
 
 
 def _without_paging(query: Query) -> Query:
@@ -278,6 +273,30 @@ class Page(Generic[T]):
         """Whether another page follows this one."""
         return self._next_step is not None
 
+    @property
+    def next_token(self) -> str | None:
+        """The ``page_token`` of the next page, to resume a token-form walk there later.
+
+        ``None`` on the last page and in the page/per_page form. Pass it back as
+        ``list(page_token=...)`` with the same filters.
+        """
+        step = self._next_step
+        if step is None or step.style != "token":
+            return None
+        return dict(step.query).get("page_token")
+
+    @property
+    def next_page_number(self) -> int | None:
+        """The number of the next page in the page/per_page form, to resume there later.
+
+        ``None`` on the last page and in the token form. Pass it back as
+        ``list(page=..., per_page=...)`` with the same page size and filters.
+        """
+        step = self._next_step
+        if step is None or step.style != "page":
+            return None
+        return step.page
+
     async def next_page(self) -> Page[T] | None:
         """Fetch the page after this one (``None`` after the last). Repeated calls reuse it.
 
@@ -298,25 +317,74 @@ class Page(Generic[T]):
         return f"Page(items={len(self.items)}, total_count={self.total_count}, has_next={self.has_next})"
 
 
+def _step_after(page: Page[Any]) -> _Next | None:
+    return page._next_step
+
+
 class _PageIterator(Generic[T]):
-    def __init__(self, spec: PageSpec[T]) -> None:
+    """Page by page; with ``depth`` > 0, that many pages are fetched ahead of the consumer."""
+
+    def __init__(self, spec: PageSpec[T], depth: int = 0) -> None:
         self._walk = _Walk(spec)
-        self._step: _Next | None = self._walk.first()
+        self._step: _Next | None = self._walk.first()  # after the last page handed out
+        self._depth = depth
+        self._ahead: ReadAhead[_Next, Page[T]] | None = None
 
     def __aiter__(self) -> _PageIterator[T]:
         return self
 
     async def __anext__(self) -> Page[T]:
+        if self._depth:
+            return await self._next_read_ahead()
         if self._step is None:
             raise StopAsyncIteration
         page = await self._walk.fetch(self._step)  # on failure, calling again retries it
         self._step = page._next_step
         return page
 
+    async def _next_read_ahead(self) -> Page[T]:
+        if self._ahead is None:
+            if self._step is None:
+                raise StopAsyncIteration
+            self._ahead = ReadAhead(
+                self._walk.fetch,
+                _step_after,
+                self._step,
+                self._depth,
+                name=f"GET {self._walk.spec.url.raw_path}",
+            )
+        try:
+            page = await self._ahead.get()
+        except BaseException:
+            # A failed page (or a cancelled wait) ends this read-ahead; calling again
+            # starts a new one at the page that was not handed out.
+            await self._ahead.aclose()
+            self._ahead = None
+            raise
+        if page is None:
+            self._ahead = None
+            self._step = None
+            raise StopAsyncIteration
+        self._step = page._next_step
+        return page
+
+    async def aclose(self) -> None:
+        """Stop the walk: cancel any read-ahead and wait for it. Later calls end at once."""
+        self._step = None
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            await ahead.aclose()
+
+    def __del__(self) -> None:
+        # A loop left by ``break`` drops the iterator: stop what it still fetches.
+        ahead = getattr(self, "_ahead", None)
+        if ahead is not None:
+            ahead.cancel()
+
 
 class _ItemIterator(Generic[T]):
-    def __init__(self, spec: PageSpec[T]) -> None:
-        self._pages = _PageIterator(spec)
+    def __init__(self, spec: PageSpec[T], depth: int = 0) -> None:
+        self._pages = _PageIterator(spec, depth)
         self._buffer: list[T] = []
         self._index = 0
 
@@ -332,6 +400,12 @@ class _ItemIterator(Generic[T]):
         self._index += 1
         return item
 
+    async def aclose(self) -> None:
+        """Stop the walk: cancel any read-ahead and wait for it. Later calls end at once."""
+        self._buffer = []
+        self._index = 0
+        await self._pages.aclose()
+
 
 class AsyncPager(Generic[T]):
     """What every ``list(...)`` returns: await it, iterate it, or walk its pages.
@@ -339,28 +413,55 @@ class AsyncPager(Generic[T]):
     * ``await pager`` gives the first :class:`Page`;
     * ``async for item in pager`` yields every item across pages, each once;
     * ``async for page in pager.pages()`` yields page by page;
-    * ``await pager.collect(limit=None)`` gives a list.
+    * ``await pager.collect(limit=None)`` gives a list;
+    * ``pager.prefetch(pages=1)`` is the same pager with read-ahead for the loops above.
 
     Each of these starts a fresh walk. The pager holds one page at a time, so walking a
-    million identities needs the memory of one page (plus the ids seen, to de-duplicate).
+    million identities needs the memory of one page (de-duplication included).
     Breaking out of a loop early sends no further request and leaves nothing to close.
     """
 
-    __slots__ = ("_spec",)
+    __slots__ = ("_depth", "_spec")
 
-    def __init__(self, spec: PageSpec[T]) -> None:
+    def __init__(self, spec: PageSpec[T], *, prefetch: int = 0) -> None:
         self._spec = spec
+        self._depth = prefetch
 
     def __await__(self) -> Generator[Any, None, Page[T]]:
         walk = _Walk(self._spec)
         return walk.fetch(walk.first()).__await__()
 
     def __aiter__(self) -> _ItemIterator[T]:
-        return _ItemIterator(self._spec)
+        return _ItemIterator(self._spec, self._depth)
 
     def pages(self) -> _PageIterator[T]:
         """Iterate page by page (each page minus items already yielded)."""
-        return _PageIterator(self._spec)
+        return _PageIterator(self._spec, self._depth)
+
+    def prefetch(self, pages: int = 1) -> AsyncPager[T]:
+        """The same listing, with up to ``pages`` pages in flight ahead of the consumer.
+
+        While the loop works on page N, page N+1 is already being fetched, so a consumer
+        that spends time on each page no longer waits for the server in between. Pages
+        still arrive in order, each page is still retried on its own, and the error of a
+        page fetched ahead is raised when the loop reaches that page, not earlier.
+
+        ``break`` cancels the read-ahead (the abandoned iterator stops it as it is
+        dropped); ``await iterator.aclose()`` (or ``contextlib.aclosing``) cancels it and
+        waits until it has stopped, and so does cancelling the task while it waits for a
+        page. ``await pager.prefetch()`` gives the first page, as without read-ahead.
+
+        Raises:
+            TypeError: ``pages`` is not an int.
+            ValueError: ``pages`` is below 1.
+        """
+        if isinstance(pages, bool) or not isinstance(pages, int):
+            msg = f"pages must be an int, not {type(pages).__name__}"
+            raise TypeError(msg)
+        if pages < 1:
+            msg = f"pages must be >= 1, got {pages}"
+            raise ValueError(msg)
+        return AsyncPager(self._spec, prefetch=pages)
 
     async def collect(self, limit: int | None = None) -> list[T]:
         """Every item (or the first ``limit``) in a list; stops fetching once it has them."""
@@ -370,11 +471,16 @@ class AsyncPager(Generic[T]):
         result: list[T] = []
         if limit == 0:
             return result
-        async for item in self:
-            result.append(item)
-            if limit is not None and len(result) >= limit:
-                break
+        items = self.__aiter__()
+        try:
+            async for item in items:
+                result.append(item)
+                if limit is not None and len(result) >= limit:
+                    break
+        finally:
+            await items.aclose()
         return result
 
     def __repr__(self) -> str:
-        return f"AsyncPager(GET {self._spec.url.raw_path}, style={self._spec.style!r})"
+        ahead = f", prefetch={self._depth}" if self._depth else ""
+        return f"AsyncPager(GET {self._spec.url.raw_path}, style={self._spec.style!r}{ahead})"

@@ -22,10 +22,13 @@ from benchmarks import (
     get_identity,
     get_many,
     imports,
+    memory,
     payloads,
+    readahead,
     report,
     run,
     walk,
+    whoami,
 )
 from benchmarks.common import (
     EXP_ASYNC,
@@ -222,3 +225,34 @@ def test_rate_limited_workloads_run_and_count(client: str, kind: str) -> None:
     else:
         assert figures["failed"] == 0
     assert figures["minimum"] > 0
+
+
+def test_slow_server_walks_with_and_without_read_ahead() -> None:
+    ids = payloads.identity_ids(600)
+    with serve(
+        Sizes(identities=600, sessions=0, session_identities=1, get_pool=1, latency_ms=2)
+    ) as slow:
+        plain = readahead.run(RAW, slow, ids, latency_ms=2)
+        ahead = readahead.run(ORY_ASYNC, slow, ids, latency_ms=2, prefetch=True)
+        with pytest.raises(WrongData):
+            readahead.run(ORY_ASYNC, slow, ids[:-1], latency_ms=2)
+    assert plain["ideal_seconds"] == pytest.approx(3 * 0.002)
+    assert ahead["ideal_seconds"] >= ahead["server_seconds"] > 0
+
+
+def test_memory_walk_of_synthetic_identities() -> None:
+    listing = payloads.SyntheticIdentities(1_100, 250)
+    count, checksum = listing.ids_checksum()
+    with serve(
+        Sizes(identities=0, sessions=0, session_identities=1, get_pool=0, synthetic=1_100)
+    ) as long:
+        for client in (RAW, ORY_ASYNC):
+            figures = memory.run(client, long, count, checksum, mark=500)
+            assert figures["rss_at_mark_mb"] > 0
+        with pytest.raises(WrongData):
+            memory.run(ORY_ASYNC, long, count + 1, checksum, mark=500)
+
+
+def test_whoami_cpu_per_check(base: str) -> None:
+    for client, cached in ((RAW, False), (ORY_ASYNC, False), (ORY_ASYNC, True)):
+        assert 0 < whoami.run(client, base, checks=5, cached=cached)["cpu_seconds"] < 1

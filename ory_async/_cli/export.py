@@ -1,24 +1,26 @@
 """``ory-async identities export``: every identity as JSON Lines, in constant memory.
 
 Identities are walked in the keyset form (``page_size``/``page_token``), in which the
-server orders them by id and the page token is the last id of the previous page. So the
-export holds one page at a time and keeps no record of what it has seen: it only
-remembers the last id it wrote, and that id is also where ``--resume`` picks up.
+server orders them by id and the page token is the last id of the previous page. The
+next page is fetched while this one is written (the pager's read-ahead), so the export
+holds at most two pages and keeps no record of what it has seen: it only remembers the
+last id it wrote, and that id is also where ``--resume`` picks up.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from typing import IO, Final
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import IO, Final, Protocol
 
 import orjson
 
 from .._client import OryClient
 from .._pagination import Page
-from ..errors import OryError, PaginationError, UnauthorizedError
+from ..errors import OryError, UnauthorizedError
 from ..models import Identity
 from ._config import UsageError
 from ._output import Output, Progress, dumps_line
@@ -35,12 +37,26 @@ FILTERS: Final = (
 _BLOCK: Final = 64 * 1024
 
 
+class _Pages(Protocol):
+    """Pages that can be closed (stopping the read-ahead) before the last."""
+
+    def __aiter__(self) -> AsyncIterator[Page[Identity]]:
+        """Iterate the pages."""
+
+    async def __anext__(self) -> Page[Identity]:
+        """The next page."""
+
+    async def aclose(self) -> None:
+        """Stop the walk and wait for what it still fetches."""
+
+
 class IdentityExport:
     """Writes every identity (after ``after``, if given) to ``out`` as JSON Lines.
 
     Each line is one identity, its keys sorted, so two exports of the same data are
     byte-identical. ``on_page(n)`` is called after each page is written with the number
-    of lines it added. At most one page of identities is held at any time.
+    of lines it added. At most two pages of identities are held at any time: the one
+    being written and the next, fetched meanwhile.
 
     Args:
         ory: the client.
@@ -77,19 +93,22 @@ class IdentityExport:
         self.peak_items_held = 0
         """The most identities held at once (one page's worth)."""
 
-    async def _fetch(self, token: str | None) -> Page[Identity]:
-        """The page after ``token`` (the first page when None)."""
-        page: Page[Identity] = await self._ory.identities.list(
-            page_size=self._page_size,
-            page_token=token,
-            credentials_identifier=self._filters.get("credentials_identifier"),
-            preview_credentials_identifier_similar=self._filters.get(
-                "preview_credentials_identifier_similar"
-            ),
-            organization_id=self._filters.get("organization_id"),
-            include_credential=self._include or None,
+    def _pages(self, token: str | None) -> _Pages:
+        """The pages after ``token`` (from the first when None), each fetched ahead."""
+        return (
+            self._ory.identities.list(
+                page_size=self._page_size,
+                page_token=token,
+                credentials_identifier=self._filters.get("credentials_identifier"),
+                preview_credentials_identifier_similar=self._filters.get(
+                    "preview_credentials_identifier_similar"
+                ),
+                organization_id=self._filters.get("organization_id"),
+                include_credential=self._include or None,
+            )
+            .prefetch()
+            .pages()
         )
-        return page
 
     async def run(self) -> int:
         """Export; returns how many identities were written by this run."""
@@ -99,25 +118,12 @@ class IdentityExport:
         if unknown:
             msg = f"unknown identity filter {', '.join(unknown)}; use one of {', '.join(FILTERS)}"
             raise ValueError(msg)
-        token: str | None = self.last_id
-        more = True
-        while more:
-            # The page lives only inside _export_page: nothing of it is kept while the
-            # next one is fetched.
-            more, token = await self._export_page(token)
+        # A server that repeats itself is stopped by the pager (PaginationError).
+        pages = self._pages(self.last_id)
+        async with contextlib.aclosing(pages):
+            async for page in pages:
+                self._write(page.items, ordered=True)
         return self.exported
-
-    async def _export_page(self, token: str | None) -> tuple[bool, str | None]:
-        """Fetch and write the page after ``token``; returns (more pages?, next token)."""
-        page = await self._fetch(token)
-        self._write(page.items, ordered=True)
-        if not page.items or not page.has_next:
-            return False, None
-        next_token = page.items[-1].id
-        if next_token == token:
-            msg = f"the server sent the page after {token} again; stopping the export"
-            raise PaginationError(msg)
-        return True, next_token
 
     async def _run_v0(self) -> int:
         # Legacy servers page by number only; the pager de-duplicates their overlaps.

@@ -183,7 +183,7 @@ class SessionVerifier:
         if cached is not None:
             return cached
         try:
-            session = await ory.with_auth(credentials).sessions.whoami()
+            session = await ory.sessions.whoami(auth=credentials)  # no client view per check
         except UnauthorizedError as exc:
             raise SessionRejected(401, exc.reason or _NO_SESSION, error_id=exc.error_id) from None
         except ForbiddenError as exc:

@@ -9,6 +9,7 @@ import attrs
 from yarl import URL
 
 from .. import _serde
+from .._dedupe import Order
 from .._pagination import AsyncPager, PageSpec, Style
 from .._transport import Request, Transport
 from .._urls import QueryValue, build_query, join_path
@@ -160,6 +161,7 @@ class Service:
         auth: Auth | None = None,
         legacy_cap: int | None = None,
         token_after: Callable[[str, int], Mapping[str, str]] | None = None,
+        order: Order | None = None,
         timeout: float | None = None,
     ) -> AsyncPager[T]:
         spec: PageSpec[T] = PageSpec(
@@ -172,6 +174,7 @@ class Service:
             per_page=per_page,
             legacy_cap=legacy_cap,
             token_after=token_after,
+            order=order,
             timeout=check_timeout(timeout),
         )
         return AsyncPager(spec)

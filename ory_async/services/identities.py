@@ -307,6 +307,8 @@ class IdentitiesService(Service):
             timeout=timeout,
             legacy_cap=None if v0 else LEGACY_CAP,
             token_after=_token_after,
+            # Keyset pages hold only ids after the page token (kratos-facts §1.2).
+            order="asc" if style == "token" else None,
         )
 
     def get_many(

@@ -288,8 +288,9 @@ class SessionsService(Service):
 
         Needs a :class:`~ory_async.SessionToken` (native apps; sent as ``X-Session-Token``)
         or a :class:`~ory_async.SessionCookie` (browsers; the Ory session cookie sent as a
-        ``Cookie`` header): use ``ory.with_auth(SessionToken(token)).sessions.whoami()`` or
-        pass ``auth=``. An API key is never sent to this endpoint.
+        ``Cookie`` header): pass ``auth=SessionToken(token)``, which sends it with this one
+        call and builds nothing else (what a per-request check wants), or call it on an
+        ``ory.with_auth(...)`` view. An API key is never sent to this endpoint.
 
         Raises:
             ValueError: before any request, when the credentials are neither a SessionToken
@@ -303,7 +304,7 @@ class SessionsService(Service):
             got = "no credentials" if token is None else type(token).__name__
             msg = (
                 f"sessions.whoami() needs a SessionToken or SessionCookie, got {got}; use "
-                "ory.with_auth(SessionToken(token)).sessions.whoami()"
+                "ory.sessions.whoami(auth=SessionToken(token))"
             )
             raise ValueError(msg)
         check_str("tokenize_as", tokenize_as)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import attrs
 import orjson
 import pytest
 
@@ -129,3 +130,44 @@ def test_a_failed_page_decode_still_names_the_field() -> None:
 def test_generated_source_is_readable_in_tracebacks() -> None:
     hook = _serde.converter.get_structure_hook(Identity)
     assert Path(hook.__code__.co_filename).name.startswith("<ory_async generated")
+
+
+def _models_in(value: Any) -> list[Any]:
+    """Every attrs instance in ``value``, nested ones included."""
+    found: list[Any] = []
+    if isinstance(value, list | tuple):
+        for item in value:
+            found += _models_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            found += _models_in(item)
+    elif attrs.has(type(value)):
+        found.append(value)
+        for field in attrs.fields(type(value)):
+            found += _models_in(getattr(value, field.name))
+    return found
+
+
+def test_models_come_out_as_their_frozen_class() -> None:
+    session = {
+        "id": "s1",
+        "identity": IDENTITY,
+        "authentication_methods": [{"method": "password", "aal": "aal1"}],
+        "devices": [{"id": "d", "location": "here"}],
+    }
+    decoded = _serde.decode(orjson.dumps([session]), list[Session])
+    models = _models_in(decoded)
+    assert len(models) >= 6
+    for model in models:
+        # Filled as a mutable twin, returned as the model itself: same class, frozen.
+        assert "<filling>" not in type(model).__qualname__
+        setter: Any = type(model).__setattr__
+        assert setter is not object.__setattr__
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            model.id = "changed"
+    identity = decoded[0].identity
+    assert type(identity) is Identity
+    assert identity == PLAIN.structure(IDENTITY, Identity)
+    assert hash(identity.verifiable_addresses[0]) == hash(
+        PLAIN.structure(IDENTITY["verifiable_addresses"][0], VerifiableIdentityAddress)
+    )

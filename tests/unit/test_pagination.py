@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestServer
 from yarl import URL
 
 from ory_async import OryClient, PaginationError, RetryPolicy
+from ory_async._dedupe import Order
 from ory_async._pagination import (
     AsyncPager,
     Page,
@@ -64,6 +65,7 @@ def pager(
     path: str = "/admin/identities",
     *,
     legacy_cap: int | None = None,
+    order: Order | None = None,
     **query: Any,
 ) -> AsyncPager[Item]:
     style: Style = "page" if "page" in query or "per_page" in query else "token"
@@ -80,6 +82,7 @@ def pager(
         token_after=(lambda last, size: {"page_size": str(size), "page_token": last})
         if legacy_cap
         else None,
+        order=order,
     )
     return AsyncPager(spec)
 

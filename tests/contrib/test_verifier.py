@@ -1,0 +1,33 @@
+"""The session check itself: one whoami per uncached check, without a client view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ory_async import OryClient
+from ory_async.contrib import SessionVerifier
+from ory_async.testing import FakeOry
+from tests.contrib.conftest import Factory, Users
+
+
+async def test_a_check_sends_the_credentials_for_that_call_only(
+    factory: Factory, users: Users, fake: FakeOry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_views(self: OryClient, auth: Any) -> OryClient:
+        raise AssertionError("a session check built a client view")
+
+    monkeypatch.setattr(OryClient, "with_auth", no_views)
+    async with factory() as ory:
+        verifier = SessionVerifier()
+        session = await verifier.verify(ory, {"X-Session-Token": users.token}, {})
+        assert session.id == users.session["id"]
+        cookie = await verifier.verify(ory, {}, {"ory_kratos_session": users.token})
+        assert cookie.id == users.session["id"]
+        assert ory.auth is None  # the client itself is untouched
+    first, second = fake.requests.matching("GET", "/sessions/whoami")
+    assert first.headers["X-Session-Token"] == users.token
+    assert "Cookie" not in first.headers
+    assert second.headers["Cookie"] == f"ory_kratos_session={users.token}"
+    assert "X-Session-Token" not in second.headers
