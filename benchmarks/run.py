@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
-from . import imports, report
+from . import imports, limited, report
 from .common import EXP_ASYNC, KRATOS_CLIENT, ORY_ASYNC, ORY_CLIENT, RAW, sdk_available
 from .server import ROOT, Sizes, serve
 
@@ -280,9 +280,26 @@ def render(
     )
 
 
+def measure_limited(quick: bool, log: Any = print) -> str:
+    """The rate-limited workloads (one round each: they take their time by design)."""
+    rows = []
+    names = [c for c in (ORY_ASYNC, ORY_CLIENT, RAW) if sdk_available(c)]
+    for workload in limited.QUICK_WORKLOADS if quick else limited.WORKLOADS:
+        for client in names:
+            figures = limited.measure_child(client, workload)
+            rows.append((workload, client, figures))
+            shown = ", ".join(f"{k}={v:.4g}" for k, v in figures.items())
+            log(f"  {workload.kind:6} {client:28} {shown}")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"Latest run: {when}, `make bench`.\n\n" + limited.table(rows)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one round")
+    parser.add_argument(
+        "--only-limited", action="store_true", help="run only the rate-limited workloads"
+    )
     parser.add_argument("--readme", type=Path, default=HERE / "README.md")
     parser.add_argument("--no-readme", action="store_true", help="print the table only")
     parser.add_argument(
@@ -299,6 +316,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.rounds is not None:
         settings = dataclasses.replace(settings, rounds=args.rounds, get_rounds=args.rounds)
     print(f"clients: {', '.join(clients())}")
+    limited_block = measure_limited(args.quick)
+    print(limited_block)
+    if not args.no_readme:
+        args.readme.write_text(limited.replace_block(args.readme.read_text(), limited_block))
+    if args.only_limited:
+        return
     started = time.perf_counter()
     samples = measure(settings, only=args.only)
     raw = HERE / "results" / "latest.raw.json"

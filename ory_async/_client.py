@@ -48,6 +48,9 @@ class ClientOptions(TypedDict, total=False):
     public_url: str | URL | None
     api: ApiVersion
     timeout: float | aiohttp.ClientTimeout
+    connect_timeout: float | None
+    deadline: float | None
+    pacing: bool
     max_concurrency: int
     retry: RetryPolicy | None
     session: aiohttp.ClientSession | None
@@ -57,13 +60,26 @@ class ClientOptions(TypedDict, total=False):
     max_response_size: int | None
 
 
-def _check_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTimeout:
+def _seconds(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        msg = f"{name} must be a positive number of seconds, got {value!r}"
+        raise ValueError(msg)
+    return float(value)
+
+
+def _check_timeout(
+    timeout: float | aiohttp.ClientTimeout, connect_timeout: float | None
+) -> aiohttp.ClientTimeout:
     if isinstance(timeout, aiohttp.ClientTimeout):
         return timeout
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         msg = f"timeout must be a positive number of seconds or an aiohttp.ClientTimeout, got {timeout!r}"
         raise ValueError(msg)
-    return aiohttp.ClientTimeout(total=float(timeout))
+    total = float(timeout)
+    if connect_timeout is None:
+        return aiohttp.ClientTimeout(total=total)
+    connect = _seconds("connect_timeout", connect_timeout)
+    return aiohttp.ClientTimeout(total=total, sock_connect=min(connect, total))
 
 
 def _check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
@@ -139,7 +155,18 @@ class OryClient:
         public_url: the Kratos public URL for whoami, flows and schemas (self-hosted);
             defaults to ``base_url``.
         api: ``"v1"`` (Ory Network, Kratos >= 1.0) or ``"v0"`` (legacy Kratos <= 0.5 paths).
-        timeout: seconds per request attempt, or an ``aiohttp.ClientTimeout``.
+        timeout: seconds for one attempt, from opening the connection to the last byte
+            of the answer, or an ``aiohttp.ClientTimeout``. Each retry gets it afresh.
+        connect_timeout: seconds to open a connection, within each attempt (ignored when
+            ``timeout`` is an ``aiohttp.ClientTimeout``; ``None``: only ``timeout``).
+        deadline: seconds for a whole call: every attempt, the waits between retries and
+            the wait for its turn under pacing (``None``: no limit beyond the retry
+            policy's). Past it the call raises ``RequestTimeoutError``. For bulk jobs
+            leave it unset or generous: a request may wait its turn a long time.
+        pacing: space requests by the rate-limit headers the server sends
+            (``x-ratelimit-limit``/``-remaining``/``-reset``) so that bulk work runs at
+            the allowed rate instead of into 429s. Costs nothing when the server sends
+            no such headers. ``False`` turns it off.
         max_concurrency: requests in flight at once, all services together.
         retry: the retry policy; ``RetryPolicy.none()`` disables retries.
         session: an ``aiohttp.ClientSession`` to borrow instead of owning one; it must keep
@@ -166,6 +193,9 @@ class OryClient:
         public_url: str | URL | None = None,
         api: ApiVersion = "v1",
         timeout: float | aiohttp.ClientTimeout = 30.0,
+        connect_timeout: float | None = 10.0,
+        deadline: float | None = None,
+        pacing: bool = True,
         max_concurrency: int = 64,
         retry: RetryPolicy | None = None,
         session: aiohttp.ClientSession | None = None,
@@ -212,8 +242,10 @@ class OryClient:
         all_headers.update(extra)
         transport = Transport(
             origins=frozenset({base.origin(), public.origin()}),
-            timeout=_check_timeout(timeout),
+            timeout=_check_timeout(timeout, connect_timeout),
             max_concurrency=max_concurrency,
+            pacing=bool(pacing),
+            deadline=_seconds("deadline", deadline) if deadline is not None else None,
             retry=retry if retry is not None else RetryPolicy(),
             headers=all_headers,
             trust_env=trust_env,

@@ -18,7 +18,8 @@ from yarl import URL
 
 from . import _serde
 from ._methods import IDEMPOTENT_METHODS
-from ._retry import RetryPolicy, describe_failure
+from ._pacing import Pacer, carries_rate_limit
+from ._retry import RetryPolicy, describe_failure, is_rate_limited
 from ._version import __version__
 from .auth import Auth
 from .errors import (
@@ -57,6 +58,23 @@ _ENCODING_NAMED: Final = re.compile(
 )
 _sleep = asyncio.sleep
 """How the retry loop waits (tests replace it to record waits instead of sleeping)."""
+_MIN_RATE_LIMIT_WAIT: Final = 0.1
+"""Shortest wait after a 429, even when the server says it resets now."""
+
+
+class _Release:
+    """Releases a semaphore slot on exit (after the response it guards is closed)."""
+
+    __slots__ = ("_semaphore",)
+
+    def __init__(self, semaphore: asyncio.Semaphore) -> None:
+        self._semaphore = semaphore
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *_: object) -> None:
+        self._semaphore.release()
 
 
 def default_user_agent() -> str:
@@ -104,6 +122,8 @@ class TransportStats:
     """Requests that were a retry of an earlier failed one."""
     failures: int = 0
     """Requests that ended in an error (a later retry may have succeeded)."""
+    rate_limited: int = 0
+    """Requests answered 429 (each was retried, unless its call gave up)."""
 
 
 class Transport:
@@ -125,9 +145,13 @@ class Transport:
         headers: Mapping[str, str],
         trust_env: bool,
         session: aiohttp.ClientSession | None,
+        pacing: bool = True,
+        deadline: float | None = None,
         max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         self.max_response_size = max_response_size
+        self._pacer = Pacer() if pacing else None
+        self._deadline = deadline
         self._timeout = timeout
         self._max_concurrency = max_concurrency
         self.retry = retry
@@ -231,13 +255,37 @@ class Transport:
             ClientClosedError: the client was closed.
         """
         session, semaphore = self._bind()
+        if self._deadline is None:
+            return await self._send(session, semaphore, request, None)
+        deadline_at = time.monotonic() + self._deadline
+        try:
+            async with asyncio.timeout(self._deadline):
+                return await self._send(session, semaphore, request, deadline_at)
+        except TimeoutError as exc:
+            # Only the deadline raises a bare TimeoutError here: an attempt's own
+            # timeout is already a RequestTimeoutError.
+            msg = (
+                f"No answer to {request.method} {request.path} within the deadline of "
+                f"{self._deadline:g} s (waits, retries and pacing included)"
+            )
+            if request.method not in IDEMPOTENT_METHODS:
+                msg += "; the server may have applied it, so check before sending it again"
+            raise RequestTimeoutError(msg, method=request.method, path=request.path) from exc
+
+    async def _send(
+        self,
+        session: aiohttp.ClientSession,
+        semaphore: asyncio.Semaphore,
+        request: Request,
+        deadline_at: float | None,
+    ) -> Response:
         # The first attempt goes straight out: most requests succeed at once, and the
         # retry loop is only entered after a failure.
         started = time.monotonic()
         try:
             return await self._send_once(session, semaphore, request)
         except OryError as exc:
-            return await self._retry(exc, request, session, semaphore, started)
+            return await self._retry(exc, request, session, semaphore, started, deadline_at)
 
     async def _retry(
         self,
@@ -246,36 +294,59 @@ class Transport:
         session: aiohttp.ClientSession,
         semaphore: asyncio.Semaphore,
         started: float,
+        deadline_at: float | None,
     ) -> Response:
         """Retry ``request`` after an attempt failed with ``error``, or raise the failure.
 
         ``started`` is the ``time.monotonic()`` of the first attempt: the policy's
-        ``timeout`` caps the whole sequence. No semaphore slot is held while waiting.
+        ``timeout`` caps the sequence of retries after failures other than 429, and
+        ``rate_limit_budget`` the time spent waiting after 429s. No semaphore slot is
+        held while waiting; no wait starts that would end past ``deadline_at``.
         """
         policy = self.retry
         tries = 1
+        counted = 1  # attempts that count against policy.attempts (429s do not)
+        limited = 0
+        limited_wait = 0.0
         while True:
-            if (
-                tries >= policy.attempts
-                or not policy.should_retry(request.method, error, unsent_only=request.retry_unsent)
-                or (policy.timeout is not None and time.monotonic() - started >= policy.timeout)
-            ):
+            if is_rate_limited(error):
+                wait = max(policy.wait_for(limited + 1, error), _MIN_RATE_LIMIT_WAIT)
+                budget = policy.rate_limit_budget
+                give_up = budget is not None and limited_wait + wait > budget
+            else:
+                wait = 0.0
+                give_up = (
+                    counted >= policy.attempts
+                    or not policy.should_retry(
+                        request.method, error, unsent_only=request.retry_unsent
+                    )
+                    or (policy.timeout is not None and time.monotonic() - started >= policy.timeout)
+                )
+                if not give_up:
+                    wait = policy.wait_for(counted, error)
+            if not give_up and deadline_at is not None and time.monotonic() + wait >= deadline_at:
+                give_up = True
+                error.add_note("ory_async stopped retrying: the call's deadline would pass")
+            if give_up:
                 if tries > 1:
                     error.add_note(f"ory_async gave up after {tries} attempts")
                 error.attempts = tries
                 raise error
-            wait = policy.wait_for(tries, error)
             logger.info(
-                "retrying %s %s in %.2f s (attempt %d of %d) after %s",
+                "retrying %s %s in %.2f s (attempt %d) after %s",
                 request.method,
                 request.path,
                 wait,
                 tries + 1,
-                policy.attempts,
                 describe_failure(error),
             )
             await _sleep(wait)
             tries += 1
+            if is_rate_limited(error):
+                limited += 1
+                limited_wait += wait
+            else:
+                counted += 1
             self.stats.retries += 1
             try:
                 return await self._send_once(session, semaphore, request)
@@ -319,6 +390,10 @@ class Transport:
         self, session: aiohttp.ClientSession, semaphore: asyncio.Semaphore, request: Request
     ) -> Response:
         headers = self._headers_for(request)
+        pacer = self._pacer
+        ticket = None
+        if pacer is not None and not pacer.idle:
+            ticket = await pacer.acquire(request.method, request.url)
         started = time.perf_counter()
         self.stats.requests += 1
         # aiohttp's exceptions hold the request headers (credentials included), so none
@@ -326,9 +401,13 @@ class Transport:
         # OryError here and raised outside the ``except`` block, with no cause or context.
         failure: OryError | None = None
         try:
-            async with (
-                semaphore,
-                session.request(
+            await semaphore.acquire()
+            try:
+                if ticket is None and pacer is not None and not pacer.idle:
+                    # The pacer woke up (a rate limit showed) while this request queued
+                    # for a slot: it waits its turn after all.
+                    ticket = await pacer.acquire(request.method, request.url)
+                resp = await session.request(
                     request.method,
                     request.url,
                     data=request.body,
@@ -338,11 +417,18 @@ class Transport:
                         if request.timeout is None
                         else self._options_with_timeout(request.timeout)
                     ),
-                ) as resp,
-            ):
+                )
+            except BaseException:
+                semaphore.release()
+                raise
+            async with _Release(semaphore), resp:
                 status = resp.status
                 resp_headers = resp.headers
+                if pacer is not None and (ticket is not None or carries_rate_limit(resp_headers)):
+                    pacer.observe(ticket, request.method, request.url, status, resp_headers)
                 body = await self._read_body(resp, request)
+        except aiohttp.ConnectionTimeoutError:
+            failure = self._connect_timeout_error(request)
         except (TimeoutError, aiohttp.ServerTimeoutError):
             failure = self._timeout_error(request)
         except aiohttp.ClientError as exc:
@@ -355,6 +441,9 @@ class Transport:
         except ResponseTooLargeError:
             self.stats.failures += 1
             raise
+        finally:
+            if ticket is not None and not ticket.done:
+                pacer.forget(ticket)  # type: ignore[union-attr]
         if failure is not None:
             self.stats.failures += 1
             raise failure
@@ -364,6 +453,8 @@ class Transport:
         if 200 <= status < 300:
             return Response(status=status, headers=resp_headers, body=body)
         self.stats.failures += 1
+        if status == 429:
+            self.stats.rate_limited += 1
         raise api_error_for(status)(
             status=status,
             method=request.method,
@@ -371,6 +462,17 @@ class Transport:
             headers=resp_headers,
             body=body,
             secrets=self._secrets(request),
+        )
+
+    def _connect_timeout_error(self, request: Request) -> RequestTimeoutError:
+        limit = self._timeout.sock_connect or self._timeout.connect
+        within = f" within {limit:g} s" if limit else ""
+        msg = (
+            f"Could not connect for {request.method} {request.path}{within} "
+            "(nothing was sent; check the URL and that the server is up)"
+        )
+        return RequestTimeoutError(
+            msg, method=request.method, path=request.path, request_sent=False
         )
 
     def _options_with_timeout(self, seconds: float) -> dict[str, Any]:

@@ -209,6 +209,24 @@ def test_report_table_and_markers() -> None:
     )
 
 
+@pytest.mark.parametrize("client", [ORY_ASYNC, RAW, ORY_CLIENT])
+@pytest.mark.parametrize("kind", ["gets", "batch"])
+def test_rate_limited_workloads_run_and_count(client: str, kind: str) -> None:
+    from benchmarks import limited
+
+    _needs(client)
+    workload = limited.QUICK_WORKLOADS[0 if kind == "gets" else 1]
+    figures = limited.run(
+        client, kind, workload.limits, requests=workload.requests, chunk=workload.chunk
+    )
+    assert figures["calls"] == (workload.requests if kind == "gets" else 4)
+    if client == ORY_CLIENT:
+        assert figures["failed"] >= 1  # the official SDK raises on a 429
+    else:
+        assert figures["failed"] == 0
+    assert figures["minimum"] > 0
+
+
 def test_slow_server_walks_with_and_without_read_ahead() -> None:
     ids = payloads.identity_ids(600)
     with serve(

@@ -14,6 +14,7 @@ which serves from a background thread. pytest users can enable the ``ory_fake`` 
 """
 
 from ._faults import Fault, Faults
+from ._ratelimit import LimitQuota, OryRateLimiter, tier_limits
 from ._recording import RecordedRequest, RequestLog
 from ._server import FakeOry
 from ._threaded import serve_in_thread
@@ -24,9 +25,12 @@ __all__ = [
     "FakeOry",
     "Fault",
     "Faults",
+    "LimitQuota",
     "ManualClock",
+    "OryRateLimiter",
     "RecordedRequest",
     "RequestLog",
     "SystemClock",
     "serve_in_thread",
+    "tier_limits",
 ]

@@ -23,6 +23,7 @@ from . import (
 )
 from ._errors import KratosError, dumps
 from ._faults import Fault, Faults, RateLimiter
+from ._ratelimit import Admission, OryRateLimiter
 from ._recording import RecordedRequest, RequestLog
 from ._router import Ctx, Router, method_not_allowed, not_found_text
 from ._state import FakeState
@@ -66,6 +67,7 @@ class Pipeline:
     requests: RequestLog = field(default_factory=RequestLog)
     faults: Faults = field(default_factory=Faults)
     limiter: RateLimiter | None = None
+    ory_limiter: OryRateLimiter | None = None
     in_flight: int = 0
     max_in_flight: int = 0
 
@@ -87,6 +89,7 @@ class Pipeline:
         """Run one request through the pipeline."""
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        admission: Admission | None = None
         try:
             body = await request.read()
             self.requests.append(
@@ -101,6 +104,13 @@ class Pipeline:
                     site=site,
                 )
             )
+            # Ory Network's edge limiter answers before anything reaches the backend.
+            if self.ory_limiter is not None:
+                admission = self.ory_limiter.admit(request.method, request.path)
+                if not admission.allowed:
+                    limited = KratosError(429).response(_request_id(request))
+                    limited.headers.update(admission.headers)
+                    return limited
             fault = self.faults.take(request.method, request.path)
             if fault is not None:
                 if fault.delay:
@@ -119,10 +129,14 @@ class Pipeline:
                     limited = KratosError(429).response(_request_id(request))
                     limited.headers.update(extra)
                     return limited
+            if admission is not None:
+                extra.update(admission.headers)
             resp = await self._route(site, request)
             resp.headers.update(extra)
             return resp
         finally:
+            if admission is not None:
+                admission.release()
             self.in_flight -= 1
 
     async def _route(self, site: str, request: web.Request) -> web.StreamResponse:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -13,6 +13,7 @@ from aiohttp import web
 from ._app import Pipeline
 from ._faults import Faults, RateLimiter
 from ._identity_fields import Identity
+from ._ratelimit import LimitQuota, OryRateLimiter, tier_limits
 from ._recording import RequestLog
 from ._state import FLOW_KINDS, FakeState, FlowRecord
 from ._util import Clock, IdFactory, SystemClock, format_time
@@ -196,6 +197,44 @@ class FakeOry:
             self._pipeline.limiter = None
         else:
             self._pipeline.limiter = RateLimiter(requests_per_window, window, self.clock)
+
+    def limit_rates(
+        self,
+        *,
+        rps: float | None = None,
+        burst: int | None = None,
+        per_minute: int | None = None,
+        buckets: Mapping[str, Sequence[LimitQuota]] | None = None,
+        tier: str | None = None,
+        environment: str = "Development",
+        inflight: bool = True,
+    ) -> OryRateLimiter | None:
+        """Limit requests like Ory Network: per bucket, with its headers (no argument: off).
+
+        ``rps`` (with ``burst``, default one second's worth) and ``per_minute`` set the
+        quotas of every bucket, each bucket counting on its own; ``tier`` takes Ory
+        Network's published limits of that tier and ``environment`` instead (e.g.
+        ``tier="Developer"``: 5 requests a second on the admin buckets); ``buckets``
+        sets or overrides single buckets, e.g. ``{"kratos-admin-high":
+        [LimitQuota.per_second(20)]}``. With ``inflight``, a write to an identity path
+        while another write to that path is in progress is answered 429. Returns the
+        limiter, whose counters say what it let through and refused.
+        """
+        default: list[LimitQuota] = []
+        if rps is not None:
+            default.append(LimitQuota.per_second(rps, burst))
+        if per_minute is not None:
+            default.append(LimitQuota.per_minute(per_minute))
+        limits: dict[str, Sequence[LimitQuota]] = (
+            dict(tier_limits(tier, environment)) if tier else {}
+        )
+        limits.update(buckets or {})
+        if not default and not limits:
+            self._pipeline.ory_limiter = None
+            return None
+        limiter = OryRateLimiter(limits, self.clock, default=default, inflight_rule=inflight)
+        self._pipeline.ory_limiter = limiter
+        return limiter
 
     def batch_gateway_limit(self, entries: int | None) -> None:
         """Answer 504 to batch creates of more than ``entries`` entries (None: off).
