@@ -5,9 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from ._errors import KratosError, bad_request, json_response, no_content, not_found
-from ._paging import header_links, migration_formatter, parse_migration
 from ._router import Ctx, Router
-from ._routes_sessions import current_session, whoami
+from ._routes_sessions import current_session, migration_page, whoami
 from ._state import SessionRecord
 from ._util import parse_uuid
 
@@ -31,15 +30,7 @@ async def list_my_sessions(ctx: Ctx) -> web.StreamResponse:
     ]
     rows.sort(key=lambda r: r.id)
     rows.sort(key=lambda r: r.created_at, reverse=True)
-    pp = parse_migration(list(ctx.query))
-    page_index = max(pp.page - 1, 0) if state.kratos_paging_bugs else pp.page
-    offset = page_index * pp.per_page
-    page = rows[offset : offset + pp.per_page]
-    link = header_links(
-        len(rows), pp.page, pp.per_page, migration_formatter(ctx.path, list(ctx.query))
-    )
-    body = [state.session_json(r, identity="public", devices=True) for r in page]
-    return json_response(body, headers={"Link": link, "X-Total-Count": str(len(rows))})
+    return migration_page(ctx, rows, identity="public")
 
 
 async def disable_my_other_sessions(ctx: Ctx) -> web.StreamResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from aiohttp import web
 
 from ._errors import KratosError, bad_request, json_response, no_content, not_found
@@ -192,7 +194,7 @@ async def list_identity_sessions(ctx: Ctx) -> web.StreamResponse:
     state = ctx.state
     identity_id = _identity_param(ctx)
     active = _active(ctx)
-    pp = parse_migration(list(ctx.query))
+    parse_migration(list(ctx.query))  # a malformed page or per_page is refused first
     rows = _ordered(
         [
             r
@@ -200,13 +202,25 @@ async def list_identity_sessions(ctx: Ctx) -> web.StreamResponse:
             if r.identity_id == identity_id and _matches(r, active, ctx)
         ]
     )
+    return migration_page(ctx, rows, identity="admin")
+
+
+def migration_page(
+    ctx: Ctx, rows: list[SessionRecord], *, identity: Literal["admin", "public"]
+) -> web.StreamResponse:
+    """One page of ``rows`` in the migration form, with ``Link`` and ``X-Total-Count``.
+
+    With ``kratos_paging_bugs`` on, page N serves what page N-1 would (facts §2.2).
+    """
+    state = ctx.state
+    pp = parse_migration(list(ctx.query))
     page_index = max(pp.page - 1, 0) if state.kratos_paging_bugs else pp.page
     offset = page_index * pp.per_page
     page = rows[offset : offset + pp.per_page]
     link = header_links(
         len(rows), pp.page, pp.per_page, migration_formatter(ctx.path, list(ctx.query))
     )
-    body = [state.session_json(r, identity="admin", devices=True) for r in page]
+    body = [state.session_json(r, identity=identity, devices=True) for r in page]
     return json_response(body, headers={"Link": link, "X-Total-Count": str(len(rows))})
 
 
