@@ -32,7 +32,7 @@ import cattrs
 
 from ._markers import JSON_KEY, open_enum_of, split_none
 
-__all__ = ["is_plain_attrs_class", "make_structure_fn"]
+__all__ = ["can_fill_slots", "is_plain_attrs_class", "make_structure_fn", "mutable_twin"]
 
 Hook = Callable[[Any, Any], Any]
 
@@ -75,7 +75,7 @@ def _is_simple(field: attrs.Attribute[Any]) -> bool:
 _TWINS: Final[dict[type, type]] = {}
 
 
-def _mutable_twin(cls: type) -> type:
+def mutable_twin(cls: type) -> type:
     """A subclass of frozen ``cls`` with its layout whose attributes can be set while filling.
 
     An instance never escapes as a twin: the generated function reassigns its
@@ -95,7 +95,7 @@ def _mutable_twin(cls: type) -> type:
     return twin
 
 
-def _can_fill_slots(cls: type) -> bool:
+def can_fill_slots(cls: type) -> bool:
     """Whether ``__init__`` would only store each argument in its slot."""
     if getattr(cls, "__attrs_post_init__", None) or getattr(cls, "__attrs_pre_init__", None):
         return False
@@ -235,12 +235,12 @@ def make_structure_fn(cls: type, conv: cattrs.Converter, primitives: dict[Any, H
 def _generate(cls: type, conv: cattrs.Converter, primitives: dict[Any, Hook]) -> Hook:
     w = _Writer(conv, primitives)
     add = w.lines.append
-    fill = _can_fill_slots(cls)
+    fill = can_fill_slots(cls)
     cl = w.ref(cls, "cl")
     fn_name = f"structure_{cls.__name__}"
     add(f"def {fn_name}(o, _=None):")
     add("    g = o.get")
-    add(f"    obj = _new({w.ref(_mutable_twin(cls), 'twin')})" if fill else "    kw = {}")
+    add(f"    obj = _new({w.ref(mutable_twin(cls), 'twin')})" if fill else "    kw = {}")
     for field in attrs.fields(cls):
         if not field.init:
             continue

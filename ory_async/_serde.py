@@ -49,6 +49,7 @@ from ._markers import (
     open_enum_of,
     union_args,
 )
+from ._mirror import FALLBACK_ERRORS, mirror_decoder
 from .errors import DecodeError
 
 __all__ = [
@@ -355,6 +356,14 @@ def decode(body: bytes, target: type[T], *, context: str = "", strict: bool = Fa
         DecodeError: the body is not JSON, or does not fit ``target``; it names the path of
             the offending field and keeps the raw body.
     """
+    fast = None if strict else mirror_decoder(target)  # type: ignore[arg-type]
+    if fast is not None:
+        try:
+            result: T = fast(body)
+        except FALLBACK_ERRORS:
+            pass  # the converter decides, and names the field if it fails too
+        else:
+            return result
     where = f" of {context}" if context else ""
     try:
         data = orjson.loads(body)
