@@ -254,14 +254,23 @@ def _versions() -> str:
 
 
 def render(
-    samples: list[report.Sample], settings: Settings, seconds: float, only: str = WORKLOADS
+    samples: list[report.Sample],
+    settings: Settings,
+    seconds: float,
+    only: str = WORKLOADS,
+    kept_from: str | None = None,
 ) -> str:
-    """The README block: how the run was made, then the table."""
+    """The README block: how the run was made, then the table.
+
+    ``kept_from`` is when the samples of the rows not in ``only`` were taken.
+    """
     summary = report.summarize(samples)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     what = (
         "`make bench`" if only == WORKLOADS else f"rows {', '.join(only)} re-run (`--only {only}`)"
     )
+    if kept_from is not None:
+        what += f"; the other rows are from the run saved at {kept_from}"
     return "\n".join(
         [
             f"Latest run: {when}, {what} ({seconds / 60:.1f} min; {settings.get_rounds} rounds "
@@ -316,23 +325,37 @@ def main(argv: list[str] | None = None) -> None:
     if args.rounds is not None:
         settings = dataclasses.replace(settings, rounds=args.rounds, get_rounds=args.rounds)
     print(f"clients: {', '.join(clients())}")
-    limited_block = measure_limited(args.quick)
-    print(limited_block)
-    if not args.no_readme:
-        args.readme.write_text(limited.replace_block(args.readme.read_text(), limited_block))
+    partial = args.only != WORKLOADS
+    unknown = sorted(set(args.only) - set(WORKLOADS))
+    if unknown:
+        parser.error(f"--only takes letters of {WORKLOADS}; not {''.join(unknown)}")
+    raw = HERE / "results" / "latest.raw.json"
+    write_readme = not args.no_readme
+    if partial and not raw.exists() and write_readme:
+        # Without the samples of a full run the other rows would come out empty.
+        print(f"{raw} is missing (no full run on this machine): the table is printed, not written")
+        write_readme = False
+    if not partial or args.only_limited:  # --only re-runs table rows, not the limited ones
+        limited_block = measure_limited(args.quick)
+        print(limited_block)
+        if write_readme:
+            args.readme.write_text(limited.replace_block(args.readme.read_text(), limited_block))
     if args.only_limited:
         return
     started = time.perf_counter()
     samples = measure(settings, only=args.only)
-    raw = HERE / "results" / "latest.raw.json"
-    if args.only != WORKLOADS and raw.exists():
+    kept_from = None
+    if partial and raw.exists():
         kept = [report.Sample(**s) for s in json.loads(raw.read_text())]
         samples = [s for s in kept if letter(s.workload) not in args.only] + samples
-    block = render(samples, settings, time.perf_counter() - started, args.only)
+        kept_from = datetime.fromtimestamp(raw.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    block = render(samples, settings, time.perf_counter() - started, args.only, kept_from)
     print(block)
+    if partial and not raw.exists():
+        return  # a partial run never stands in for a full one
     raw.parent.mkdir(exist_ok=True)
     raw.write_text(json.dumps([dataclasses.asdict(s) for s in samples], indent=1))
-    if not args.no_readme:
+    if write_readme:
         args.readme.write_text(report.replace_between_markers(args.readme.read_text(), block))
         print(f"updated {args.readme}")
 
