@@ -253,6 +253,10 @@ def _versions() -> str:
     return ", ".join(found)
 
 
+def _rounds(count: int) -> str:
+    return f"{count} round" if count == 1 else f"{count} rounds"
+
+
 def render(
     samples: list[report.Sample],
     settings: Settings,
@@ -269,12 +273,11 @@ def render(
     what = (
         "`make bench`" if only == WORKLOADS else f"rows {', '.join(only)} re-run (`--only {only}`)"
     )
-    if kept_from is not None:
-        what += f"; the other rows are from the run saved at {kept_from}"
+    kept = "" if kept_from is None else f" The other rows are from the run saved at {kept_from}."
     return "\n".join(
         [
-            f"Latest run: {when}, {what} ({seconds / 60:.1f} min; {settings.get_rounds} rounds "
-            f"of a, {settings.rounds} of the others; medians).",
+            f"Latest run: {when}, {what} ({seconds / 60:.1f} min; {_rounds(settings.get_rounds)} "
+            f"of a, {settings.rounds} of the others; medians).{kept}",
             f"Machine: {_cpu()}, {os.cpu_count()} CPUs (server pinned to one, clients to the other), "
             f"{platform.system()} {platform.release()}, Python {platform.python_version()}.",
             f"Versions: {_versions()}.",

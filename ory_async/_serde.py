@@ -20,6 +20,10 @@ Rules it enforces for every model:
 The rules live here, in :func:`_build`, so the fast converter and the detailed ones used
 for error messages and strict checks always agree; model modules only describe their
 types and never register hooks.
+
+:func:`decode` first tries the mirror path of :mod:`ory_async._mirror` (msgspec, for the
+models without tagged unions or field hooks), which follows the same rules; whatever it
+refuses comes here, so the converter stays the judge of every body that is not plain.
 """
 
 from __future__ import annotations

@@ -30,9 +30,16 @@ CHAOS = {
 }
 
 
-def patient_client(fake: FakeOry, retry: RetryPolicy = PATIENT) -> OryClient:
+def patient_client(
+    fake: FakeOry, retry: RetryPolicy = PATIENT, *, timeout: float = 0.3
+) -> OryClient:
+    """A client that retries a lot; its short timeout turns injected hangs into retries.
+
+    Tests without hangs pass a long ``timeout``: on a busy machine FakeOry can take more
+    than 0.3 s to apply a chunk of a batch, which must not read as a lost answer.
+    """
     return OryClient(
-        fake.url, public_url=fake.public_url, access_token=TOKEN, retry=retry, timeout=0.3
+        fake.url, public_url=fake.public_url, access_token=TOKEN, retry=retry, timeout=timeout
     )
 
 
@@ -102,7 +109,7 @@ async def test_a_walk_is_complete_or_fails_loudly(
 
 async def test_lost_answer_to_a_create_is_not_retried(fake: FakeOry, fake_sleep: FakeSleep) -> None:
     fake.faults.add("/admin/identities", method="POST", drop_connection="after_apply", times=1)
-    async with patient_client(fake) as ory:
+    async with patient_client(fake, timeout=30.0) as ory:
         with pytest.raises(TransportError, match="outcome is unknown") as info:
             await ory.identities.create(
                 CreateIdentityBody(schema_id="default", traits={"email": "lost@example.com"})
@@ -120,7 +127,7 @@ async def test_batch_never_resends_a_chunk_that_may_have_been_applied(
         CreateIdentityBody(schema_id="default", traits={"email": f"b{i}@example.com"})
         for i in range(250)
     ]
-    async with patient_client(fake) as ory:
+    async with patient_client(fake, timeout=30.0) as ory:
         results = await ory.identities.batch_create(bodies, chunk_size=100, concurrency=1).collect()
     outcomes = [r.outcome for r in results]
     assert outcomes[:100] == [BatchOutcome.UNKNOWN] * 100
@@ -138,7 +145,7 @@ async def test_batch_retries_a_chunk_that_was_refused_with_429(
         CreateIdentityBody(schema_id="default", traits={"email": f"r{i}@example.com"})
         for i in range(10)
     ]
-    async with patient_client(fake) as ory:
+    async with patient_client(fake, timeout=30.0) as ory:
         results = await ory.identities.batch_create(bodies).collect()
     assert all(r.ok for r in results)
     assert fake_sleep.delays == [2.0]

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from yarl import URL
 
 from ory_async._urls import build_query, join_path, parse_base_url, segment
@@ -86,3 +90,14 @@ def test_build_query_rejects_non_string_items() -> None:
 def test_parse_base_url_rejects_bad_urls(value: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_base_url(value)
+
+
+@settings(max_examples=500, database=None, derandomize=True)
+@given(value=st.text(min_size=1).filter(lambda v: v not in (".", "..")))
+def test_segment_encodes_exactly_as_quote_with_nothing_safe(value: str) -> None:
+    assert segment(value) == quote(value, safe="")
+
+
+@pytest.mark.parametrize("value", ["7f3c0b7e-5c1a-4b1e-9a53-3f0c1f1d2e11", "a.b", "A_Z~0-9"])
+def test_unreserved_ids_are_sent_as_they_are(value: str) -> None:
+    assert segment(value) == value
