@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 import orjson
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from tests.shared_files import require_shared
@@ -34,6 +35,18 @@ FLOWS_WITH_UNTYPED_STATE = (
     "verificationFlow",
 )
 MAX_DEPTH = 4
+
+
+def examples(count: int) -> settings:
+    """Hypothesis settings for the spec-drawn tests: ``count`` examples, the same every run."""
+    return settings(
+        max_examples=count,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
 
 json_leaf = st.none() | st.booleans() | st.integers(-(2**31), 2**31) | st.text(max_size=12)
 any_json = st.recursive(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ory_async import DecodeError
@@ -22,7 +22,7 @@ from ory_async.models import (
     SettingsFlow,
     VerificationFlow,
 )
-from tests.reliability.spec_strategies import valid
+from tests.reliability.spec_strategies import examples, valid
 
 MODELS: dict[str, Any] = {
     "identity": Identity,
@@ -33,13 +33,7 @@ MODELS: dict[str, Any] = {
     "settingsFlow": SettingsFlow,
     "verificationFlow": VerificationFlow,
 }
-EXAMPLES = settings(
-    max_examples=500,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+EXAMPLES = examples(500)
 
 
 def _spec_valid(schema: str, model: Any) -> Callable[[], None]:

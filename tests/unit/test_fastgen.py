@@ -54,6 +54,15 @@ IDENTITY: dict[str, Any] = {
     "unknown_key": {"ignored": True},
 }
 
+SESSION: dict[str, Any] = {
+    "id": "s1",
+    "active": True,
+    "authenticator_assurance_level": "aal1",
+    "authentication_methods": [{"method": "v0.6_legacy_session", "aal": ""}],
+    "identity": IDENTITY,
+    "devices": None,
+}
+
 
 def _same(data: Any, target: Any) -> None:
     fast = _serde.converter.structure(data, target)
@@ -86,16 +95,8 @@ def test_python_values_of_subclasses_are_accepted_as_before() -> None:
 
 
 def test_sessions_with_embedded_identities() -> None:
-    session = {
-        "id": "s1",
-        "active": True,
-        "authenticator_assurance_level": "aal1",
-        "authentication_methods": [{"method": "v0.6_legacy_session", "aal": ""}],
-        "identity": IDENTITY,
-        "devices": None,
-    }
-    _same(session, Session)
-    _same([session, {**session, "identity": None, "devices": [{"id": "d"}]}], list[Session])
+    _same(SESSION, Session)
+    _same([SESSION, {**SESSION, "identity": None, "devices": [{"id": "d"}]}], list[Session])
 
 
 @pytest.mark.parametrize(

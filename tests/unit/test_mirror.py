@@ -16,7 +16,7 @@ from typing import Any, get_origin
 import attrs
 import orjson
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ory_async import _serde
@@ -41,16 +41,10 @@ from ory_async.models import (
     SessionDevice,
 )
 from tests.contract.test_fixtures import FIXTURES, RESPONSE_SHAPED, _body
-from tests.reliability.spec_strategies import valid
-from tests.unit.test_fastgen import IDENTITY
+from tests.reliability.spec_strategies import examples, valid
+from tests.unit.test_fastgen import IDENTITY, SESSION
 
-EXAMPLES = settings(
-    max_examples=200,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+EXAMPLES = examples(200)
 
 SPEC_MODELS: dict[str, Any] = {
     "identity": Identity,
@@ -143,16 +137,6 @@ def _spec_test(schema: str, model: Any, *, fuzz: bool) -> Callable[[], None]:
 for _schema, _model in SPEC_MODELS.items():
     globals()[f"test_spec_valid_{_schema}"] = _spec_test(_schema, _model, fuzz=False)
     globals()[f"test_spec_bent_{_schema}"] = _spec_test(_schema, _model, fuzz=True)
-
-
-SESSION: dict[str, Any] = {
-    "id": "s1",
-    "active": True,
-    "authenticator_assurance_level": "aal1",
-    "authentication_methods": [{"method": "v0.6_legacy_session", "aal": ""}],
-    "identity": IDENTITY,
-    "devices": None,
-}
 
 
 @pytest.mark.parametrize(
