@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -36,7 +35,8 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from .common import ORY_ASYNC, ORY_CLIENT, RAW, WrongData, id_number
-from .server import ROOT, pin_to_cpu
+from .process import ROOT, child_server, stop_requested
+from .server import pin_to_cpu
 
 NAIVE_PAUSE: Final = 0.01
 
@@ -59,15 +59,7 @@ async def _serve(limits: Limits) -> None:
     fake = FakeOry(seed=1)
     ids = fake.seed_identities(limits.identities)
     fake.limit_rates(rps=limits.rps, burst=limits.burst)
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    loop.add_signal_handler(signal.SIGTERM, stop.set)
-
-    def watch_stdin() -> None:
-        sys.stdin.read()
-        loop.call_soon_threadsafe(stop.set)
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
+    stop = stop_requested()
     async with fake:
         print(f"READY {fake.url} {','.join(ids)}", flush=True)
         await stop.wait()
@@ -79,28 +71,8 @@ def serve(limits: Limits) -> Iterator[tuple[str, list[str]]]:
     cmd = [sys.executable, "-m", "benchmarks.limited", "serve"]
     for name, value in asdict(limits).items():
         cmd += [f"--{name}", str(value)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(  # noqa: S603
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, env=env, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().split()
-        if len(line) != 3 or line[0] != "READY":
-            msg = f"the limited server did not start (exit code {proc.poll()})"
-            raise RuntimeError(msg)
-        yield line[1], line[2].split(",")
-    finally:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+    with child_server(cmd, "limited server", 2) as (url, ids):
+        yield url, ids.split(",")
 
 
 # --- j) bulk GETs ---------------------------------------------------------------------------

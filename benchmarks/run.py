@@ -24,7 +24,8 @@ from typing import Any, Final
 
 from . import imports, limited, report
 from .common import EXP_ASYNC, KRATOS_CLIENT, ORY_ASYNC, ORY_CLIENT, RAW, sdk_available
-from .server import ROOT, Sizes, serve
+from .process import ROOT
+from .server import Sizes, serve
 
 HERE: Final = Path(__file__).resolve().parent
 PACKAGES: Final = (

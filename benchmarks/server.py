@@ -26,19 +26,15 @@ import argparse
 import asyncio
 import contextlib
 import os
-import signal
-import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Final
 from urllib.parse import parse_qsl
 
 from . import payloads
+from .process import child_server, stop_requested
 
-ROOT: Final = Path(__file__).resolve().parent.parent
 NOT_FOUND: Final = (
     b'{"error":{"code":404,"status":"Not Found","message":"Unable to locate the resource"}}'
 )
@@ -232,14 +228,7 @@ async def _main(sizes: Sizes) -> None:
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: _Http(catalog), "127.0.0.1", 0, backlog=1024)
     port = server.sockets[0].getsockname()[1]
-    stop = asyncio.Event()
-    loop.add_signal_handler(signal.SIGTERM, stop.set)
-
-    def watch_stdin() -> None:
-        sys.stdin.read()  # returns when the parent closes the pipe (or dies)
-        loop.call_soon_threadsafe(stop.set)
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
+    stop = stop_requested()
     print(f"READY {port}", flush=True)
     async with server:
         await stop.wait()
@@ -260,28 +249,8 @@ def serve(sizes: Sizes, python: str = sys.executable) -> Iterator[str]:
     cmd = [python, "-m", "benchmarks.server"]
     for name, value in asdict(sizes).items():
         cmd += [f"--{name.replace('_', '-')}", str(value)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(  # noqa: S603
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, env=env, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().split()
-        if len(line) != 2 or line[0] != "READY":
-            msg = f"the benchmark server did not start (exit code {proc.poll()})"
-            raise RuntimeError(msg)
-        yield f"http://127.0.0.1:{line[1]}"
-    finally:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+    with child_server(cmd, "benchmark server", 1) as (port,):
+        yield f"http://127.0.0.1:{port}"
 
 
 if __name__ == "__main__":

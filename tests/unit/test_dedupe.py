@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import attrs
-import pytest
-from aiohttp.test_utils import TestServer
 
-from ory_async import OryClient, RetryPolicy
 from ory_async._dedupe import WINDOW, Dedupe
 from ory_async._pagination import Page, _ItemIterator
-from tests.conftest import SECRET
 from tests.kratos_paging import PagingServer
+from tests.unit.conftest import Start
 from tests.unit.test_pagination import Item, make_ids, pager
 
 
@@ -75,24 +71,6 @@ def test_unordered_walk_remembers_the_last_pages_only() -> None:
     # WINDOW pages later, a page is forgotten: that is the bound on memory.
     assert len(seen._recent) == WINDOW
     assert keys(seen.fresh(rows("q"), key)) == ["q"]
-
-
-Start = Callable[[PagingServer], Awaitable[OryClient]]
-
-
-@pytest.fixture
-async def start(aiohttp_server: Callable[..., Awaitable[TestServer]]) -> AsyncIterator[Start]:
-    clients: list[OryClient] = []
-
-    async def run(paging: PagingServer) -> OryClient:
-        server = await aiohttp_server(paging.app())
-        client = OryClient(str(server.make_url("/")), access_token=SECRET, retry=RetryPolicy())
-        clients.append(client)
-        return client
-
-    yield run
-    for client in clients:
-        await client.close()
 
 
 async def test_memory_of_a_walk_is_one_page_not_the_walk(start: Start) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from yarl import URL
 
-from ory_async import OryClient, PaginationError, RetryPolicy
+from ory_async import OryClient, PaginationError
 from ory_async._dedupe import Order
 from ory_async._pagination import (
     AsyncPager,
@@ -26,6 +26,7 @@ from ory_async._pagination import (
 from ory_async._urls import build_query
 from tests.conftest import SECRET, FakeSleep
 from tests.kratos_paging import PagingServer, legacy_links, legacy_query, migration_query
+from tests.unit.conftest import Start
 
 
 @attrs.frozen(kw_only=True)
@@ -40,24 +41,6 @@ def make_ids(n: int, seed: int = 1) -> list[str]:
 
     rng = random.Random(seed)
     return sorted(str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(n))
-
-
-Start = Callable[[PagingServer], Awaitable[OryClient]]
-
-
-@pytest.fixture
-async def start(aiohttp_server: Callable[..., Awaitable[TestServer]]) -> AsyncIterator[Start]:
-    clients: list[OryClient] = []
-
-    async def run(paging: PagingServer) -> OryClient:
-        server = await aiohttp_server(paging.app())
-        client = OryClient(str(server.make_url("/")), access_token=SECRET, retry=RetryPolicy())
-        clients.append(client)
-        return client
-
-    yield run
-    for client in clients:
-        await client.close()
 
 
 def pager(
