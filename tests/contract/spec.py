@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any, Final
 
@@ -361,6 +361,7 @@ class Exchange:
     status: int = 0
     content_type: str = ""
     response_body: bytes = b""
+    response_headers: Mapping[str, str] = attrs.field(factory=dict)
 
 
 def check(api: str, exchange: Exchange) -> list[str]:
