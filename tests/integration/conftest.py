@@ -33,6 +33,7 @@ from tests.integration.differential import (
     Shape,
     compare,
     deviations,
+    not_in_kratos,
     shape,
     unexplained,
 )
@@ -163,11 +164,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     chosen = config.getoption("server")
     if chosen == "fake":
         return
+    absent = not_in_kratos()
     keep, drop = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
         kind = callspec.params.get("server_kind") if callspec is not None else None
-        fake_only = "fake" in getattr(item, "fixturenames", ()) or kind is None
+        fake_only = (
+            "fake" in getattr(item, "fixturenames", ())
+            or kind is None
+            or any(op in absent for m in item.iter_markers("covers") for op in m.args)
+        )
         if (kind == "kratos" and fake_only) or (chosen == "kratos" and kind != "kratos"):
             drop.append(item)
         else:

@@ -87,6 +87,24 @@ class ServerUnderTest:
         session = result["session"]
         return NativeSession(session["id"], result["session_token"], session["identity"]["id"])
 
+    async def send_recovery_code(self, email: str) -> None:
+        """Ask for a recovery code by email, as a user would; the server queues the email."""
+        if self.fake is not None:  # FakeOry serves no native recovery flow yet
+            self.fake.add_message(email, subject="Recover access to your account", channel="email")
+            return
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+            async with http.get(f"{self.public_url}/self-service/recovery/api") as answer:
+                flow = await answer.json()
+                assert answer.status == 200, flow
+            async with http.post(
+                f"{self.public_url}/self-service/recovery",
+                params={"flow": flow["id"]},
+                json={"method": "code", "email": email},
+            ) as answer:
+                sent = await answer.json()
+                assert answer.status == 200, sent
+                assert sent["state"] == "sent_email", sent
+
     async def login_status(self, identifier: str, password: str) -> int:
         """The status of a native login attempt, without raising."""
         try:
@@ -94,3 +112,15 @@ class ServerUnderTest:
         except NativeFlowError as refused:
             return refused.status
         return 200
+
+
+async def start_flow(server: ServerUnderTest, kind: str, session_token: str | None = None) -> str:
+    """Start a native (API) self-service flow of ``kind``; its id."""
+    headers = {"X-Session-Token": session_token} if session_token else {}
+    async with (
+        aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http,
+        http.get(f"{server.public_url}/self-service/{kind}/api", headers=headers) as answer,
+    ):
+        flow = await answer.json()
+        assert answer.status == 200, flow
+        return str(flow["id"])
