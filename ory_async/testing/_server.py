@@ -31,7 +31,9 @@ class FakeOry:
     Args:
         api: ``"v1"`` (Kratos ≥ 1.0 / Ory Network) or ``"v0"`` (Kratos v0.5 paths and shapes).
         api_key: When set, admin routes require ``Authorization: Bearer <api_key>``.
-        seed: Seed for ids and tokens (same seed, same ids).
+        seed: Seed for ids and tokens: the same seed gives the same ids, for reproducible
+            tests. None (the default) draws random version-4 UUIDs, as the real server
+            does, so two fakes never share ids.
         kratos_paging_bugs: Reproduce the off-by-one (identity sessions) and overlap
             (schemas) pagination bugs of real Kratos.
         host: Interface to bind; loopback by default.
@@ -48,7 +50,7 @@ class FakeOry:
         self,
         api: Literal["v1", "v0"] = "v1",
         api_key: str | None = None,
-        seed: int = 0,
+        seed: int | None = None,
         kratos_paging_bugs: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,

@@ -1,0 +1,292 @@
+"""Imported password hashes log in through FakeOry's native flow, as on Kratos.
+
+Every vector is made here, at test time, by the library that owns the algorithm (bcrypt,
+argon2-cffi, hashlib, hmac, libpass, cryptography), then written in the encoding Kratos
+imports. An identity is imported with it; the native login with the right password gets a
+session, with a wrong one a 400 carrying the flow and "invalid credentials".
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from collections.abc import Callable, Mapping
+
+import aiohttp
+import argon2
+import bcrypt
+import pytest
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from passlib import hash as crypt_schemes
+from passlib.crypto.digest import lookup_hash
+
+from ory_async.testing import FakeOry
+
+from .conftest import Reply, call
+
+PASSWORD = "correct horse battery staple ✓"
+WRONG = "correct horse battery staple ✗"
+
+
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+def b64_raw(raw: bytes) -> str:
+    return b64(raw).rstrip("=")
+
+
+def make_bcrypt(prefix: bytes) -> Callable[[bytes], str]:
+    return lambda pw: bcrypt.hashpw(pw, bcrypt.gensalt(4, prefix=prefix)).decode()
+
+
+def make_argon2(kind: argon2.Type) -> Callable[[bytes], str]:
+    hasher = argon2.PasswordHasher(time_cost=2, memory_cost=256, parallelism=2, type=kind)
+    return hasher.hash
+
+
+# Kratos's names for PBKDF2 digests; it reads sha224 and sha384 as SHA3 (its own quirk).
+PBKDF2 = {
+    "sha1": "sha1",
+    "sha224": "sha3_224",
+    "sha256": "sha256",
+    "sha384": "sha3_384",
+    "sha512": "sha512",
+}
+
+
+def make_pbkdf2(name: str) -> Callable[[bytes], str]:
+    def make(pw: bytes) -> str:
+        salt = os.urandom(16)
+        key = hashlib.pbkdf2_hmac(PBKDF2[name], pw, salt, 1000, dklen=32)
+        return f"$pbkdf2-{name}$i=1000,l=32${b64_raw(salt)}${b64_raw(key)}"
+
+    return make
+
+
+def make_scrypt(pw: bytes) -> str:
+    salt = os.urandom(16)
+    key = hashlib.scrypt(pw, salt=salt, n=1024, r=8, p=1, dklen=32)
+    return f"$scrypt$ln=1024,r=8,p=1${b64(salt)}${b64(key)}"
+
+
+def make_firebase_scrypt(pw: bytes) -> str:
+    salt, separator, signer = os.urandom(12), b"\x07", os.urandom(64)
+    derived = hashlib.scrypt(pw, salt=salt + separator, n=1 << 10, r=8, p=1, dklen=32)
+    encryptor = Cipher(algorithms.AES(derived), modes.CTR(bytes(16))).encryptor()
+    signed = encryptor.update(signer) + encryptor.finalize()
+    return f"$firescrypt$ln=10,r=8,p=1${b64(salt)}${b64(signed)}${b64(separator)}${b64(signer)}"
+
+
+def make_ssha(tag: str, digest: str) -> Callable[[bytes], str]:
+    def make(pw: bytes) -> str:
+        salt = os.urandom(8)
+        return "{" + tag + "}" + b64(hashlib.new(digest, pw + salt).digest() + salt)
+
+    return make
+
+
+def make_sha(digest: str, pattern: str) -> Callable[[bytes], str]:
+    def make(pw: bytes) -> str:
+        salt = os.urandom(8)
+        text = pattern.encode().replace(b"{SALT}", salt).replace(b"{PASSWORD}", pw)
+        value = hashlib.new(digest, text).digest()
+        return f"${digest}$pf={b64(pattern.encode())}${b64(salt)}${b64(value)}"
+
+    return make
+
+
+def make_md5_plain(pw: bytes) -> str:
+    return f"$md5${b64(hashlib.md5(pw, usedforsecurity=False).digest())}"
+
+
+def make_md5_salted(pw: bytes) -> str:
+    salt, pattern = os.urandom(8), b"{SALT}::{PASSWORD}"
+    value = hashlib.md5(salt + b"::" + pw, usedforsecurity=False).digest()
+    return f"$md5$pf={b64(pattern)}${b64(salt)}${b64(value)}"
+
+
+def make_hmac(digest: str) -> Callable[[bytes], str]:
+    def make(pw: bytes) -> str:
+        key = os.urandom(16)
+        digestmod = lookup_hash("md4").const if digest == "md4" else digest
+        value = hmac.new(key, pw, digestmod).hexdigest().encode()
+        return f"$hmac-{digest}${b64(value)}${b64(key)}"
+
+    return make
+
+
+def make_crypt(scheme: str, ident: str, name: str) -> Callable[[bytes], str]:
+    # crypt(3) writes "$<id>$..."; Kratos imports the same string under "$<name>$...".
+    def make(pw: bytes) -> str:
+        handler = getattr(crypt_schemes, scheme)
+        if scheme != "md5_crypt":
+            handler = handler.using(rounds=5000)
+        made = str(handler.hash(pw))
+        assert made.startswith(f"${ident}$")
+        return f"${name}$" + made.removeprefix(f"${ident}$")
+
+    return make
+
+
+FORMATS: dict[str, Callable[[bytes], str]] = {
+    "bcrypt-2b": make_bcrypt(b"2b"),
+    "bcrypt-2a": make_bcrypt(b"2a"),
+    "argon2id": make_argon2(argon2.Type.ID),
+    "argon2i": make_argon2(argon2.Type.I),
+    **{f"pbkdf2-{name}": make_pbkdf2(name) for name in PBKDF2},
+    "scrypt": make_scrypt,
+    "firebase-scrypt": make_firebase_scrypt,
+    "ssha": make_ssha("SSHA", "sha1"),
+    "ssha256": make_ssha("SSHA256", "sha256"),
+    "ssha512": make_ssha("SSHA512", "sha512"),
+    "sha1-salt-first": make_sha("sha1", "{SALT}{PASSWORD}"),
+    "sha256-password-first": make_sha("sha256", "{PASSWORD}{SALT}"),
+    "sha512-salt-twice": make_sha("sha512", "{SALT}{PASSWORD}{SALT}"),
+    "md5": make_md5_plain,
+    "md5-salted": make_md5_salted,
+    **{
+        f"hmac-{d}": make_hmac(d)
+        for d in ("md4", "md5", "sha1", "sha224", "sha256", "sha384", "sha512")
+    },
+    "md5-crypt": make_crypt("md5_crypt", "1", "md5-crypt"),
+    "sha256-crypt": make_crypt("sha256_crypt", "5", "sha256-crypt"),
+    "sha512-crypt": make_crypt("sha512_crypt", "6", "sha512-crypt"),
+}
+
+
+async def import_identity(
+    fake: FakeOry, http: aiohttp.ClientSession, email: str, config: Mapping[str, object]
+) -> Reply:
+    body = {
+        "schema_id": "default",
+        "traits": {"email": email},
+        "credentials": {"password": {"config": config}},
+    }
+    return await call(http, "POST", f"{fake.url}/admin/identities", json=body)
+
+
+async def login(
+    fake: FakeOry, http: aiohttp.ClientSession, identifier: str, password: str
+) -> Reply:
+    flow = await call(http, "GET", f"{fake.public_url}/self-service/login/api")
+    body = {"method": "password", "identifier": identifier, "password": password}
+    return await call(http, "POST", flow.json()["ui"]["action"], json=body)
+
+
+async def stored_hash(fake: FakeOry, http: aiohttp.ClientSession, identity_id: str) -> str:
+    url = f"{fake.url}/admin/identities/{identity_id}?include_credential=password"
+    got = await call(http, "GET", url)
+    return str(got.json()["credentials"]["password"]["config"]["hashed_password"])
+
+
+def assert_invalid_credentials(reply: Reply) -> None:
+    assert reply.status == 400
+    [message] = reply.json()["ui"]["messages"]
+    assert message["id"] == 4000006
+
+
+@pytest.mark.parametrize("name", list(FORMATS))
+async def test_an_imported_hash_logs_in_with_its_password_only(
+    name: str, ory_fake: FakeOry, http: aiohttp.ClientSession
+) -> None:
+    hashed = FORMATS[name](PASSWORD.encode())
+    email = f"{name}@example.org"
+    created = await import_identity(ory_fake, http, email, {"hashed_password": hashed})
+    assert created.status == 201, created.json()
+    identity_id = created.json()["id"]
+
+    wrong = await login(ory_fake, http, email, WRONG)
+    assert_invalid_credentials(wrong)
+    assert await stored_hash(ory_fake, http, identity_id) == hashed
+
+    right = await login(ory_fake, http, email, PASSWORD)
+    assert right.status == 200, right.json()
+    session = right.json()
+    assert session["session_token"].startswith("ory_st_")
+    assert session["session"]["identity"]["id"] == identity_id
+
+    # Kratos rehashes a password stored in a format other than its hasher's after a login.
+    after = await stored_hash(ory_fake, http, identity_id)
+    assert bcrypt.checkpw(PASSWORD.encode(), after.encode())
+    if name.startswith("bcrypt"):
+        assert after == hashed
+    else:
+        assert after.startswith("$2b$04$")
+    again = await login(ory_fake, http, email, PASSWORD)
+    assert again.status == 200
+
+
+@pytest.mark.parametrize(
+    "hashed",
+    [
+        "$pbkdf2-sha256$i=1000,l=32$!!!$AAAA",  # salt is not base64
+        "$argon2id$v=16$m=256,t=2,p=2$c2FsdHNhbHQ$AAAAAAAAAAAAAAAAAAAAAA",  # old version
+        "$argon2id$v=19$m=268435456,t=2,p=2$c2FsdHNhbHQ$AAAA",  # more memory than allowed
+        "$scrypt$ln=1024,r=8$c2FsdA==$AAAA",  # a parameter missing
+        "$2b$16$" + "a" * 53,  # bcrypt cost above 15
+        "{SSHA}AAAA",  # shorter than a digest
+    ],
+)
+async def test_a_malformed_hash_imports_but_never_matches(
+    hashed: str, ory_fake: FakeOry, http: aiohttp.ClientSession
+) -> None:
+    created = await import_identity(ory_fake, http, "odd@example.org", {"hashed_password": hashed})
+    assert created.status == 201
+    assert_invalid_credentials(await login(ory_fake, http, "odd@example.org", PASSWORD))
+
+
+@pytest.mark.parametrize("hashed", ["plain-text", "$unknown$abc", ""])
+async def test_a_hash_of_no_known_format_is_refused_on_import(
+    hashed: str, ory_fake: FakeOry, http: aiohttp.ClientSession
+) -> None:
+    created = await import_identity(ory_fake, http, "bad@example.org", {"hashed_password": hashed})
+    assert created.status == 400
+    assert created.error["reason"].startswith(
+        "The imported password does not match any known hash format."
+    )
+
+
+async def test_a_plain_text_password_is_hashed_with_bcrypt_and_wins_over_a_hash(
+    ory_fake: FakeOry, http: aiohttp.ClientSession
+) -> None:
+    other = make_scrypt(b"another password")
+    config = {"password": PASSWORD, "hashed_password": other}
+    created = await import_identity(ory_fake, http, "plain@example.org", config)
+    assert created.status == 201
+    stored = await stored_hash(ory_fake, http, created.json()["id"])
+    assert stored.startswith("$2b$04$")
+    assert bcrypt.checkpw(PASSWORD.encode(), stored.encode())
+    assert (await login(ory_fake, http, "plain@example.org", PASSWORD)).status == 200
+
+
+async def test_the_migration_hook_flag_stands_alone(
+    ory_fake: FakeOry, http: aiohttp.ClientSession
+) -> None:
+    config = {"use_password_migration_hook": True, "hashed_password": make_md5_plain(b"x")}
+    created = await import_identity(ory_fake, http, "hook@example.org", config)
+    assert created.status == 201
+    url = f"{ory_fake.url}/admin/identities/{created.json()['id']}?include_credential=password"
+    got = await call(http, "GET", url)
+    assert got.json()["credentials"]["password"]["config"] == {
+        "use_password_migration_hook": True
+    }
+
+
+async def test_a_password_longer_than_bcrypt_reads_is_refused(
+    ory_fake: FakeOry, http: aiohttp.ClientSession
+) -> None:
+    long = "é" * 40  # 80 bytes
+    created = await import_identity(ory_fake, http, "long@example.org", {"password": long})
+    assert created.status == 400
+    assert created.error["reason"] == (
+        "The password must be at most 72 characters long, but got 80."
+    )
+    flow = await call(http, "GET", f"{ory_fake.public_url}/self-service/registration/api")
+    body = {"method": "password", "traits": {"email": "long@example.org"}, "password": long}
+    reply = await call(http, "POST", flow.json()["ui"]["action"], json=body)
+    assert reply.status == 400
+    [node] = [n for n in reply.json()["ui"]["nodes"] if n["attributes"]["name"] == "password"]
+    assert [m["id"] for m in node["messages"]] == [4000033]
