@@ -270,9 +270,7 @@ async def test_the_migration_hook_flag_stands_alone(
     assert created.status == 201
     url = f"{ory_fake.url}/admin/identities/{created.json()['id']}?include_credential=password"
     got = await call(http, "GET", url)
-    assert got.json()["credentials"]["password"]["config"] == {
-        "use_password_migration_hook": True
-    }
+    assert got.json()["credentials"]["password"]["config"] == {"use_password_migration_hook": True}
 
 
 async def test_a_password_longer_than_bcrypt_reads_is_refused(
