@@ -45,6 +45,7 @@ class SessionRejected(Exception):
         error_id: Ory's error id (``session_aal2_required``, ...), when it sent one.
         redirect_browser_to: where Ory asks to send a browser (403 on AAL), if it said.
         retry_after: whole seconds for the ``Retry-After`` header of a 503.
+        challenge: the ``WWW-Authenticate`` header of a 401 (how to send a session).
     """
 
     def __init__(
@@ -55,6 +56,7 @@ class SessionRejected(Exception):
         error_id: str | None = None,
         redirect_browser_to: str | None = None,
         retry_after: int | None = None,
+        challenge: str | None = None,
     ) -> None:
         super().__init__(f"{status}: {reason}")
         self.status = status
@@ -62,11 +64,17 @@ class SessionRejected(Exception):
         self.error_id = error_id
         self.redirect_browser_to = redirect_browser_to
         self.retry_after = retry_after
+        self.challenge = challenge
 
     @property
     def headers(self) -> dict[str, str]:
-        """Response headers: ``Retry-After`` on a 503."""
-        return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
+        """Response headers: ``Retry-After`` on a 503, ``WWW-Authenticate`` on a 401."""
+        out: dict[str, str] = {}
+        if self.retry_after is not None:
+            out["Retry-After"] = str(self.retry_after)
+        if self.challenge is not None:
+            out["WWW-Authenticate"] = self.challenge
+        return out
 
     def detail(self) -> dict[str, str]:
         """The JSON detail of the response: ``reason``, plus ``error_id``/``redirect_browser_to``."""
@@ -177,7 +185,7 @@ class SessionVerifier:
         """
         credentials = self.credentials(headers, cookies)
         if credentials is None:
-            raise SessionRejected(401, _NO_SESSION)
+            raise self._unauthorized(_NO_SESSION)
         key = self._key(ory, credentials)
         cached = self._cached(key)
         if cached is not None:
@@ -185,7 +193,7 @@ class SessionVerifier:
         try:
             session = await ory.sessions.whoami(auth=credentials)  # no client view per check
         except UnauthorizedError as exc:
-            raise SessionRejected(401, exc.reason or _NO_SESSION, error_id=exc.error_id) from None
+            raise self._unauthorized(exc.reason or _NO_SESSION, exc.error_id) from None
         except ForbiddenError as exc:
             raise SessionRejected(
                 403,
@@ -205,9 +213,17 @@ class SessionVerifier:
             logger.error("Unexpected answer while checking a session: %s", exc)
             raise self._unavailable(None) from None
         if session.active is False:
-            raise SessionRejected(401, "The session is no longer active.")
+            raise self._unauthorized("The session is no longer active.")
         self._store(key, session)
         return session
+
+    def _unauthorized(self, reason: str, error_id: str | None = None) -> SessionRejected:
+        # A 401 must say how to authenticate (RFC 9110): the scheme names the header that
+        # carries an Ory session token; Bearer is offered only when it is read.
+        challenge = 'X-Session-Token realm="ory"'
+        if self.accept_bearer:
+            challenge += ', Bearer realm="ory"'
+        return SessionRejected(401, reason, error_id=error_id, challenge=challenge)
 
     def _unavailable(self, retry_after: float | None) -> SessionRejected:
         seconds = self.retry_after if retry_after is None else max(1, math.ceil(retry_after))

@@ -76,10 +76,12 @@ async def test_sessions_are_checked(factory: Factory, users: Users, fake: FakeOr
         missing = await http.get("/me")
         assert missing.status_code == 401
         assert missing.json()["detail"]["reason"]
+        assert missing.headers["WWW-Authenticate"] == 'X-Session-Token realm="ory"'
 
         for token in (users.expired, users.revoked, "not-a-token"):
             denied = await http.get("/me", headers={"X-Session-Token": token})
             assert denied.status_code == 401, token
+            assert denied.headers["WWW-Authenticate"] == 'X-Session-Token realm="ory"'
 
         aal = await http.get("/me", headers={"X-Session-Token": users.aal1})
         assert aal.status_code == 403
