@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench docs docs-serve lint typecheck unit package-check serve-example venv clean kratos test-kratos
+.PHONY: test demo bench docs docs-serve lint typecheck unit package-check release-check serve-example venv clean kratos test-kratos
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +26,28 @@ unit: $(STAMP)
 
 # Builds the sdist and wheel, checks the wheel's contents, installs it (and the checkout)
 # into fresh virtual environments and runs the README's Install and Testing sections
-# from a folder outside the checkout.
+# from a folder outside the checkout; tests/packaging/test_release.py runs release-check.
 package-check: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider tests/packaging
 
+# Builds dist/ (sdist and wheel), runs twine check --strict, checks what they hold, and
+# installs the wheel with each extra in fresh venvs (the demo with [cli] alone). RELEASING.md.
+release-check: $(STAMP)
+	$(BIN)/python tools/release_check.py
+
 test: lint typecheck unit package-check
 
-demo: $(STAMP)
-	$(BIN)/python -m ory_async demo
+# The demo needs the package with [cli] only: its own small venv, not the toolchain's.
+DEMO_VENV := .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed
+
+$(DEMO_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet -e '.[cli]'
+	touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
+	$(DEMO_VENV)/bin/python -m ory_async demo
 
 # Serves examples/fastapi_app.py against the project named by ORY_SDK_URL.
 serve-example: $(STAMP)
@@ -95,4 +109,4 @@ docs-serve: $(DOCS_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(DOCS_VENV)/bin/mkdocs serve
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) $(DOCS_VENV) site .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) $(BENCH_VENV) $(DOCS_VENV) site .mypy_cache .pytest_cache .ruff_cache

@@ -218,4 +218,12 @@ def test_the_cli_extra_runs_the_demo_and_the_testing_extra_the_testing_example(
         for r in requires
         if re.search(r"extra == [\"']testing[\"']", r)
     }
-    assert testing == {"jsonschema", "pytest", "pytest-asyncio"}
+    assert testing == {
+        "jsonschema",
+        "pytest",
+        "pytest-asyncio",
+        "bcrypt",
+        "argon2-cffi",
+        "libpass",
+        "cryptography",
+    }
