@@ -35,10 +35,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 BCRYPT_COST = 4
 BCRYPT_MAX_BYTES = 72
@@ -81,7 +82,8 @@ def generate(password: str) -> str:
     Raises:
         PasswordTooLongError: the password is longer than 72 bytes.
     """
-    import bcrypt
+    with _needs("bcrypt"):
+        import bcrypt
 
     raw = password.encode()
     if len(raw) > BCRYPT_MAX_BYTES:
@@ -112,6 +114,16 @@ def matches(password: str, hashed: str) -> bool:
             except (ValueError, TypeError, OverflowError, MemoryError, binascii.Error):
                 return False
     return False
+
+
+@contextlib.contextmanager
+def _needs(package: str) -> Iterator[None]:
+    """Name the extra that brings ``package`` when importing it fails."""
+    try:
+        yield
+    except ImportError as exc:
+        msg = f"FakeOry needs {package} for password hashes: pip install 'ory-async[testing]'"
+        raise ImportError(msg) from exc
 
 
 # --- decoding helpers ------------------------------------------------------------------------
@@ -158,7 +170,8 @@ def _pattern_field(field: str) -> bytes:
 
 
 def _bcrypt(password: bytes, hashed: str) -> bool:
-    import bcrypt
+    with _needs("bcrypt"):
+        import bcrypt
 
     if len(password) > BCRYPT_MAX_BYTES:
         return False
@@ -170,7 +183,8 @@ def _bcrypt(password: bytes, hashed: str) -> bool:
 
 def _argon2(kind: str) -> Callable[[bytes, str], bool]:
     def compare(password: bytes, hashed: str) -> bool:
-        from argon2.low_level import Type, hash_secret_raw
+        with _needs("argon2-cffi"):
+            from argon2.low_level import Type, hash_secret_raw
 
         parts = hashed.split("$")
         if len(parts) != 6 or _ints(r"v=(\d+)", parts[2])[0] != _ARGON2_VERSION:
@@ -227,7 +241,8 @@ def _scrypt(password: bytes, hashed: str) -> bool:
 
 
 def _firebase_scrypt(password: bytes, hashed: str) -> bool:
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    with _needs("cryptography"):
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
     parts = hashed.split("$")
     if len(parts) != 7:
@@ -280,7 +295,8 @@ def _hmac(password: bytes, hashed: str) -> bool:
     name = parts[1].removeprefix("hmac-")
     expected, key = _b64(parts[2]), _b64(parts[3])
     if name == "md4":
-        from passlib.crypto.digest import lookup_hash
+        with _needs("libpass"):
+            from passlib.crypto.digest import lookup_hash
 
         mac = hmac.new(key, password, lookup_hash("md4").const)
     else:
@@ -293,7 +309,8 @@ def _crypt(prefix: str, scheme: str) -> Callable[[bytes, str], bool]:
     ident = {"md5_crypt": "$1", "sha256_crypt": "$5", "sha512_crypt": "$6"}[scheme]
 
     def compare(password: bytes, hashed: str) -> bool:
-        from passlib import hash as schemes
+        with _needs("libpass"):
+            from passlib import hash as schemes
 
         standard = ident + hashed.removeprefix(prefix)
         return bool(getattr(schemes, scheme).verify(password, standard))

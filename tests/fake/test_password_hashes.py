@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import os
+import sys
 from collections.abc import Callable, Mapping
 
 import aiohttp
@@ -288,3 +289,11 @@ async def test_a_password_longer_than_bcrypt_reads_is_refused(
     assert reply.status == 400
     [node] = [n for n in reply.json()["ui"]["nodes"] if n["attributes"]["name"] == "password"]
     assert [m["id"] for m in node["messages"]] == [4000033]
+
+
+def test_a_missing_hasher_names_the_extra_that_brings_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ory_async.testing import _hashes
+
+    monkeypatch.setitem(sys.modules, "bcrypt", None)
+    with pytest.raises(ImportError, match=r"needs bcrypt .*pip install 'ory-async\[testing\]'"):
+        _hashes.generate(PASSWORD)
