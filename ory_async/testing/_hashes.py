@@ -1,7 +1,8 @@
 """Password hashes as Kratos writes and reads them.
 
 FakeOry hashes the passwords it is given with bcrypt, Kratos's default hasher, at cost 4
-(the lowest Kratos accepts, in ``--dev`` mode: tests stay fast). It verifies every format
+(the lowest Kratos accepts, in ``--dev`` mode: tests stay fast), as ``$2a$04$...`` like
+Go's bcrypt. It verifies every format
 Kratos imports, told apart by prefix as Kratos does:
 
 ======================  ==============================================================
@@ -88,7 +89,8 @@ def generate(password: str) -> str:
     raw = password.encode()
     if len(raw) > BCRYPT_MAX_BYTES:
         raise PasswordTooLongError(len(raw))
-    return bcrypt.hashpw(raw, bcrypt.gensalt(BCRYPT_COST)).decode()
+    # Go's bcrypt writes the $2a$ variant.
+    return bcrypt.hashpw(raw, bcrypt.gensalt(BCRYPT_COST, prefix=b"2a")).decode()
 
 
 def is_own_format(hashed: str) -> bool:
