@@ -114,8 +114,6 @@ async def test_credentials_and_include_credential(ory: OryClient, server: Server
 
 
 async def test_imported_password_hash_signs_in(ory: OryClient, server: ServerUnderTest) -> None:
-    if server.kind == "fake":
-        pytest.xfail("FakeOry stores imported hashes but does not verify them yet")
     # bcrypt of PASSWORD at cost 4, made by the bcrypt library (bcrypt.hashpw with gensalt(4)).
     hashed = "$2b$04$uWJffJLIlfV4vaJlcK/I7.ZsXRO9CAjr7L7Yp6SlZBsw/bZtwzEAm"
     email = server.email("imported")
