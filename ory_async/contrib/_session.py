@@ -283,14 +283,24 @@ class SessionVerifier:
                 raise SessionRejected(401, _NO_SESSION)
         else:
             result = await self._check_whoami(ory, credentials, fresh)
-        if aal is not None and _AAL_RANK.get(result.aal or "", 0) < _AAL_RANK.get(aal, 2):
+        self.require_aal(result, aal)
+        return result
+
+    @staticmethod
+    def require_aal(check: SessionCheck, aal: str | None) -> None:
+        """Refuse (403) a session below the assurance level ``aal`` (``"aal2"``).
+
+        Raises:
+            SessionRejected: 403 ``session_aal2_required``; its reply sends browsers to
+                log in with ``aal=<aal>``.
+        """
+        if aal is not None and _AAL_RANK.get(check.aal or "", 0) < _AAL_RANK.get(aal, 2):
             raise SessionRejected(
                 403,
                 "The session does not meet the required assurance level.",
                 error_id="session_aal2_required",
                 aal=aal,
             )
-        return result
 
     async def _check_token(self, ory: OryClient, token: str) -> SessionCheck:
         assert self.tokens is not None
