@@ -83,6 +83,7 @@ class OrySessionMiddleware:
     def __init__(
         self,
         app: ASGIApp,
+        /,
         *,
         client: OryClient | None = None,
         client_factory: Callable[[], OryClient] | None = None,
