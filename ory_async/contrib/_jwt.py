@@ -7,8 +7,11 @@ verifier is created.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -23,6 +26,7 @@ DEFAULT_ALGORITHMS: Final = ("ES256", "ES384", "ES512", "RS256", "RS384", "RS512
 
 _FAMILIES: Final = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
 _NEVER: Final = frozenset({"none", "HS256", "HS384", "HS512"})
+_SALT: Final = os.urandom(16)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .._client import OryClient
@@ -107,6 +111,10 @@ class TokenVerifier:
         self.refetch_interval = float(refetch_interval)
         self._clock = clock
         self._keys: dict[str, _Key] = {}
+        # Tokens already verified, by digest: a client sends the same token for its
+        # whole life, and a signature check costs more than a whoami's parsing.
+        self._verified: OrderedDict[bytes, tuple[float, dict[str, Any], str]] = OrderedDict()
+        self.verified_size = 4096
         self._fetched_at: float | None = None
         self._lock = asyncio.Lock()
         self.fetches = 0
@@ -126,10 +134,28 @@ class TokenVerifier:
     async def verify(self, token: str, ory: OryClient) -> dict[str, Any]:
         """The token's claims, once its signature and claims are checked.
 
+        A token verified before is recognised by its digest until its ``exp`` (plus
+        the leeway), without checking its signature again.
+
         Raises:
             JwtRejected: the token is not valid (the request gets a 401).
             JwtUnavailable: the keys could not be fetched (a 503).
         """
+        digest = hashlib.blake2b(token.encode(), digest_size=20, key=_SALT).digest()
+        known = self._verified.get(digest)
+        if known is not None:
+            if time.time() < known[0]:
+                return known[1]
+            self._verified.pop(digest, None)
+        claims, kid = await self._verify(token, ory)
+        exp = claims.get("exp")
+        if isinstance(exp, int | float):
+            self._verified[digest] = (float(exp) + self.leeway, claims, kid)
+            if len(self._verified) > self.verified_size:
+                self._verified.popitem(last=False)
+        return claims
+
+    async def _verify(self, token: str, ory: OryClient) -> tuple[dict[str, Any], str]:
         jwt = self._jwt
         try:
             header = jwt.get_unverified_header(token)
@@ -160,7 +186,7 @@ class TokenVerifier:
             raise JwtRejected("The token has expired.") from None
         except jwt.PyJWTError as exc:
             raise JwtRejected(f"The token is not valid: {_reason(exc)}") from None
-        return claims
+        return claims, kid
 
     async def _refetch_for(self, kid: str, ory: OryClient) -> _Key:
         async with self._lock:
@@ -189,6 +215,9 @@ class TokenVerifier:
         self._fetched_at = self._clock()
         self.fetches += 1
         self._keys = self._parse(raw)
+        # A key withdrawn from the set takes the tokens it signed with it.
+        for digest in [d for d, entry in self._verified.items() if entry[2] not in self._keys]:
+            del self._verified[digest]
 
     def _parse(self, raw: bytes) -> dict[str, _Key]:
         try:
@@ -215,8 +244,9 @@ class TokenVerifier:
         return keys
 
     def forget_keys(self) -> None:
-        """Drop the cached key set; the next token fetches it again."""
+        """Drop the cached key set (and what it verified); the next token fetches it again."""
         self._keys = {}
+        self._verified.clear()
         self._fetched_at = None
 
     def __repr__(self) -> str:

@@ -220,3 +220,29 @@ async def test_bearer_session_tokens_still_go_to_whoami_when_accepted(
     fake.requests.clear()
     assert (await rejected(SessionVerifier(), ory, token)).status == 401
     assert len(fake.requests) == 0
+
+
+async def test_a_verified_token_is_not_verified_again(
+    ory: OryClient, users: Users, fake: FakeOry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verifier = SessionVerifier(jwt=True)
+    assert verifier.tokens is not None
+    token = await ory.sessions.tokenize(users.token, "app")
+    decodes: list[str] = []
+    real_decode = verifier.tokens._jwt.decode
+
+    def counting(value: str, *args: Any, **kwargs: Any) -> Any:
+        decodes.append(value)
+        return real_decode(value, *args, **kwargs)
+
+    monkeypatch.setattr(verifier.tokens._jwt, "decode", counting)
+    for _ in range(3):
+        assert (await verifier.check(ory, bearer(token), {})).source == "token"
+    assert decodes == [token]
+    # A forged token with the same claims is never taken for the verified one.
+    kid, _ = fake.signing_key
+    forged = tokens.signed(tokens.claims(fake.public_url), tokens.other_key(), kid)
+    assert (await rejected(verifier, ory, forged)).status == 401
+    # Revoking still ends a remembered token.
+    await ory.sessions.disable(users.session["id"])
+    assert (await rejected(verifier, ory, token)).status == 401
