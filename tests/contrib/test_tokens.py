@@ -246,3 +246,25 @@ async def test_a_verified_token_is_not_verified_again(
     # Revoking still ends a remembered token.
     await ory.sessions.disable(users.session["id"])
     assert (await rejected(verifier, ory, token)).status == 401
+
+
+async def test_only_the_allowed_algorithms_pass(ory: OryClient, users: Users) -> None:
+    token = await ory.sessions.tokenize(users.token, "app")  # ES256
+    only_rsa = SessionVerifier(jwt=TokenVerifier(algorithms=["RS256"]))
+    assert (await rejected(only_rsa, ory, token)).status == 401
+
+
+async def test_private_or_symmetric_keys_in_a_key_set_are_ignored(ory: OryClient) -> None:
+    import json
+
+    from jwt.algorithms import ECAlgorithm
+
+    key = tokens.other_key()
+    private = json.loads(ECAlgorithm.to_jwk(key))
+    private.update(kid="leaked", use="sig", alg="ES256")
+    secret = {"kty": "oct", "k": "c2VjcmV0", "kid": "shared", "alg": "HS256"}
+    verifier = SessionVerifier(
+        jwt=TokenVerifier(keys={"keys": [private, secret]}, issuer="https://ory.example")
+    )
+    token = tokens.signed(tokens.claims("https://ory.example"), key, "leaked")
+    assert (await rejected(verifier, ory, token)).status == 401
