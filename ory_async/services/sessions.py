@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Final, Literal
 
@@ -32,6 +33,12 @@ WILDCARD: Final = "*"
 EXPANDABLE: Final = ("identity", "devices")
 _ACTIONS: Final = frozenset(a.value for a in ManageSessionsAction)
 _FRESH: Final = {"Cache-Control": "max-age=0"}
+
+
+@functools.lru_cache(maxsize=16)
+def _whoami_url(public_url: URL) -> URL:
+    # The most frequent call of a web app: its URL is joined once per public URL.
+    return join_path(public_url, "sessions", "whoami")
 
 
 def _expand(values: Iterable[str] | None) -> list[str]:
@@ -359,8 +366,8 @@ class SessionsService(Service):
         check_str("tokenize_as", tokenize_as)
         request = self._request(
             "GET",
-            join_path(self._context.public_url, "sessions", "whoami"),
-            query={"tokenize_as": tokenize_as},
+            _whoami_url(self._context.public_url),
+            query={"tokenize_as": tokenize_as} if tokenize_as is not None else None,
             auth=token,
             headers=_FRESH if fresh else None,
             timeout=timeout,
