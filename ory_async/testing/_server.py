@@ -15,8 +15,8 @@ from ._faults import Faults, RateLimiter
 from ._identity_fields import Identity
 from ._ratelimit import LimitQuota, OryRateLimiter, tier_limits
 from ._recording import RequestLog
+from ._server_tokens import SessionTokensControls
 from ._state import FLOW_KINDS, FakeState, FlowRecord
-from ._tokenizer import SessionTokensControls
 from ._util import Clock, IdFactory, SystemClock, format_time
 
 TraitsFactory = Callable[[int], dict[str, Any]]
