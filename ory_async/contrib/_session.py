@@ -396,13 +396,15 @@ class SessionVerifier:
         Ory being unavailable is a JSON 503 with ``Retry-After`` for everyone.
         ``url`` is the request's full URL (the ``return_to`` of the login flow).
         """
+        base = self.login_url
+        if base is None and ory is not None:
+            base = str(ory.public_url).rstrip("/") + "/self-service/login/browser"
         if (
-            self.redirect_browsers
+            base is not None
+            and self.redirect_browsers
             and rejected.status in (401, 403)
             and wants_html(method, accept)
-            and (self.login_url is not None or ory is not None)
         ):
-            base = self.login_url or str(ory.public_url).rstrip("/") + "/self-service/login/browser"  # type: ignore[union-attr]
             aal = rejected.aal if rejected.status == 403 else None
             return Reply.redirect(login_url(base, return_to=url, aal=aal))
         return Reply.json(rejected.status, detail_json(rejected), rejected.headers)
