@@ -12,7 +12,9 @@ on (``Ory-Session-Cache-For``) and a session token template. The apps, each answ
 - ``ory_async-cached``: ``SessionDependency()``, cached as FakeOry's
   ``Ory-Session-Cache-For`` says (every request carries the same session);
 - ``ory_async-jwt``: ``SessionDependency(jwt=True)`` with ``Authorization: Bearer <JWT>``
-  from ``tokenize_as``: verified locally.
+  from ``tokenize_as``: verified locally;
+- ``starlette-jwt``: the same token checked by ``OrySessionMiddleware(jwt=True)`` in front
+  of a bare Starlette route (no FastAPI dependency solving).
 
 Each run reports the app's throughput (wrk's requests/s), the app process's CPU per
 request, and how many requests reached FakeOry during the run.
@@ -42,7 +44,14 @@ from typing import Any, Final
 from .process import ROOT, child_server, stop_requested
 from .server import pin_to_cpu
 
-KINDS: Final = ("raw", "ory-client", "ory_async", "ory_async-cached", "ory_async-jwt")
+KINDS: Final = (
+    "raw",
+    "ory-client",
+    "ory_async",
+    "ory_async-cached",
+    "ory_async-jwt",
+    "starlette-jwt",
+)
 TEMPLATE: Final = "bench"
 
 
@@ -120,6 +129,26 @@ def build_app(kind: str, ory_url: str, public_url: str) -> Any:
     from ory_async.contrib.fastapi import SessionDependency, ory_lifespan
     from ory_async.models import Session
 
+    def client() -> OryClient:
+        return OryClient(ory_url, public_url=public_url, retry=RetryPolicy.none())
+
+    if kind == "starlette-jwt":
+        from starlette.applications import Starlette
+        from starlette.middleware import Middleware
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+
+        from ory_async.contrib.asgi import OrySessionMiddleware
+
+        async def me_bare(request: Request) -> JSONResponse:
+            return JSONResponse({"id": request.state.ory_session.id})
+
+        return Starlette(
+            routes=[Route("/me", me_bare)],
+            middleware=[Middleware(OrySessionMiddleware, jwt=True)],
+            lifespan=ory_lifespan(client),  # type: ignore[arg-type]
+        )
+
     by_kind: dict[str, dict[str, Any]] = {
         "ory_async": {"cache_ttl": 0},
         "ory_async-cached": {},
@@ -127,11 +156,7 @@ def build_app(kind: str, ory_url: str, public_url: str) -> Any:
     }
     options = by_kind[kind]
     guard = SessionDependency(**options)
-    app = FastAPI(
-        lifespan=ory_lifespan(
-            lambda: OryClient(ory_url, public_url=public_url, retry=RetryPolicy.none())
-        )
-    )
+    app = FastAPI(lifespan=ory_lifespan(client))
 
     @app.get("/me")
     async def me_checked(session: Annotated[Session, Depends(guard)]) -> dict[str, str]:
@@ -284,6 +309,7 @@ def measure(
 TARGETS: Final = {
     "ory_async": ("≥ 0.85x raw", 0.85),
     "ory_async-jwt": ("≥ 3x raw, no calls to Ory", 3.0),
+    "starlette-jwt": ("≥ 3x raw, no calls to Ory", 3.0),
 }
 
 
@@ -308,7 +334,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         target, floor = TARGETS.get(kind, ("", None))
         met = ""
         if floor is not None and ratio is not None:
-            ok = ratio >= floor and (kind != "ory_async-jwt" or calls == 0)
+            ok = ratio >= floor and (not kind.endswith("jwt") or calls == 0)
             met = "yes" if ok else "**no**"
         lines.append(
             f"| {kind} | {conns} | {statistics.median(r['rps'] for r in group):,.0f} | "
