@@ -81,14 +81,14 @@ async def test_cache_ttl_caps_what_ory_allows_and_zero_turns_caching_off(
 async def test_a_session_is_never_cached_past_its_expiry(
     ory: OryClient, users: Users, fake: FakeOry
 ) -> None:
-    _, short = fake.create_session(users.ada, expires_in=timedelta(seconds=20))
+    _, short = fake.create_session(users.ada, expires_in=timedelta(seconds=60))
     clock = Clock()
     verifier = SessionVerifier(cache_ttl=3600, clock=clock)
     headers = {"X-Session-Token": short}
     await verifier.check(ory, headers, {})
-    clock.now += 19
+    clock.now += 30
     assert (await verifier.check(ory, headers, {})).source == "cache"
-    clock.now += 2  # past expires_at: asked again (the fake's own clock has not moved)
+    clock.now += 31  # past expires_at: asked again (the fake's own clock has not moved)
     assert (await verifier.check(ory, headers, {})).source == "ory"
 
 
