@@ -85,11 +85,12 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 $(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[testing]' -r benchmarks/requirements.txt
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[testing,jwt]' -r benchmarks/requirements.txt
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m benchmarks.run
+	if command -v wrk >/dev/null; then $(BENCH_VENV)/bin/python -m benchmarks.webapp --rounds 2 --write-readme; else echo 'workload l skipped: no wrk (apt-get install wrk)'; fi
 
 # The documentation site: its own venv (mkdocs, mkdocs-material, mkdocstrings) plus the
 # package, built in strict mode so a broken reference or a missing page fails the build.

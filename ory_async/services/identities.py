@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Final, Literal
 
+from .. import _revocations
 from .._pagination import AsyncPager, Style
 from .._urls import QueryValue, segment
 from ..auth import Auth
@@ -181,6 +182,8 @@ class IdentitiesService(Service):
             "DELETE", self._admin_url("identities", segment(id)), auth=auth, timeout=timeout
         )
         await self._transport.call_empty(request)
+        # Its sessions went with it: caches of them (contrib.SessionVerifier) drop them.
+        _revocations.announce(str(self._context.public_url), identities=(id,))
 
     async def delete_credentials(
         self,

@@ -15,13 +15,14 @@ from ._faults import Faults, RateLimiter
 from ._identity_fields import Identity
 from ._ratelimit import LimitQuota, OryRateLimiter, tier_limits
 from ._recording import RequestLog
+from ._server_tokens import SessionTokensControls
 from ._state import FLOW_KINDS, FakeState, FlowRecord
 from ._util import Clock, IdFactory, SystemClock, format_time
 
 TraitsFactory = Callable[[int], dict[str, Any]]
 
 
-class FakeOry:
+class FakeOry(SessionTokensControls):
     """An in-memory Ory Kratos (admin + public API) for tests, speaking raw JSON over HTTP.
 
     Use it as ``async with FakeOry() as fake:`` and point a client at ``fake.url`` (admin)
