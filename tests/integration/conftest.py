@@ -3,6 +3,10 @@
 Every exchange a test makes is captured on the client's side of the wire and checked
 against the OpenAPI spec of its API generation when the test ends (see
 ``tests/contract/spec.py``), so the whole integration run doubles as the contract suite.
+
+Every test runs twice: with the async client, and with the blocking client
+(``ory_async.sync.OryClient``) driven through ``tests/sync_facade.py``. A test that
+needs the async client's internals or the request trace of its borrowed session is marked ``async_only``.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ import pytest
 from multidict import MultiDict
 
 from ory_async import OryClient, RetryPolicy
+from ory_async import sync as ory_sync
 from ory_async.testing import FakeOry
 from tests.contract.spec import Exchange, check
+from tests.sync_facade import facade
 
 API_KEY = "ory_pat_INTEGRATION_0123456789"
 
@@ -62,7 +68,8 @@ ClientFactory = Callable[..., Any]
 class Harness:
     """A FakeOry and OryClients pointed at it, with the exchanges they made."""
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str = "async") -> None:
+        self.kind = kind
         self.exchanges: dict[str, list[Exchange]] = {"v1": [], "v0": []}
         self._stack: list[Any] = []
 
@@ -73,11 +80,19 @@ class Harness:
         return fake
 
     async def client(self, fake: FakeOry, **options: Any) -> OryClient:
+        options.setdefault("retry", RetryPolicy(wait_initial=0.0, wait_jitter=0.0, wait_max=0.0))
+        if self.kind == "sync":
+            # The blocking client owns its session (no trace): the wire is the async core's.
+            blocking = ory_sync.OryClient(
+                fake.url, public_url=fake.public_url, api=fake.api, **options
+            )
+            client = facade(blocking)
+            self._stack.append(client)
+            return client
         session = aiohttp.ClientSession(
             trace_configs=[_tracing(self.exchanges[fake.api])], cookie_jar=aiohttp.DummyCookieJar()
         )
         self._stack.append(session)
-        options.setdefault("retry", RetryPolicy(wait_initial=0.0, wait_jitter=0.0, wait_max=0.0))
         client = OryClient(
             fake.url, public_url=fake.public_url, api=fake.api, session=session, **options
         )
@@ -97,9 +112,12 @@ class Harness:
         ]
 
 
-@pytest.fixture
-async def harness() -> AsyncIterator[Harness]:
-    h = Harness()
+@pytest.fixture(params=["async", "sync"])
+async def harness(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    kind = str(request.param)
+    if kind == "sync" and request.node.get_closest_marker("async_only"):
+        pytest.skip("needs the async client's internals or its request trace")
+    h = Harness(kind)
     try:
         yield h
     finally:
