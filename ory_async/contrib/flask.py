@@ -37,6 +37,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(msg) from exc
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from .._settings import read_settings
 from ..models import Session
@@ -128,7 +129,7 @@ class Ory:
         """Close the client (interpreter exit does it too)."""
         self.client.close()
 
-    def _unavailable(self, rejected: SessionRejected) -> Response:
+    def _unavailable(self, rejected: SessionRejected) -> BaseResponse:
         # A view that asked current_session() while Ory was unreachable: 503, not 500.
         return _refuse(self, rejected, None).get_response()
 
