@@ -195,9 +195,11 @@ def test_timeouts_and_deadline_behave_as_in_async(fake: FakeOry) -> None:
             ory.identities.get(ident)
         with pytest.raises(RequestTimeoutError):
             ory.identities.get(ident, timeout=0.1)
-    with OryClient(fake.url, access_token=KEY, deadline=0.3, retry=NO_WAIT) as ory:
-        with pytest.raises(RequestTimeoutError, match="deadline|0.3"):
-            ory.identities.get(ident)
+    with (
+        OryClient(fake.url, access_token=KEY, deadline=0.3, retry=NO_WAIT) as ory,
+        pytest.raises(RequestTimeoutError, match="deadline|0.3"),
+    ):
+        ory.identities.get(ident)
 
 
 def test_errors_are_the_async_clients(ory: OryClient) -> None:
@@ -239,7 +241,8 @@ def test_a_forked_child_never_uses_the_parents_loop_or_sockets(
         report = json.loads(pipe.read() or "{}")
     assert os.waitstatus_to_exitcode(status) == 0
     assert report["got"] == ident
-    assert report["new_client"] and report["new_loop"]
+    assert report["new_client"]
+    assert report["new_loop"]
     assert report["threads"].count(THREAD_NAME) == 1
     assert THREAD_NAME not in report["threads_after_close"]
     # The parent's pool was left alone: it still answers.
