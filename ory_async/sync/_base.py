@@ -7,11 +7,14 @@ import threading
 import weakref
 from collections.abc import Callable, Coroutine
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from .._client import OryClient as AsyncOryClient
 from ..errors import ClientClosedError
 from ._runtime import runtime
+
+if TYPE_CHECKING:
+    from ._raw import RawResponses
 
 __all__ = ["ClientBase", "ServiceBase"]
 
@@ -132,6 +135,19 @@ class ClientBase:
         return runtime.run(coro)
 
     @property
+    def with_raw_response(self) -> RawResponses:
+        """Calls that also return the HTTP status and headers of their answer.
+
+        ``ory.with_raw_response.identities.get(id)`` or, typed,
+        ``ory.with_raw_response(ory.identities.get)(id)`` give a
+        :class:`~ory_async.RawResponse` with ``parsed``, ``status``, ``headers``,
+        ``request_id`` and the ``ratelimit_*`` values.
+        """
+        from ._raw import RawResponses
+
+        return RawResponses(self)
+
+    @property
     def closed(self) -> bool:
         """True once the client has been closed."""
         return self._core.closed
@@ -176,6 +192,10 @@ class ServiceBase:
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
         return self._client._run(coro)
+
+    def _target(self) -> object:
+        """The async service this one drives (each generated service says which)."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(sync)"

@@ -167,7 +167,7 @@ async def test_identity_sessions_and_schemas_in_the_token_form(
     assert sorted(s.id for s in schemas) == ["a", "b", "c", "default"]
 
 
-@pytest.mark.async_only  # with_raw_response has no blocking form yet
+@pytest.mark.async_only  # the facade cannot wrap it; tests/sync/test_blocking.py checks the blocking form
 async def test_raw_response_over_fakeory(ory: OryClient, fake: FakeOry) -> None:
     fake.rate_limit(100, window=60)
     (iid,) = fake.seed_identities(1)

@@ -283,3 +283,15 @@ def test_async_and_blocking_clients_take_the_same_options() -> None:
     assert set(theirs.parameters) - set(mine.parameters) == {"session"}
     with pytest.raises(ValueError, match="max_concurrency"):
         OryClient("http://127.0.0.1:1", max_concurrency=0)
+
+
+def test_raw_responses(ory: OryClient, fake: FakeOry) -> None:
+    (ident,) = fake.seed_identities(1)
+    raw = ory.with_raw_response(ory.identities.get)(ident)
+    assert raw.status == 200
+    assert raw.parsed.id == ident
+    assert raw.headers["Content-Type"].startswith("application/json")
+    loose = ory.with_raw_response.identities.get(ident)
+    assert loose.parsed.id == ident
+    with pytest.raises(TypeError, match="a method of one of the client's services"):
+        ory.with_raw_response(print)

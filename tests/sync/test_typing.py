@@ -28,6 +28,7 @@ EXPECTED = [
     "str",
     "int",
     "None",
+    "ory_async._raw.RawResponse[ory_async.models.identities.Identity]",
     "ory_async.sync._generated.OryClient",
     "ory_async.models.sessions.Session | None",
     "ory_async.sync._generated.OryClient",

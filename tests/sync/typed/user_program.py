@@ -49,6 +49,7 @@ def script() -> None:
         reveal_type(ory.metadata.version())
         reveal_type(ory.sessions.manage("disable", identities=[created.id]))
         reveal_type(ory.ping())
+        reveal_type(ory.with_raw_response(ory.identities.get)(created.id))
         reveal_type(OryClient.from_env(max_concurrency=4))
 
 
