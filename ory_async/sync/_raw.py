@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 from .._raw import RawResponse, _raw_call
-from ._base import ServiceBase
 
 __all__ = ["RawResponses"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+@runtime_checkable
+class _BlockingService(Protocol):
+    """A service of the blocking client (``ServiceBase``; named here without importing it)."""
+
+    def _target(self) -> object: ...
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T: ...
 
 
 class RawResponses:
@@ -37,7 +45,7 @@ class RawResponses:
         """
         owner = getattr(method, "__self__", None)
         name = getattr(method, "__name__", "")
-        if not isinstance(owner, ServiceBase) or name.startswith("_"):
+        if not isinstance(owner, _BlockingService) or name.startswith("_"):
             msg = (
                 "with_raw_response takes a method of one of the client's services, "
                 f"e.g. ory.with_raw_response(ory.identities.get); got {method!r}"
