@@ -8,6 +8,9 @@ never imports one:
 - :mod:`ory_async.contrib.fastapi`: ``ory_lifespan`` and the ``current_session`` dependency.
 - :mod:`ory_async.contrib.aiohttp`: ``setup(app)``, ``require_session`` and
   ``session_middleware``.
+- :mod:`ory_async.contrib.django`: ``OryMiddleware`` (``request.ory_session``),
+  ``session_required``, ``SessionRequiredMixin``, a backend and a context processor.
+- :mod:`ory_async.contrib.flask`: ``Ory(app)``, ``session_required``, ``g.ory_session``.
 
 Each verifies a bearer JWT from ``tokenize_as`` locally when asked to (``jwt=True``),
 else checks the session with ``sessions.whoami()``, reusing answers as long as Ory's

@@ -10,6 +10,11 @@ against the OpenAPI spec of its API generation when the test ends (see
 ``tests/contract/spec.py``), so the whole integration run doubles as the contract suite.
 With both servers, the exchanges of each scenario are compared too (``differential.py``):
 a difference not explained in ``tests/kratos/DEVIATIONS.md`` fails the scenario.
+
+Every test runs twice against FakeOry: with the async client, and with the blocking client
+(``ory_async.sync.OryClient``) driven through ``tests/sync_facade.py``; against Kratos, with
+the async client. A test that needs the async client's internals or the request trace of its
+borrowed session is marked ``async_only``.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import pytest
 from multidict import CIMultiDict, MultiDict
 
 from ory_async import OryClient, RetryPolicy
+from ory_async import sync as ory_sync
 from ory_async.testing import FakeOry
 from tests.contract.spec import Exchange, check
 from tests.integration.differential import (
@@ -41,6 +47,7 @@ from tests.integration.differential import (
 from tests.integration.servers import ServerKind, ServerUnderTest
 from tests.kratos import server as kratos_server
 from tests.kratos.server import Kratos
+from tests.sync_facade import facade
 
 API_KEY = "ory_pat_INTEGRATION_0123456789"
 
@@ -102,7 +109,8 @@ def _tracing(exchanges: list[Exchange]) -> aiohttp.TraceConfig:
 class Harness:
     """The servers and OryClients of one test, with the exchanges the clients made."""
 
-    def __init__(self) -> None:
+    def __init__(self, client_kind: str = "async") -> None:
+        self.client_kind = client_kind
         self.exchanges: dict[str, list[Exchange]] = {"v1": [], "v0": []}
         self._stack: list[Any] = []
         self.kind: ServerKind | None = None  # set when the test runs on ``server``
@@ -116,13 +124,23 @@ class Harness:
         return fake
 
     async def client(self, server: FakeOry | ServerUnderTest, **options: Any) -> OryClient:
-        """An OryClient on ``server`` whose exchanges this harness records."""
+        """An OryClient on ``server`` whose exchanges this harness records.
+
+        With the blocking client, the client owns its session (no trace).
+        """
+        options.setdefault("retry", RetryPolicy(wait_initial=0.0, wait_jitter=0.0, wait_max=0.0))
+        if self.client_kind == "sync":
+            blocking = ory_sync.OryClient(
+                server.url, public_url=server.public_url, api=server.api, **options
+            )
+            wrapped = facade(blocking)
+            self._stack.append(wrapped)
+            return wrapped
         session = aiohttp.ClientSession(
             trace_configs=[_tracing(self.exchanges[server.api])],
             cookie_jar=aiohttp.DummyCookieJar(),
         )
         self._stack.append(session)
-        options.setdefault("retry", RetryPolicy(wait_initial=0.0, wait_jitter=0.0, wait_max=0.0))
         client = OryClient(
             server.url, public_url=server.public_url, api=server.api, session=session, **options
         )
@@ -179,7 +197,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             or kind is None
             or any(op in absent for m in item.iter_markers("covers") for op in m.args)
         )
-        if (kind == "kratos" and fake_only) or (chosen == "kratos" and kind != "kratos"):
+        blocking = callspec is not None and callspec.params.get("harness") == "sync"
+        if (kind == "kratos" and (fake_only or blocking)) or (
+            chosen == "kratos" and kind != "kratos"
+        ):
             drop.append(item)
         else:
             keep.append(item)
@@ -242,16 +263,23 @@ async def server(
             real.remove()
 
 
-@pytest.fixture
+@pytest.fixture(params=["async", "sync"])
 async def harness(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
-    h = Harness()
+    client_kind = str(request.param)
+    if client_kind == "sync" and request.node.get_closest_marker("async_only"):
+        pytest.skip("needs the async client's internals or its request trace")
+    h = Harness(client_kind)
     try:
         yield h
     finally:
         await h.close()
     problems = h.contract_problems()
     assert not problems, "requests or responses that break the spec:\n" + "\n".join(problems[:20])
-    if h.kind is not None and getattr(request.node, "rep_call_passed", False):
+    if (
+        h.kind is not None
+        and h.client_kind == "async"
+        and getattr(request.node, "rep_call_passed", False)
+    ):
         _compare_with_the_other_server(request.config, h)
 
 

@@ -63,6 +63,7 @@ async def test_manage_sessions_by_ids_and_wildcard(ory: OryClient, fake: FakeOry
     assert await ory.sessions.list().collect() == []
 
 
+@pytest.mark.async_only  # reads the request trace of a borrowed aiohttp session
 async def test_manage_sessions_chunks_past_the_server_limit(
     ory: OryClient, fake: FakeOry, harness: Harness
 ) -> None:
@@ -187,6 +188,7 @@ async def test_identity_sessions_and_schemas_in_the_token_form(
     assert sorted(s.id for s in schemas) == ["a", "b", "c", "default"]
 
 
+@pytest.mark.async_only  # the facade cannot wrap it; tests/sync/test_blocking.py checks the blocking form
 async def test_raw_response_over_fakeory(ory: OryClient, fake: FakeOry) -> None:
     fake.rate_limit(100, window=60)
     (iid,) = fake.seed_identities(1)

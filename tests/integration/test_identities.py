@@ -165,6 +165,7 @@ async def test_lookup_by_credentials_identifier_and_ids(
     assert {i.id for i in by_ids} == {ada.id, other.id}
 
 
+@pytest.mark.async_only
 @covers("IdentityApi.list_identities")
 async def test_get_many(ory: OryClient, server: ServerUnderTest, harness: Harness) -> None:
     bodies = [body(server.email(f"many{i}")) for i in range(600)]

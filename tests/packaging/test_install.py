@@ -162,6 +162,8 @@ def test_install_section_shows_the_checkout_and_the_wheel_and_the_index_once_rel
         "pip install '.[testing]'",
         "pip install '.[cli]'",
         "pip install '.[fastapi]'",
+        "pip install '.[django]'",
+        "pip install '.[flask]'",
         "pip install '.[examples]'",
     ]
     assert "python -m build" in " ".join(wheel_block)
