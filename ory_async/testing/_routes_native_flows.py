@@ -35,6 +35,7 @@ from ._native_ui import (
 )
 from ._router import Ctx, Router
 from ._routes_frontend import expired_error
+from ._routes_logout import start_token_exchange
 from ._routes_sessions import current_session
 from ._state import FlowRecord, SessionRecord
 from ._util import format_time
@@ -82,6 +83,7 @@ def _new_flow(ctx: Ctx, kind: str) -> dict[str, Any]:
         flow["refresh"] = ctx.q("refresh") == "true"
         flow["requested_aal"] = "aal1"
     flow["state"] = "choose_method"
+    start_token_exchange(ctx, flow)
     state.flows[flow_id] = FlowRecord(kind, flow, expires_at=now + FLOW_LIFESPAN)
     return flow
 

@@ -339,6 +339,50 @@ class FakeOry:
         self.state.flows[flow["id"]] = FlowRecord(kind, flow, expired, requires_session_token)
         return flow
 
+    def add_oidc_provider(self, provider_id: str, *, label: str | None = None) -> None:
+        """Configure an OIDC provider, so ``POST /admin/test-login-flows`` accepts its id."""
+        self.state.frontend.oidc_providers[provider_id] = label
+
+    def capture_test_login(self, flow_id: str, debug_payload: dict[str, Any]) -> dict[str, Any]:
+        """Record what a completed OIDC round-trip of a test login flow captured.
+
+        ``debug_payload`` is Kratos's ``test_context.debug_payload`` object
+        (``id_token_claims``, ``jsonnet_output``, ``error``, ...); the flow moves to
+        ``passed_challenge``, as Kratos leaves it. Returns the flow.
+        """
+        rec = self.state.flows.get(flow_id)
+        if rec is None or "test_context" not in rec.flow:
+            raise KeyError(f"no test login flow {flow_id}")
+        rec.flow["test_context"]["debug_payload"] = copy.deepcopy(debug_payload)
+        rec.flow["state"] = "passed_challenge"
+        return copy.deepcopy(rec.flow)
+
+    def complete_token_exchange(self, init_code: str, identity_id: str) -> str:
+        """Finish the browser part of a native flow started with a token exchange code.
+
+        A native login or registration flow created with
+        ``return_session_token_exchange_code=true`` carries ``session_token_exchange_code``
+        (the ``init_code``); the browser part (social sign-in, in Kratos) signs
+        ``identity_id`` in and appends ``?code=<return_to_code>`` to ``return_to``. This does
+        that part and returns the ``return_to_code``, so the app can call
+        ``GET /sessions/token-exchange``.
+        """
+        exchange = self.state.frontend.exchanges.get(init_code)
+        if exchange is None:
+            raise KeyError(f"no token exchange for init code {init_code!r}")
+        rec = self.state.new_session(
+            identity_id,
+            active=True,
+            aal="aal1",
+            expires_in=self.state.session_lifespan,
+            devices=None,
+            aal_required=None,
+            authentication_methods=None,
+        )
+        exchange.session_id = rec.id
+        exchange.return_to_code = self.state.ids.token(32)
+        return exchange.return_to_code
+
     @property
     def manage_sessions_batch_size(self) -> int:
         """How many sessions one wildcard ``POST /admin/sessions`` call handles (Kratos: 5000).

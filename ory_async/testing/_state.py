@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from ._courier import CourierStore
+from ._frontend_state import FrontendState
 from ._identity import IdentityStore
 from ._schemas import SchemaStore, default_schema
 from ._util import Clock, IdFactory, format_time
@@ -75,6 +76,8 @@ class FakeState:
     manage_sessions_batch_size: int = MANAGE_SESSIONS_BATCH
     version: str = ""
     courier: CourierStore = field(init=False)
+    frontend: FrontendState = field(default_factory=FrontendState)
+    """OIDC providers, logout tokens, one-time codes and web hooks."""
     batch_gateway_limit: int | None = None
     """Batch creates with more entries than this answer 504 and apply nothing (None: off)."""
 

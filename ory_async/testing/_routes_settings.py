@@ -1,0 +1,167 @@
+"""Native (api) settings flows: change the password or the traits of a signed-in user.
+
+``GET /self-service/settings/api`` (with ``X-Session-Token``) creates a flow and ``POST
+/self-service/settings?flow=<id>`` submits the ``password`` or ``profile`` method. A saved
+change answers 200 with the flow in ``success`` and message 1050001; a refused one 400 with
+the flow and its messages. A password change needs a privileged session (signed in within
+the last 15 minutes, Kratos's default): otherwise 403 ``session_refresh_required``.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+
+from ._errors import KratosError, json_response
+from ._flow_ui import SETTINGS_SAVED, missing, settings_nodes
+from ._native_ui import (
+    DUPLICATE_CREDENTIALS,
+    MIN_PASSWORD_LENGTH,
+    password_policy,
+    validation_error,
+)
+from ._router import Ctx, Router
+from ._routes_native_flows import FLOW_LIFESPAN
+from ._routes_native_flows import _body as flow_body
+from ._routes_native_flows import _failed as rejected
+from ._routes_native_flows import _flow as open_flow
+from ._routes_native_flows import _traits_from_form as traits_from_form
+from ._routes_sessions import current_session, session_inactive
+from ._state import FlowRecord, SessionRecord
+from ._util import format_time
+
+PRIVILEGED_SESSION_MAX_AGE = timedelta(minutes=15)
+
+
+def _session(ctx: Ctx) -> SessionRecord:
+    rec = current_session(ctx)
+    if rec is None:
+        raise session_inactive()
+    if rec.aal_required == "aal2" and rec.aal != "aal2":
+        raise KratosError(
+            403,
+            error_id="session_aal2_required",
+            reason="You must use a second factor to complete this action.",
+        )
+    return rec
+
+
+def _nodes(ctx: Ctx, identity: dict[str, Any]) -> list[dict[str, Any]]:
+    schema = ctx.state.schemas.get(identity["schema_id"]) or {}
+    traits = identity.get("traits")
+    return settings_nodes(schema, traits if isinstance(traits, dict) else {})
+
+
+def new_settings_flow(ctx: Ctx, session: SessionRecord) -> dict[str, Any]:
+    """Store and return a new api settings flow for the session's identity."""
+    state = ctx.state
+    ident = state.store.identities[session.identity_id]
+    flow_id = state.ids.uuid()
+    now = state.clock.now()
+    flow: dict[str, Any] = {
+        "id": flow_id,
+        "type": "api",
+        "expires_at": format_time(now + FLOW_LIFESPAN),
+        "issued_at": format_time(now),
+        "request_url": f"{state.public_url}/self-service/settings/api",
+        "ui": {
+            "action": f"{state.public_url}/self-service/settings?flow={flow_id}",
+            "method": "POST",
+            "nodes": _nodes(ctx, ident),
+        },
+        "identity": state.store.view(ident, admin=False),
+        "state": "show_form",
+    }
+    state.flows[flow_id] = FlowRecord(
+        "settings", flow, expires_at=now + FLOW_LIFESPAN, requires_session_token=session.token
+    )
+    return flow
+
+
+async def init_settings(ctx: Ctx) -> web.StreamResponse:
+    """GET /self-service/settings/api: a new api settings flow for the token's user."""
+    return json_response(new_settings_flow(ctx, _session(ctx)))
+
+
+def _refresh_required() -> KratosError:
+    return KratosError(
+        403,
+        error_id="session_refresh_required",
+        reason=(
+            "The login session is too old and thus not allowed to update these fields. "
+            "Please re-authenticate."
+        ),
+    )
+
+
+async def submit_settings(ctx: Ctx) -> web.StreamResponse:
+    """POST /self-service/settings?flow=<id>: the ``password`` or ``profile`` method."""
+    rec = open_flow(ctx, "settings")
+    session = _session(ctx)
+    flow_identity = rec.flow["identity"]["id"]
+    if flow_identity != session.identity_id:
+        raise KratosError(
+            403,
+            error_id="security_identity_mismatch",
+            reason="The request was initiated by someone else and has been blocked for security reasons. Please go back and try again.",
+        )
+    body = await flow_body(ctx)
+    method = body.get("method")
+    store = ctx.state.store
+    ident = copy.deepcopy(store.identities[session.identity_id])
+    nodes = _nodes(ctx, ident)
+    now = ctx.state.clock.now()
+    if method == "password":
+        password = str(body.get("password") or "")
+        if not password:
+            return rejected(rec, _with_node_message(nodes, "password", missing("password")), [])
+        if len(password) < MIN_PASSWORD_LENGTH:
+            return rejected(
+                rec, _with_node_message(nodes, "password", password_policy(len(password))), []
+            )
+        if session.authenticated_at + PRIVILEGED_SESSION_MAX_AGE < now:
+            raise _refresh_required()
+        store.import_credentials(
+            ident, {"password": {"config": {"password": password}}}, format_time(now)
+        )
+    elif method == "profile":
+        traits = body.get("traits")
+        if traits is None:
+            traits = traits_from_form(body)
+        ident["traits"] = traits
+        nodes = settings_nodes(ctx.state.schemas.get(ident["schema_id"]) or {}, traits)
+    else:
+        raise KratosError(
+            400,
+            reason="Could not find a strategy to update your settings. Did you fill out the form correctly?",
+        )
+    try:
+        store.finish(ident, None, None)
+    except KratosError as exc:
+        return rejected(rec, nodes, [validation_error(exc.reason or exc.message)])
+    if store.conflicts(ident):
+        return rejected(rec, nodes, [DUPLICATE_CREDENTIALS])
+    store.put(ident)
+    rec.flow["state"] = "success"
+    rec.flow["identity"] = store.view(ident, admin=False)
+    rec.flow["ui"]["nodes"] = _nodes(ctx, ident)
+    rec.flow["ui"]["messages"] = [SETTINGS_SAVED]
+    return json_response(rec.flow)
+
+
+def _with_node_message(
+    nodes: list[dict[str, Any]], name: str, message: dict[str, Any]
+) -> list[dict[str, Any]]:
+    for node in nodes:
+        if node["attributes"]["name"] == name:
+            node["messages"] = [message]
+    return nodes
+
+
+def register(router: Router) -> None:
+    """Add the routes (v1 public site)."""
+    router.add("GET", "/self-service/settings/api", init_settings)
+    router.add("POST", "/self-service/settings", submit_settings)
