@@ -78,6 +78,25 @@ def recovered(privileged_until: datetime, minutes_left: float) -> dict[str, Any]
     }
 
 
+_NO_STRATEGY = {
+    "login": (4010002, "log you in with"),
+    "registration": (4010003, "sign you up with"),
+    "settings": (4010004, "update your settings"),
+    "recovery": (4010005, "recover your account with"),
+    "verification": (4010006, "verify your account with"),
+}
+
+
+def no_strategy(kind: str) -> dict[str, Any]:
+    """4010002-4010006: no method of this flow takes the submitted body."""
+    message_id, what = _NO_STRATEGY[kind]
+    return {
+        "id": message_id,
+        "text": f"Could not find a strategy to {what}. Did you fill out the form correctly?",
+        "type": "error",
+    }
+
+
 def missing(prop: str) -> dict[str, Any]:
     """4000002: a required property is missing."""
     return {

@@ -26,6 +26,7 @@ from ._flow_ui import (
     code_nodes,
     email_nodes,
     missing,
+    no_strategy,
     recovered,
 )
 from ._frontend_state import OneTimeCode
@@ -149,17 +150,12 @@ async def _submit(ctx: Ctx, kind: str) -> web.StreamResponse:
     rec = open_flow(ctx, kind)
     body = await flow_body(ctx)
     if body.get("method") != "code":
-        action = "recover your account" if kind == "recovery" else "verify your account"
-        raise KratosError(
-            400,
-            reason=f"Could not find a strategy to {action} with. Did you fill out the form correctly?",
-        )
-    if rec.flow["state"] == "passed_challenge":
-        raise KratosError(
-            400, reason="The request was already completed successfully and can not be retried."
-        )
+        return rejected(rec, rec.flow["ui"]["nodes"], [no_strategy(kind)])
     code = str(body.get("code") or "")
     email = str(body.get("email") or "")
+    done = rec.flow["state"] == "passed_challenge"
+    if done and (kind == "verification" or email):
+        raise _replaced(ctx, kind)
     if code and not email:
         return _complete(ctx, kind, rec, code)
     if not email:
@@ -178,6 +174,25 @@ async def _submit(ctx: Ctx, kind: str) -> web.StreamResponse:
         RECOVERY_CODE_SENT if kind == "recovery" else VERIFICATION_CODE_SENT
     ]
     return json_response(rec.flow)
+
+
+def _replaced(ctx: Ctx, kind: str) -> KratosError:
+    """410 ``self_service_flow_replaced``: a finished flow was submitted again.
+
+    Kratos starts a new flow carrying the message and names it in ``use_flow_id``.
+    """
+    text = "The request was already completed successfully and can not be retried."
+    fresh = _new_flow(ctx, kind)
+    fresh["ui"]["messages"] = [
+        {"id": 4060005 if kind == "recovery" else 4070005, "text": text, "type": "error"}
+    ]
+    return KratosError(
+        410,
+        error_id="self_service_flow_replaced",
+        message="self-service flow replaced",
+        reason=text,
+        extra={"use_flow_id": fresh["id"]},
+    )
 
 
 def _complete(ctx: Ctx, kind: str, rec: FlowRecord, code: str) -> web.StreamResponse:

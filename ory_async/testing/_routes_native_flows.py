@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from ._errors import KratosError, json_response, no_content, not_found
+from ._flow_ui import no_strategy
 from ._identity_fields import Identity
 from ._native_ui import (
     DUPLICATE_CREDENTIALS,
@@ -168,10 +169,7 @@ async def submit_login(ctx: Ctx) -> web.StreamResponse:
     body = await _body(ctx)
     method = body.get("method")
     if method != "password":
-        raise KratosError(
-            400,
-            reason="Could not find a strategy to log you in with. Did you fill out the form correctly?",
-        )
+        return _failed(rec, login_nodes(), [no_strategy("login")])
     identifier = str(body.get("identifier") or body.get("password_identifier") or "")
     password = str(body.get("password") or "")
     store = ctx.state.store
@@ -202,10 +200,7 @@ async def submit_registration(ctx: Ctx) -> web.StreamResponse:
     rec = _flow(ctx, "registration")
     body = await _body(ctx)
     if body.get("method") != "password":
-        raise KratosError(
-            400,
-            reason="Could not find a strategy to sign you up with. Did you fill out the form correctly?",
-        )
+        return _failed(rec, _registration_nodes(ctx), [no_strategy("registration")])
     traits = body.get("traits")
     if traits is None:
         traits = _traits_from_form(body)

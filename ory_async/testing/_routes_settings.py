@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from ._errors import KratosError, json_response
-from ._flow_ui import SETTINGS_SAVED, missing, settings_nodes
+from ._flow_ui import SETTINGS_SAVED, missing, no_strategy, settings_nodes
 from ._native_ui import (
     DUPLICATE_CREDENTIALS,
     MIN_PASSWORD_LENGTH,
@@ -134,10 +134,7 @@ async def submit_settings(ctx: Ctx) -> web.StreamResponse:
         ident["traits"] = traits
         nodes = settings_nodes(ctx.state.schemas.get(ident["schema_id"]) or {}, traits)
     else:
-        raise KratosError(
-            400,
-            reason="Could not find a strategy to update your settings. Did you fill out the form correctly?",
-        )
+        return rejected(rec, nodes, [no_strategy("settings")])
     try:
         store.finish(ident, None, None)
     except KratosError as exc:

@@ -41,7 +41,7 @@ async def test_get_by_external_id(ory: OryClient) -> None:
         await ory.identities.get_by_external_id("crm/43")
 
 
-@covers("Kratos v1.manageSessions")
+@covers("Ory Network.manageSessions")
 async def test_manage_sessions_by_ids_and_wildcard(ory: OryClient, fake: FakeOry) -> None:
     a, b = fake.seed_identities(2)
     s1, _ = fake.create_session(a)

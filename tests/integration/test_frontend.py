@@ -25,6 +25,8 @@ from ory_async.models import (
 from ory_async.testing import FakeOry
 from tests.integration.conftest import API_KEY, Harness
 
+covers = pytest.mark.covers
+
 
 async def signed_in(ory: OryClient, fake: FakeOry, email: str) -> tuple[str, str]:
     """A new identity and one session of it: ``(identity_id, session_token)``."""
@@ -47,6 +49,7 @@ def no_api_key_on_public_site(fake: FakeOry) -> None:
         assert API_KEY not in r.headers.get("Authorization", ""), (r.method, r.path)
 
 
+@covers("Kratos v1.createBrowserLogoutFlow")
 async def test_logout_url_for_a_browser_cookie_then_the_url_signs_out(
     harness: Harness, fake: FakeOry
 ) -> None:
@@ -85,6 +88,7 @@ async def test_logout_url_takes_the_cookie_header_as_a_string(
     assert caught.value.error.id == "session_inactive"
 
 
+@covers("Kratos v1.performNativeLogout")
 async def test_native_logout_revokes_the_token(harness: Harness, fake: FakeOry) -> None:
     ory = await keyed(harness, fake)
     _, token = await signed_in(ory, fake, "native@example.com")
@@ -92,7 +96,8 @@ async def test_native_logout_revokes_the_token(harness: Harness, fake: FakeOry) 
     sent = fake.requests[-1]
     assert (sent.method, sent.path, sent.site) == ("DELETE", "/self-service/logout/api", "public")
     assert orjson.loads(sent.body) == {"session_token": token}
-    assert "Authorization" not in sent.headers and "X-Session-Token" not in sent.headers
+    assert "Authorization" not in sent.headers
+    assert "X-Session-Token" not in sent.headers
     with pytest.raises(UnauthorizedError):
         await ory.sessions.whoami(auth=SessionToken(token))
     await ory.frontend.logout(token)  # a revoked session may be revoked again
@@ -101,6 +106,9 @@ async def test_native_logout_revokes_the_token(harness: Harness, fake: FakeOry) 
     no_api_key_on_public_site(fake)
 
 
+@covers(
+    "Kratos v1.listMySessions", "Kratos v1.disableMySession", "Kratos v1.disableMyOtherSessions"
+)
 async def test_my_sessions_lists_the_others_newest_first_and_revokes(
     harness: Harness, fake: FakeOry
 ) -> None:
@@ -143,6 +151,7 @@ async def test_my_sessions_with_a_browser_cookie(ory: OryClient, fake: FakeOry) 
         await ory.frontend.revoke_my_other_sessions(SessionToken("ory_st_unknown"))
 
 
+@covers("Kratos v1.exchangeSessionToken")
 async def test_session_token_exchange_after_a_browser_sign_in(
     harness: Harness, fake: FakeOry
 ) -> None:
@@ -174,7 +183,7 @@ async def test_session_token_exchange_after_a_browser_sign_in(
     no_api_key_on_public_site(fake)
 
 
-@pytest.mark.covers("IdentityApi.create_test_login_flow")
+@covers("Ory Network.createTestLoginFlow")
 async def test_create_test_login_flow(harness: Harness, fake: FakeOry) -> None:
     ory = await keyed(harness, fake)
     fake.add_oidc_provider("google", label="Google")
@@ -190,7 +199,8 @@ async def test_create_test_login_flow(harness: Harness, fake: FakeOry) -> None:
     assert flow.type == "browser"
     button = [n for n in flow.ui.nodes if n.group == "oidc"] if flow.ui else []
     assert len(button) == 1
-    assert button[0].meta is not None and button[0].meta.label is not None
+    assert button[0].meta is not None
+    assert button[0].meta.label is not None
     assert button[0].meta.label.text == "Sign in with Google"
 
     fake.capture_test_login(
