@@ -33,7 +33,8 @@ class Webhook:
 
     url: str
     events: frozenset[str]
-    auth_header: tuple[str, str] | None = None
+    auth_header: tuple[dict[str, str], dict[str, str]] | None = None
+    """The headers and cookies that carry the hook's secret."""
     can_interrupt: bool = True
     parse_response: bool = True
 

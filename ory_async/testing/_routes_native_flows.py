@@ -40,6 +40,7 @@ from ._routes_logout import start_token_exchange
 from ._routes_sessions import current_session
 from ._state import FlowRecord, SessionRecord
 from ._util import format_time
+from ._webhooks import migrated_password_ok, run_hooks
 
 FLOW_LIFESPAN = timedelta(hours=1)
 
@@ -175,7 +176,8 @@ async def submit_login(ctx: Ctx) -> web.StreamResponse:
     store = ctx.state.store
     owners = store.find_by_identifier(identifier) if identifier else set()
     ident = store.identities.get(next(iter(owners))) if len(owners) == 1 else None
-    if ident is None or not check_password(ident, password):
+    migrated = await migrated_password_ok(ctx, ident, identifier, password) if ident else None
+    if ident is None or not (migrated if migrated is not None else check_password(ident, password)):
         return _failed(rec, login_nodes(identifier), [INVALID_CREDENTIALS])
     if ident.get("state") != "active":
         raise KratosError(
@@ -186,6 +188,10 @@ async def submit_login(ctx: Ctx) -> web.StreamResponse:
             details={"identity_id": ident["id"]},
         )
     session = _new_session(ctx, ident["id"])
+    interrupted = await run_hooks(ctx, "login", rec, login_nodes(identifier), ident, session)
+    if interrupted is not None:
+        del ctx.state.sessions[session.id]
+        return interrupted
     del ctx.state.flows[rec.flow["id"]]
     body_out = {
         "session_token": session.token,
@@ -223,6 +229,9 @@ async def submit_registration(ctx: Ctx) -> web.StreamResponse:
         return _failed(rec, nodes, [validation_error(exc.reason or exc.message)])
     if store.conflicts(ident):
         return _failed(rec, nodes, [DUPLICATE_CREDENTIALS])
+    interrupted = await run_hooks(ctx, "registration", rec, nodes, ident)
+    if interrupted is not None:
+        return interrupted
     store.put(ident)
     _queue_verification(ctx, ident)
     session = _new_session(ctx, ident["id"])

@@ -17,6 +17,7 @@ from ._ratelimit import LimitQuota, OryRateLimiter, tier_limits
 from ._recording import RequestLog
 from ._state import FLOW_KINDS, FakeState, FlowRecord
 from ._util import Clock, IdFactory, SystemClock, format_time
+from ._webhooks import new_webhook
 
 TraitsFactory = Callable[[int], dict[str, Any]]
 
@@ -356,6 +357,43 @@ class FakeOry:
         rec.flow["test_context"]["debug_payload"] = copy.deepcopy(debug_payload)
         rec.flow["state"] = "passed_challenge"
         return copy.deepcopy(rec.flow)
+
+    def add_webhook(
+        self,
+        url: str,
+        *,
+        events: tuple[str, ...] = ("registration", "login"),
+        auth: dict[str, Any] | None = None,
+        can_interrupt: bool = True,
+        parse_response: bool = True,
+    ) -> None:
+        """Call ``url`` as Kratos's ``web_hook`` action on native registration and/or login.
+
+        ``auth`` is the hook's ``auth`` block of the Kratos configuration:
+        ``{"type": "api_key", "config": {"name": "X-Hook-Key", "value": "...", "in": "header"}}``
+        or ``{"type": "basic_auth", "config": {"user": "...", "password": "..."}}``. The body
+        is the whole hook context (Jsonnet ``function(ctx) ctx``): ``flow``, ``identity``,
+        ``request_headers``, ``request_method``, ``request_url``, ``request_cookies`` and,
+        for login, ``session``. A registration hook runs before the identity is stored and,
+        with ``parse_response``, may change it; with ``can_interrupt`` a 4xx answer with
+        ``messages`` stops the flow.
+        """
+        self.state.frontend.webhooks.append(
+            new_webhook(
+                url, events, auth, can_interrupt=can_interrupt, parse_response=parse_response
+            )
+        )
+
+    def set_password_migration_hook(self, url: str, *, auth: dict[str, Any] | None = None) -> None:
+        """Configure the password-migration hook, as Kratos's ``password_migration`` hook.
+
+        Identities imported with ``use_password_migration_hook`` and no hash get their
+        password checked by ``url`` on sign-in: ``{"identifier", "password"}`` in,
+        ``{"status": "password_match"}`` out. ``auth`` as in :meth:`add_webhook`.
+        """
+        self.state.frontend.password_migration_hook = new_webhook(
+            url, (), auth, can_interrupt=True, parse_response=True
+        )
 
     def complete_token_exchange(self, init_code: str, identity_id: str) -> str:
         """Finish the browser part of a native flow started with a token exchange code.
