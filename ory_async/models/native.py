@@ -34,7 +34,7 @@ __all__ = [
 F = TypeVar("F")
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(kw_only=True, slots=True)
 class FlowRejected(Generic[F]):
     """The server refused a submission (HTTP 400) and sent the flow back to show again.
 

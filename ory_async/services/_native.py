@@ -77,4 +77,4 @@ async def submit(
         flow = _rejected_flow(exc, flow_type)
         if flow is None:
             raise
-        return FlowRejected(flow)
+        return FlowRejected(flow=flow)
