@@ -238,12 +238,16 @@ class IdentitiesService(Service):
     ) -> None:
         """Delete one credential of an identity (v1), e.g. its TOTP or a social sign-in link.
 
-        ``DELETE /admin/identities/{id}/credentials/{type}``. For ``oidc`` and ``saml``,
-        ``identifier`` (``provider:subject``) says which link to remove.
+        ``DELETE /admin/identities/{id}/credentials/{type}``. ``identifier`` is required for
+        ``oidc`` and ``saml`` (``provider:subject``: which link to remove) and for
+        ``deviceauthn`` (the ``client_key_id`` of the device key to revoke); read it with
+        ``get(id, include_credential=[type])``. Passkeys and code credentials cannot be
+        deleted this way.
 
         Raises:
             NotFoundError: no such identity, or it has no credential of that type.
-            BadRequestError: the type cannot be deleted, or it is the last first factor.
+            BadRequestError: the type cannot be deleted, it is the last first factor, or
+                ``identifier`` is missing for ``deviceauthn``.
         """
         self._require("v1", "identities.delete_credentials")
         check_str("identifier", identifier)
