@@ -47,10 +47,11 @@ class WebhookPayload:
     flow: WebhookFlow | None = None
     identity: Identity | None = None
     session: Session | None = None
-    request_headers: dict[str, list[str]] = attrs.field(factory=dict)
+    # The user's headers and cookies carry their session: never in a repr or a log line.
+    request_headers: dict[str, list[str]] = attrs.field(factory=dict, repr=False)
     request_method: str | None = None
     request_url: str | None = None
-    request_cookies: dict[str, str] = attrs.field(factory=dict)
+    request_cookies: dict[str, str] = attrs.field(factory=dict, repr=False)
     transient_payload: JsonObject | None = None
 
     def header(self, name: str) -> str | None:

@@ -186,6 +186,17 @@ def test_payload_decodes_typed() -> None:
     assert payload.session is None
 
 
+def test_payload_repr_leaves_out_the_users_headers_and_cookies() -> None:
+    body = dict(
+        PAYLOAD,
+        request_headers={"Cookie": ["ory_kratos_session=SECRETCOOKIE"]},
+        request_cookies={"ory_kratos_session": "SECRETCOOKIE"},
+    )
+    payload = parse_payload(orjson.dumps(body))
+    assert payload.request_cookies == {"ory_kratos_session": "SECRETCOOKIE"}
+    assert "SECRETCOOKIE" not in repr(payload)
+
+
 def test_password_migration_request_keeps_the_password_out_of_repr() -> None:
     request = parse_password_migration(b'{"identifier": "a@example.com", "password": "hunter22"}')
     assert request == PasswordMigrationRequest(identifier="a@example.com", password="hunter22")
