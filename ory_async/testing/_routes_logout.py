@@ -49,22 +49,26 @@ async def create_browser_logout_flow(ctx: Ctx) -> web.StreamResponse:
 
 
 async def update_logout_flow(ctx: Ctx) -> web.StreamResponse:
-    """GET /self-service/logout?token=: revoke the session the token belongs to.
+    """GET /self-service/logout?token=: end the cookie's session when the token is its own.
 
     Kratos redirects browsers; a JSON request gets 204.
     """
     token = ctx.q("token") or ""
-    tokens = ctx.state.frontend.logout_tokens
-    session_id = next((sid for sid, t in tokens.items() if t == token), None)
-    if session_id is None:
+    if not token:
+        raise KratosError(400, reason="Please include a token in the URL query.")
+    rec = current_session(ctx)
+    if rec is None:
+        raise session_inactive()
+    if ctx.state.frontend.logout_tokens.get(rec.id) != token:
         raise KratosError(
-            401,
-            reason="Unable to log out because the logout token in the URL query does not match the session cookie.",
+            403,
+            reason=(
+                "Unable to log out because the logout token in the URL query does not match "
+                "the session cookie."
+            ),
         )
-    rec = ctx.state.sessions.get(session_id)
-    if rec is not None:
-        rec.active = False
-    del tokens[session_id]
+    rec.active = False
+    del ctx.state.frontend.logout_tokens[rec.id]
     return no_content()
 
 

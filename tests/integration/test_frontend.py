@@ -17,10 +17,12 @@ from ory_async import (
     UnauthorizedError,
 )
 from ory_async.models import (
-    CreateIdentityBody,
     LoginFlow,
     LogoutFlow,
+    PasswordLogin,
+    PasswordRegistration,
     SuccessfulNativeLogin,
+    SuccessfulNativeRegistration,
 )
 from ory_async.testing import FakeOry
 from tests.integration.conftest import API_KEY, Harness
@@ -28,13 +30,24 @@ from tests.integration.conftest import API_KEY, Harness
 covers = pytest.mark.covers
 
 
-async def signed_in(ory: OryClient, fake: FakeOry, email: str) -> tuple[str, str]:
-    """A new identity and one session of it: ``(identity_id, session_token)``."""
-    ident = await ory.identities.create(
-        CreateIdentityBody(schema_id="default", traits={"email": email})
+PASSWORD = "a-long-password-123"
+
+
+async def signed_in(ory: OryClient, email: str) -> tuple[str, str]:
+    """A new identity signed up natively, and its session: ``(identity_id, session_token)``."""
+    result = await ory.flows.registration(
+        PasswordRegistration(traits={"email": email}, password=PASSWORD)
     )
-    _, token = fake.create_session(ident.id)
-    return ident.id, token
+    assert isinstance(result, SuccessfulNativeRegistration), result
+    assert result.session_token is not None
+    return result.identity.id, result.session_token
+
+
+async def another_session(ory: OryClient, email: str) -> SuccessfulNativeLogin:
+    """One more session of the identity with ``email`` (a sign-in on another device)."""
+    result = await ory.flows.login(PasswordLogin(identifier=email, password=PASSWORD))
+    assert isinstance(result, SuccessfulNativeLogin), result
+    return result
 
 
 async def keyed(harness: Harness, fake: FakeOry) -> OryClient:
@@ -54,7 +67,8 @@ async def test_logout_url_for_a_browser_cookie_then_the_url_signs_out(
     harness: Harness, fake: FakeOry
 ) -> None:
     ory = await keyed(harness, fake)
-    _, token = await signed_in(ory, fake, "browser@example.com")
+    email = "browser@example.com"
+    _, token = await signed_in(ory, email)
     cookie = SessionCookie(f"ory_kratos_session={token}")
     flow = await ory.frontend.create_logout_url(cookie, return_to="https://app.example/bye")
     assert isinstance(flow, LogoutFlow)
@@ -66,11 +80,18 @@ async def test_logout_url_for_a_browser_cookie_then_the_url_signs_out(
     assert sent.headers["Cookie"] == f"ory_kratos_session={token}"
     assert sent.query == [("return_to", "https://app.example/bye")]
     # Following the URL ends the session: whoami with the cookie is refused afterwards.
-    async with (
-        aiohttp.ClientSession() as http,
-        http.get(flow.logout_url, headers={"Accept": "application/json"}) as resp,
-    ):
-        assert resp.status == 204
+    json = {"Accept": "application/json"}
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+        # The link works only with the browser's own cookie.
+        async with http.get(flow.logout_url, headers=json) as resp:
+            assert resp.status == 401
+        other = await another_session(ory, email)
+        stranger = {**json, "Cookie": f"ory_kratos_session={other.session_token}"}
+        async with http.get(flow.logout_url, headers=stranger) as resp:
+            assert resp.status == 403
+        mine = {**json, "Cookie": f"ory_kratos_session={token}"}
+        async with http.get(flow.logout_url, headers=mine) as resp:
+            assert resp.status == 204
     with pytest.raises(UnauthorizedError):
         await ory.sessions.whoami(auth=cookie)
     no_api_key_on_public_site(fake)
@@ -79,7 +100,7 @@ async def test_logout_url_for_a_browser_cookie_then_the_url_signs_out(
 async def test_logout_url_takes_the_cookie_header_as_a_string(
     ory: OryClient, fake: FakeOry
 ) -> None:
-    _, token = await signed_in(ory, fake, "str@example.com")
+    _, token = await signed_in(ory, "str@example.com")
     flow = await ory.frontend.create_logout_url(f"ory_kratos_session={token}")
     assert "return_to" not in flow.logout_url
     with pytest.raises(UnauthorizedError) as caught:
@@ -91,7 +112,7 @@ async def test_logout_url_takes_the_cookie_header_as_a_string(
 @covers("Kratos v1.performNativeLogout")
 async def test_native_logout_revokes_the_token(harness: Harness, fake: FakeOry) -> None:
     ory = await keyed(harness, fake)
-    _, token = await signed_in(ory, fake, "native@example.com")
+    _, token = await signed_in(ory, "native@example.com")
     await ory.frontend.logout(token)
     sent = fake.requests[-1]
     assert (sent.method, sent.path, sent.site) == ("DELETE", "/self-service/logout/api", "public")
@@ -113,10 +134,10 @@ async def test_my_sessions_lists_the_others_newest_first_and_revokes(
     harness: Harness, fake: FakeOry
 ) -> None:
     ory = await keyed(harness, fake)
-    identity_id, mine = await signed_in(ory, fake, "many@example.com")
-    others = [fake.create_session(identity_id)[0]["id"] for _ in range(5)]
-    stranger, _ = await signed_in(ory, fake, "stranger@example.com")
-    fake.create_session(stranger)
+    _, mine = await signed_in(ory, "many@example.com")
+    others = [(await another_session(ory, "many@example.com")).session.id for _ in range(5)]
+    await signed_in(ory, "stranger@example.com")
+    await another_session(ory, "stranger@example.com")
     me = SessionToken(mine)
 
     listed = [s.id async for s in ory.frontend.my_sessions(me, per_page=2)]
@@ -143,8 +164,8 @@ async def test_my_sessions_lists_the_others_newest_first_and_revokes(
 
 
 async def test_my_sessions_with_a_browser_cookie(ory: OryClient, fake: FakeOry) -> None:
-    identity_id, mine = await signed_in(ory, fake, "cookie@example.com")
-    other = fake.create_session(identity_id)[0]["id"]
+    _, mine = await signed_in(ory, "cookie@example.com")
+    other = (await another_session(ory, "cookie@example.com")).session.id
     cookie = SessionCookie(f"ory_kratos_session={mine}")
     assert [s.id for s in await ory.frontend.my_sessions(cookie).collect()] == [other]
     with pytest.raises(UnauthorizedError):
@@ -156,7 +177,7 @@ async def test_session_token_exchange_after_a_browser_sign_in(
     harness: Harness, fake: FakeOry
 ) -> None:
     ory = await keyed(harness, fake)
-    identity_id, _ = await signed_in(ory, fake, "exchange@example.com")
+    identity_id, _ = await signed_in(ory, "exchange@example.com")
     flow = await ory.flows.start_login(
         return_session_token_exchange_code=True, return_to="myapp://done"
     )
