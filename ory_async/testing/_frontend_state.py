@@ -48,5 +48,7 @@ class FrontendState:
     """Session id to its logout token."""
     codes: list[OneTimeCode] = field(default_factory=list)
     exchanges: dict[str, TokenExchange] = field(default_factory=dict)
+    totp_secrets: dict[str, str] = field(default_factory=dict)
+    """Settings flow id to the secret its TOTP QR code offers."""
     webhooks: list[Webhook] = field(default_factory=list)
     password_migration_hook: Webhook | None = None

@@ -37,6 +37,7 @@ from ._native_ui import (
 from ._router import Ctx, Router
 from ._routes_frontend import expired_error
 from ._routes_logout import start_token_exchange
+from ._routes_second_factor import new_aal2_flow, submit_totp
 from ._routes_sessions import current_session
 from ._state import FlowRecord, SessionRecord
 from ._util import format_time
@@ -63,6 +64,9 @@ def _already_logged_in(kind: str) -> KratosError:
 
 def _new_flow(ctx: Ctx, kind: str) -> dict[str, Any]:
     state = ctx.state
+    if kind == "login" and ctx.q("aal") == "aal2":
+        now = state.clock.now()
+        return new_aal2_flow(ctx, state.ids.uuid(), now + FLOW_LIFESPAN)
     if current_session(ctx) is not None and not (kind == "login" and ctx.q("refresh") == "true"):
         raise _already_logged_in(kind)
     flow_id = state.ids.uuid()
@@ -169,6 +173,8 @@ async def submit_login(ctx: Ctx) -> web.StreamResponse:
     rec = _flow(ctx, "login")
     body = await _body(ctx)
     method = body.get("method")
+    if method == "totp":
+        return await submit_totp(ctx, rec, body)
     if method != "password":
         return _failed(rec, login_nodes(), [no_strategy("login")])
     identifier = str(body.get("identifier") or body.get("password_identifier") or "")

@@ -9,6 +9,7 @@ the last 15 minutes, Kratos's default): otherwise 403 ``session_refresh_required
 
 from __future__ import annotations
 
+import base64
 import copy
 from datetime import timedelta
 from typing import Any
@@ -31,6 +32,7 @@ from ._routes_native_flows import _flow as open_flow
 from ._routes_native_flows import _traits_from_form as traits_from_form
 from ._routes_sessions import current_session, session_inactive
 from ._state import FlowRecord, SessionRecord
+from ._totp import WRONG_CODE, code_matches, link_nodes, totp_url, unlink_nodes
 from ._util import format_time
 
 PRIVILEGED_SESSION_MAX_AGE = timedelta(minutes=15)
@@ -49,10 +51,24 @@ def _session(ctx: Ctx) -> SessionRecord:
     return rec
 
 
-def _nodes(ctx: Ctx, identity: dict[str, Any]) -> list[dict[str, Any]]:
+def _nodes(ctx: Ctx, identity: dict[str, Any], flow_id: str) -> list[dict[str, Any]]:
     schema = ctx.state.schemas.get(identity["schema_id"]) or {}
     traits = identity.get("traits")
-    return settings_nodes(schema, traits if isinstance(traits, dict) else {})
+    nodes = settings_nodes(schema, traits if isinstance(traits, dict) else {})
+    return nodes + _totp_nodes(ctx, identity, flow_id)
+
+
+def _totp_nodes(ctx: Ctx, identity: dict[str, Any], flow_id: str) -> list[dict[str, Any]]:
+    """Unlink the linked app, or offer a new secret (one per flow) to link one."""
+    if "totp" in (identity.get("credentials") or {}):
+        ctx.state.frontend.totp_secrets.pop(flow_id, None)
+        return unlink_nodes()
+    secrets = ctx.state.frontend.totp_secrets
+    if flow_id not in secrets:
+        raw = ctx.state.ids.token(20).encode()[:20]
+        secrets[flow_id] = base64.b32encode(raw).decode().rstrip("=")
+    account = str((identity.get("traits") or {}).get("email") or identity["id"])
+    return link_nodes(secrets[flow_id], totp_url(secrets[flow_id], account))
 
 
 def new_settings_flow(ctx: Ctx, session: SessionRecord) -> dict[str, Any]:
@@ -70,7 +86,7 @@ def new_settings_flow(ctx: Ctx, session: SessionRecord) -> dict[str, Any]:
         "ui": {
             "action": f"{state.public_url}/self-service/settings?flow={flow_id}",
             "method": "POST",
-            "nodes": _nodes(ctx, ident),
+            "nodes": _nodes(ctx, ident, flow_id),
         },
         "identity": state.store.view(ident, admin=False),
         "state": "show_form",
@@ -112,7 +128,8 @@ async def submit_settings(ctx: Ctx) -> web.StreamResponse:
     method = body.get("method")
     store = ctx.state.store
     ident = copy.deepcopy(store.identities[session.identity_id])
-    nodes = _nodes(ctx, ident)
+    flow_id = rec.flow["id"]
+    nodes = _nodes(ctx, ident, flow_id)
     now = ctx.state.clock.now()
     if method == "password":
         password = str(body.get("password") or "")
@@ -133,6 +150,23 @@ async def submit_settings(ctx: Ctx) -> web.StreamResponse:
             traits = traits_from_form(body)
         ident["traits"] = traits
         nodes = settings_nodes(ctx.state.schemas.get(ident["schema_id"]) or {}, traits)
+    elif method == "totp":
+        if session.authenticated_at + PRIVILEGED_SESSION_MAX_AGE < now:
+            raise _refresh_required()
+        if body.get("totp_unlink") in (True, "true"):
+            ident.get("credentials", {}).pop("totp", None)
+        else:
+            secret = ctx.state.frontend.totp_secrets.get(flow_id)
+            code = str(body.get("totp_code") or "")
+            if secret is None or not code_matches(secret, code, now):
+                return rejected(rec, _with_node_message(nodes, "totp_code", WRONG_CODE), [])
+            account = str((ident.get("traits") or {}).get("email") or ident["id"])
+            store.import_credentials(
+                ident,
+                {"totp": {"config": {"totp_url": totp_url(secret, account)}}},
+                format_time(now),
+            )
+            ctx.state.frontend.totp_secrets.pop(flow_id, None)
     else:
         return rejected(rec, nodes, [no_strategy("settings")])
     try:
@@ -144,7 +178,7 @@ async def submit_settings(ctx: Ctx) -> web.StreamResponse:
     store.put(ident)
     rec.flow["state"] = "success"
     rec.flow["identity"] = store.view(ident, admin=False)
-    rec.flow["ui"]["nodes"] = _nodes(ctx, ident)
+    rec.flow["ui"]["nodes"] = _nodes(ctx, ident, flow_id)
     rec.flow["ui"]["messages"] = [SETTINGS_SAVED]
     return json_response(rec.flow)
 
@@ -153,7 +187,7 @@ def _with_node_message(
     nodes: list[dict[str, Any]], name: str, message: dict[str, Any]
 ) -> list[dict[str, Any]]:
     for node in nodes:
-        if node["attributes"]["name"] == name:
+        if node["attributes"].get("name") == name:
             node["messages"] = [message]
     return nodes
 

@@ -3,7 +3,12 @@ settings, recovery and verification, each with its success and its refusal."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
+import struct
+import time
 
 import orjson
 import pytest
@@ -25,7 +30,9 @@ from ory_async.models import (
     SuccessfulNativeLogin,
     SuccessfulNativeRegistration,
     TotpLogin,
+    TotpSettings,
     UiNodeInputAttributes,
+    UiNodeTextAttributes,
     VerificationFlow,
 )
 from ory_async.testing import FakeOry, ManualClock
@@ -275,3 +282,46 @@ async def test_verification_by_code_verifies_the_address(ory: OryClient, fake: F
     assert isinstance(fresh, VerificationFlow)
     assert fresh.ui is not None
     assert [m.id for m in fresh.ui.messages] == [4070005]
+
+
+def authenticator_code(secret: str) -> str:
+    """What an authenticator app shows now for a base32 secret (RFC 6238: SHA-1, 6 digits)."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+async def test_link_an_authenticator_then_sign_in_with_the_second_factor(ory: OryClient) -> None:
+    token = await registered(ory, "mfa@example.com")
+    flow = await ory.flows.start_settings(session_token=token)
+    assert flow.ui is not None
+    secret_node = next(n for n in flow.ui.nodes if n.group == "totp" and n.type == "text")
+    assert isinstance(secret_node.attributes, UiNodeTextAttributes)
+    secret = secret_node.attributes.text.text if secret_node.attributes.text else ""
+    assert secret
+
+    wrong = await ory.flows.settings(
+        TotpSettings(totp_code="000000"), session_token=token, flow=flow
+    )
+    assert isinstance(wrong, FlowRejected)
+    assert [m.id for m in wrong.messages] == [4000008]
+    linked = await ory.flows.settings(
+        TotpSettings(totp_code=authenticator_code(secret)), session_token=token, flow=flow
+    )
+    assert isinstance(linked, SettingsFlow)
+    assert linked.state == "success"
+
+    second = await ory.flows.start_login(aal="aal2", session_token=token)
+    assert second.requested_aal == "aal2"
+    refused = await ory.flows.login(TotpLogin(totp_code="000000"), flow=second, session_token=token)
+    assert isinstance(refused, FlowRejected)
+    assert [m.id for m in refused.messages] == [4000008]
+    upgraded = await ory.flows.login(
+        TotpLogin(totp_code=authenticator_code(secret)), flow=second, session_token=token
+    )
+    assert isinstance(upgraded, SuccessfulNativeLogin)
+    assert upgraded.session_token == token  # the same session, now at aal2
+    me = await ory.sessions.whoami(auth=SessionToken(token))
+    assert me.authenticator_assurance_level == "aal2"
+    assert [m.method for m in me.authentication_methods][-1] == "totp"
