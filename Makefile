@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench docs docs-serve lint typecheck unit package-check serve-example venv clean
+.PHONY: test demo bench docs docs-serve lint typecheck unit package-check serve-example venv clean kratos test-kratos
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,30 @@ demo: $(STAMP)
 # Serves examples/fastapi_app.py against the project named by ORY_SDK_URL.
 serve-example: $(STAMP)
 	$(BIN)/uvicorn examples.fastapi_app:app
+
+# A real Ory Kratos, built from the Go module proxy through our own module in tools/kratos
+# (Kratos as a tool, pinned by go.mod and go.sum; no Kratos source in this repository), into
+# a cache outside the work tree; built once, then reused.
+KRATOS_VERSION := v1.3.1
+KRATOS_CACHE ?= $(HOME)/.cache/ory-async
+KRATOS_BIN := $(KRATOS_CACHE)/kratos-$(KRATOS_VERSION)
+
+kratos: $(KRATOS_BIN)
+
+$(KRATOS_BIN): tools/kratos/go.mod tools/kratos/go.sum
+	@command -v go >/dev/null 2>&1 || { echo "make kratos: Go is not installed; install Go >= 1.24 to build Kratos, or set ORY_KRATOS_URL and ORY_KRATOS_PUBLIC_URL to a running Kratos and run make test-kratos" >&2; exit 2; }
+	mkdir -p $(KRATOS_CACHE)
+	cd tools/kratos && CGO_ENABLED=1 go build -mod=readonly -tags sqlite -trimpath \
+		-ldflags "-X github.com/ory/kratos/driver/config.Version=$(KRATOS_VERSION)" \
+		-o $(KRATOS_BIN).partial github.com/ory/kratos
+	mv $(KRATOS_BIN).partial $(KRATOS_BIN)
+
+# The integration suite against FakeOry and a real Kratos side by side (--server=both), each
+# scenario's answers compared (tests/kratos/DEVIATIONS.md). ORY_KRATOS_URL and
+# ORY_KRATOS_PUBLIC_URL name a Kratos already running instead of building one.
+test-kratos: $(STAMP)
+	@if [ -z "$$ORY_KRATOS_URL" ]; then $(MAKE) --no-print-directory kratos; fi
+	ORY_KRATOS_BIN=$(KRATOS_BIN) $(BIN)/pytest -q -p no:cacheprovider tests/integration tests/kratos --server=both
 
 # The benchmarks get their own venv: the project plus the comparison SDKs, which are
 # never dependencies of ory_async. `make bench` rewrites the table in benchmarks/README.md.

@@ -12,7 +12,7 @@
     │   ├── GoneError            410
     │   ├── RateLimitedError     429 (.retry_after)
     │   ├── ServerError          5xx
-    │   └── RedirectError        3xx (never followed: credentials stay with the configured origin)
+    │   └── RedirectError        3xx not followed (only 307/308 within the same origin are)
     ├── TransportError           the request failed before an answer arrived
     │   ├── RequestTimeoutError
     │   └── MalformedResponseError   the answer broke HTTP (status line, headers, framing)
@@ -416,7 +416,12 @@ class ServerError(ApiError):
 
 
 class RedirectError(ApiError):
-    """3xx: the server answered with a redirect, which ory_async never follows."""
+    """3xx: a redirect ory_async does not follow.
+
+    Only a 307/308 to the origin the request was sent to is followed (self-hosted Kratos
+    sends those from admin paths without ``/admin``); any other redirect is raised, so
+    credentials never leave the configured origin.
+    """
 
     @property
     def location(self) -> str | None:
@@ -428,8 +433,8 @@ class RedirectError(ApiError):
 
     def _hint(self) -> str:
         return (
-            "ory_async does not follow redirects, so credentials never leave the configured "
-            "origin; check base_url/public_url (self-hosted Kratos: base_url is the admin URL, "
+            "ory_async does not follow redirects to another origin (or that may change the "
+            "method), so credentials never leave the configured origin; check base_url/public_url (self-hosted Kratos: base_url is the admin URL, "
             "public_url the public one)"
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Final, Literal
 
 from .._pagination import AsyncPager, Style
@@ -488,7 +488,20 @@ class IdentitiesService(Service):
             concurrency=concurrency,
             auth=self._auth(auth),
             timeout=check_timeout(timeout),
+            existing=self._existing_ids(auth, check_timeout(timeout)),
         )
+
+    def _existing_ids(
+        self, auth: Auth | None, timeout: float | None
+    ) -> Callable[[Sequence[str]], Awaitable[set[str]]] | None:
+        if self._api != "v1":
+            return None
+
+        async def existing(ids: Sequence[str]) -> set[str]:
+            found = self.get_many(ids, auth=auth, timeout=timeout)
+            return {identity.id async for identity in found}
+
+        return existing
 
 
 def _token_after(last_id: str, size: int) -> Mapping[str, str]:
