@@ -263,7 +263,9 @@ class Transport:
                 target = same_origin_target(request.url, redirect.status, redirect.location)
                 if target is None:
                     raise
-                logger.debug("%s %s: following a same-origin redirect", request.method, request.path)
+                logger.debug(
+                    "%s %s: following a same-origin redirect", request.method, request.path
+                )
                 request = attrs.evolve(request, url=target)
         return await self._send_in_time(request)  # the last hop's redirect is raised
 

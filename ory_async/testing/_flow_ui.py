@@ -132,13 +132,16 @@ def settings_nodes(schema: dict[str, Any], traits: dict[str, Any]) -> list[dict[
     return nodes
 
 
-def email_nodes() -> list[dict[str, Any]]:
-    """The first step of recovery and verification by code: an email and "Continue"."""
-    return [
-        csrf_node(),
+def email_nodes(kind: str) -> list[dict[str, Any]]:
+    """The first step of recovery and verification by code: an email and "Continue".
+
+    Kratos gives native verification flows no ``csrf_token`` node; recovery flows get one.
+    """
+    nodes = [
         input_node("email", "code", type="email", required=True, label=EMAIL),
         input_node("method", "code", type="submit", value="code", label=CONTINUE),
     ]
+    return [csrf_node(), *nodes] if kind == "recovery" else nodes
 
 
 def code_nodes(kind: str, email: str) -> list[dict[str, Any]]:
@@ -149,10 +152,12 @@ def code_nodes(kind: str, email: str) -> list[dict[str, Any]]:
         else _label(1070011, "Verification code")
     )
     code = input_node("code", "code", required=True, label=label)
-    code["attributes"]["pattern"] = "[0-9]+"
-    code["attributes"]["maxlength"] = 6
+    if kind == "recovery":
+        code["attributes"]["pattern"] = "[0-9]+"
+        code["attributes"]["maxlength"] = 6
+    csrf = [csrf_node()] if kind == "recovery" else []
     return [
-        csrf_node(),
+        *csrf,
         code,
         input_node("method", "code", type="hidden", value="code"),
         input_node("method", "code", type="submit", value="code", label=CONTINUE),

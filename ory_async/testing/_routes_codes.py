@@ -30,7 +30,7 @@ from ._flow_ui import (
     recovered,
 )
 from ._frontend_state import OneTimeCode
-from ._native_ui import validation_error
+from ._native_ui import csrf_node, validation_error
 from ._router import Ctx, Router
 from ._routes_native_flows import FLOW_LIFESPAN
 from ._routes_native_flows import _body as flow_body
@@ -40,9 +40,9 @@ from ._routes_settings import PRIVILEGED_SESSION_MAX_AGE, new_settings_flow
 from ._state import FlowRecord
 from ._util import format_time
 
-# Kratos's defaults when no UI URLs are configured.
+# Kratos's default when no settings UI URL is configured.
 SETTINGS_UI = "https://www.ory.sh/kratos/docs/fallback/settings"
-DEFAULT_RETURN = "https://www.ory.sh/kratos/docs/fallback/default"
+
 
 _TEMPLATES = {
     "recovery": (
@@ -72,7 +72,7 @@ def _new_flow(ctx: Ctx, kind: str) -> dict[str, Any]:
         "ui": {
             "action": f"{state.public_url}/self-service/{kind}?flow={flow_id}",
             "method": "POST",
-            "nodes": email_nodes(),
+            "nodes": email_nodes(kind),
         },
         "state": "choose_method",
     }
@@ -159,14 +159,15 @@ async def _submit(ctx: Ctx, kind: str) -> web.StreamResponse:
     if code and not email:
         return _complete(ctx, kind, rec, code)
     if not email:
-        nodes = email_nodes()
-        nodes[1]["messages"] = [missing("email")]
-        return rejected(rec, nodes, [])
+        nodes = email_nodes(kind)
+        nodes[-2]["messages"] = [missing("email")]
+        return _refused(rec, nodes)
     if "@" not in email:
-        nodes = email_nodes()
-        nodes[1]["attributes"]["value"] = email
-        nodes[1]["messages"] = [validation_error(f'"{email}" is not valid "email"')]
-        return rejected(rec, nodes, [])
+        nodes = email_nodes(kind)
+        nodes[-2]["attributes"]["value"] = email
+        nodes[-2]["messages"] = [validation_error(f'"{email}" is not valid "email"')]
+        return _refused(rec, nodes)
+    rec.flow["transient_payload"] = body.get("transient_payload") or {}
     _send_code(ctx, kind, rec.flow["id"], email)
     rec.flow["state"] = "sent_email"
     rec.flow["ui"]["nodes"] = code_nodes(kind, email)
@@ -174,6 +175,13 @@ async def _submit(ctx: Ctx, kind: str) -> web.StreamResponse:
         RECOVERY_CODE_SENT if kind == "recovery" else VERIFICATION_CODE_SENT
     ]
     return json_response(rec.flow)
+
+
+def _refused(rec: FlowRecord, nodes: list[dict[str, Any]]) -> web.Response:
+    """400 with the flow, the field's message on its node and none on the form (left out)."""
+    rec.flow["ui"]["nodes"] = nodes
+    rec.flow["ui"].pop("messages", None)
+    return json_response(rec.flow, status=400)
 
 
 def _replaced(ctx: Ctx, kind: str) -> KratosError:
@@ -184,18 +192,19 @@ def _replaced(ctx: Ctx, kind: str) -> KratosError:
     text = "The request was already completed successfully and can not be retried."
     fresh = _new_flow(ctx, kind)
     fresh["ui"]["messages"] = [
-        {"id": 4060005 if kind == "recovery" else 4070005, "text": text, "type": "error"}
+        {"id": 4060001 if kind == "recovery" else 4070002, "text": text, "type": "error"}
     ]
     return KratosError(
         410,
         error_id="self_service_flow_replaced",
         message="self-service flow replaced",
-        reason=text,
+        reason="An error occured, please use the new flow.",
         extra={"use_flow_id": fresh["id"]},
     )
 
 
 def _complete(ctx: Ctx, kind: str, rec: FlowRecord, code: str) -> web.StreamResponse:
+    rec.flow["transient_payload"] = rec.flow.get("transient_payload") or {}
     used = _use_code(ctx, rec.flow["id"], code)
     if used is None:
         rec.flow["ui"]["messages"] = [
@@ -213,10 +222,13 @@ def _complete(ctx: Ctx, kind: str, rec: FlowRecord, code: str) -> web.StreamResp
             address["updated_at"] = format_time(now)
     rec.flow["state"] = "passed_challenge"
     if kind == "verification":
+        # Kratos continues to its default return URL; FakeOry has no UI, so its own root.
+        back = f"{ctx.state.public_url}/"
         rec.flow["ui"] = {
-            "action": DEFAULT_RETURN,
+            "action": back,
             "method": "GET",
-            "nodes": [_anchor("continue", DEFAULT_RETURN)],
+            # Kratos sets the flow's CSRF token again here, which adds its node.
+            "nodes": [csrf_node(), _anchor("continue", back)],
             "messages": [VERIFIED],
         }
         return json_response(rec.flow)
@@ -240,7 +252,7 @@ def _complete(ctx: Ctx, kind: str, rec: FlowRecord, code: str) -> web.StreamResp
     settings = new_settings_flow(ctx, session)
     until = now + PRIVILEGED_SESSION_MAX_AGE
     settings["ui"]["messages"] = [recovered(until, PRIVILEGED_SESSION_MAX_AGE.total_seconds() / 60)]
-    rec.flow["ui"]["messages"] = []
+    rec.flow["ui"].pop("messages", None)  # Kratos clears them: the key is left out
     rec.flow["continue_with"] = [
         {"action": "set_ory_session_token", "ory_session_token": session.token},
         {

@@ -18,6 +18,12 @@ from ._state import FlowRecord
 from ._totp import WRONG_CODE, code_matches, login_nodes, secret_of
 from ._util import format_time
 
+MFA_NEEDED = {
+    "id": 1010004,
+    "text": "Please complete the second authentication challenge.",
+    "type": "info",
+}
+
 
 def new_aal2_flow(ctx: Ctx, flow_id: str, lifespan_end: Any) -> dict[str, Any]:
     """Store and return an api login flow for the second factor of the token's session."""
@@ -36,6 +42,7 @@ def new_aal2_flow(ctx: Ctx, flow_id: str, lifespan_end: Any) -> dict[str, Any]:
             "action": f"{state.public_url}/self-service/login?flow={flow_id}",
             "method": "POST",
             "nodes": login_nodes(),
+            "messages": [MFA_NEEDED],
         },
         "created_at": format_time(now),
         "updated_at": format_time(now),
@@ -50,10 +57,9 @@ def new_aal2_flow(ctx: Ctx, flow_id: str, lifespan_end: Any) -> dict[str, Any]:
 
 
 def _reject(rec: FlowRecord, message: dict[str, Any]) -> web.Response:
-    nodes = login_nodes()
-    nodes[1]["messages"] = [message]
-    rec.flow["ui"]["nodes"] = nodes
-    rec.flow["ui"]["messages"] = []
+    """400 with the flow; Kratos puts a wrong code's message on the form, not the field."""
+    rec.flow["ui"]["nodes"] = login_nodes()
+    rec.flow["ui"]["messages"] = [message]
     return json_response(rec.flow, status=400)
 
 
@@ -76,7 +82,7 @@ async def submit_totp(ctx: Ctx, rec: FlowRecord, body: dict[str, Any]) -> web.St
     secret = secret_of(str(url)) if url else None
     if secret is None:
         return _reject(
-            rec, {"id": 4000010, "text": "You have no TOTP device set up.", "type": "error"}
+            rec, {"id": 4000011, "text": "You have no TOTP device set up.", "type": "error"}
         )
     now = ctx.state.clock.now()
     if not code_matches(secret, str(body.get("totp_code") or ""), now):
@@ -89,7 +95,8 @@ async def submit_totp(ctx: Ctx, rec: FlowRecord, body: dict[str, Any]) -> web.St
     return json_response(
         {
             "session_token": session.token,
-            "session": ctx.state.session_json(session, identity="public", devices=True),
+            # Kratos answers the upgrade with the session alone: its identity is null.
+            "session": ctx.state.session_json(session, identity=None, devices=True),
             "continue_with": None,
         }
     )

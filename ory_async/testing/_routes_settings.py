@@ -30,7 +30,7 @@ from ._routes_native_flows import _body as flow_body
 from ._routes_native_flows import _failed as rejected
 from ._routes_native_flows import _flow as open_flow
 from ._routes_native_flows import _traits_from_form as traits_from_form
-from ._routes_sessions import current_session, session_inactive
+from ._routes_sessions import current_session
 from ._state import FlowRecord, SessionRecord
 from ._totp import WRONG_CODE, code_matches, link_nodes, totp_url, unlink_nodes
 from ._util import format_time
@@ -41,7 +41,15 @@ PRIVILEGED_SESSION_MAX_AGE = timedelta(minutes=15)
 def _session(ctx: Ctx) -> SessionRecord:
     rec = current_session(ctx)
     if rec is None:
-        raise session_inactive()
+        raise KratosError(
+            401,
+            error_id="session_inactive",
+            reason=(
+                "This endpoint can only be accessed with a valid session. Please log in and "
+                "try again."
+            ),
+            message="request does not have a valid authentication session",
+        )
     if rec.aal_required == "aal2" and rec.aal != "aal2":
         raise KratosError(
             403,
@@ -134,10 +142,10 @@ async def submit_settings(ctx: Ctx) -> web.StreamResponse:
     if method == "password":
         password = str(body.get("password") or "")
         if not password:
-            return rejected(rec, _with_node_message(nodes, "password", missing("password")), [])
+            return _refused(rec, _with_node_message(nodes, "password", missing("password")))
         if len(password) < MIN_PASSWORD_LENGTH:
-            return rejected(
-                rec, _with_node_message(nodes, "password", password_policy(len(password))), []
+            return _refused(
+                rec, _with_node_message(nodes, "password", password_policy(len(password)))
             )
         if session.authenticated_at + PRIVILEGED_SESSION_MAX_AGE < now:
             raise _refresh_required()
@@ -159,12 +167,17 @@ async def submit_settings(ctx: Ctx) -> web.StreamResponse:
             secret = ctx.state.frontend.totp_secrets.get(flow_id)
             code = str(body.get("totp_code") or "")
             if secret is None or not code_matches(secret, code, now):
-                return rejected(rec, _with_node_message(nodes, "totp_code", WRONG_CODE), [])
+                return _refused(rec, _with_node_message(nodes, "totp_code", WRONG_CODE))
             account = str((ident.get("traits") or {}).get("email") or ident["id"])
             store.import_credentials(
                 ident,
                 {"totp": {"config": {"totp_url": totp_url(secret, account)}}},
                 format_time(now),
+            )
+            # Linking the app authenticates it: the session now has its second factor.
+            session.aal = "aal2"
+            session.authentication_methods.append(
+                {"method": "totp", "aal": "aal2", "completed_at": format_time(now)}
             )
             ctx.state.frontend.totp_secrets.pop(flow_id, None)
     else:
@@ -181,6 +194,13 @@ async def submit_settings(ctx: Ctx) -> web.StreamResponse:
     rec.flow["ui"]["nodes"] = _nodes(ctx, ident, flow_id)
     rec.flow["ui"]["messages"] = [SETTINGS_SAVED]
     return json_response(rec.flow)
+
+
+def _refused(rec: FlowRecord, nodes: list[dict[str, Any]]) -> web.Response:
+    """400 with the flow, the field's message on its node and none on the form (left out)."""
+    rec.flow["ui"]["nodes"] = nodes
+    rec.flow["ui"].pop("messages", None)
+    return json_response(rec.flow, status=400)
 
 
 def _with_node_message(

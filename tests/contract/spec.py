@@ -102,6 +102,13 @@ def _undo_v0_field_values(body: Any) -> Any:
     return body
 
 
+def _undo_null_session_identity(body: Any) -> Any:
+    session = body.get("session") if isinstance(body, dict) else None
+    if isinstance(session, dict) and session.get("identity", {}) is None:
+        session.pop("identity")
+    return body
+
+
 def _undo_null_continue_with(body: Any) -> Any:
     if isinstance(body, dict) and body.get("continue_with", []) is None:
         body.pop("continue_with")
@@ -118,6 +125,16 @@ KNOWN_DIFFERENCES: Final = (
         "a native login with nothing to continue with sends continue_with: null (a nil Go slice); "
         "the spec types it as an array",
         _undo_null_continue_with,
+    ),
+    Difference(
+        "v1",
+        "POST",
+        "/self-service/login",
+        "response",
+        "§10",
+        "the answer to a second-factor (aal2) login carries the session without its identity "
+        "(null); the spec types session.identity as an object",
+        _undo_null_session_identity,
     ),
     Difference(
         "v1",

@@ -75,7 +75,7 @@ async def test_manage_sessions_chunks_past_the_server_limit(
     assert [e.status for e in posts] == [200, 200, 200]
 
 
-@covers("Kratos v1.manageSessions")
+@covers("Ory Network.manageSessions")
 async def test_manage_sessions_refused_id(ory: OryClient) -> None:
     with pytest.raises(BadRequestError, match="sessions"):
         await ory.sessions.manage("delete", sessions=["not-a-uuid"])
