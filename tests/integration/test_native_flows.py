@@ -59,7 +59,7 @@ async def code_sent_to(ory: OryClient, server: ServerUnderTest, address: str, te
         ]
     else:
         messages = await ory.courier.list(recipient=address).collect()
-        messages.sort(key=lambda m: m.created_at or 0, reverse=True)  # type: ignore[arg-type,return-value]
+        messages.sort(key=lambda m: m.created_at.timestamp() if m.created_at else 0.0, reverse=True)
         bodies = [m.body or "" for m in messages if m.template_type == template]
     assert bodies, f"no {template} message to {address}"
     found = re.search(r"\b(\d{6})\b", bodies[0])
