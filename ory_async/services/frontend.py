@@ -188,7 +188,8 @@ class FrontendService(Service):
         """Revoke every session of the user but the current one (``DELETE /sessions``).
 
         Returns:
-            How many sessions were revoked.
+            How many of the user's other sessions the server marked revoked (Kratos counts
+            those revoked before too).
 
         Raises:
             TypeError: before any request, ``auth`` is not a SessionToken or SessionCookie.

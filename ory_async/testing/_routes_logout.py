@@ -44,7 +44,8 @@ async def create_browser_logout_flow(ctx: Ctx) -> web.StreamResponse:
     return_to = ctx.q("return_to")
     if return_to:
         params["return_to"] = return_to
-    url = f"{ctx.state.public_url}/self-service/logout?{urlencode(params)}"
+    # Go's url.Values encodes its keys sorted: return_to before token.
+    url = f"{ctx.state.public_url}/self-service/logout?{urlencode(sorted(params.items()))}"
     return json_response({"logout_url": url, "logout_token": token})
 
 

@@ -1,11 +1,13 @@
-"""The user-facing calls a server makes, end to end against FakeOry (v1): logout, the
-user's own sessions, session-token exchange, and the admin's dry-run OIDC login flow."""
+"""The user-facing calls a server makes, end to end: logout, the user's own sessions,
+session-token exchange, and the admin's dry-run OIDC login flow. Every scenario taking
+``server`` runs against FakeOry and against a real Kratos."""
 
 from __future__ import annotations
 
 import aiohttp
 import orjson
 import pytest
+from yarl import URL
 
 from ory_async import (
     BadRequestError,
@@ -26,11 +28,12 @@ from ory_async.models import (
 )
 from ory_async.testing import FakeOry
 from tests.integration.conftest import API_KEY, Harness
+from tests.integration.servers import ServerUnderTest
 
 covers = pytest.mark.covers
-
-
 PASSWORD = "a-long-password-123"
+JSON = {"Accept": "application/json"}
+MISSING = "00000000-0000-4000-8000-000000000000"
 
 
 async def signed_in(ory: OryClient, email: str) -> tuple[str, str]:
@@ -50,13 +53,47 @@ async def another_session(ory: OryClient, email: str) -> SuccessfulNativeLogin:
     return result
 
 
-async def keyed(harness: Harness, fake: FakeOry) -> OryClient:
+async def browser_cookie(ory: OryClient, server: ServerUnderTest, email: str) -> SessionCookie:
+    """The session cookie a browser gets from signing in (a new session of ``email``).
+
+    Kratos sets it from a browser login flow; FakeOry's session cookie holds the session
+    token itself, so a native sign-in gives it.
+    """
+    if server.fake is not None:
+        token = (await another_session(ory, email)).session_token
+        return SessionCookie(f"ory_kratos_session={token}")
+    jar = aiohttp.CookieJar(unsafe=True)  # loopback addresses are IPs
+    async with aiohttp.ClientSession(cookie_jar=jar) as http:
+        async with http.get(f"{server.public_url}/self-service/login/browser", headers=JSON) as r:
+            flow = await r.json()
+            assert r.status == 200, flow
+        csrf = next(
+            n["attributes"]["value"]
+            for n in flow["ui"]["nodes"]
+            if n["attributes"].get("name") == "csrf_token"
+        )
+        body = {"method": "password", "identifier": email, "password": PASSWORD, "csrf_token": csrf}
+        async with http.post(
+            f"{server.public_url}/self-service/login",
+            params={"flow": flow["id"]},
+            json=body,
+            headers=JSON,
+        ) as r:
+            assert r.status == 200, await r.text()
+        cookies = {c.key: c.value for c in jar if c.key == "ory_kratos_session"}
+    assert cookies, "the browser login set no session cookie"
+    return SessionCookie.from_cookies(cookies)
+
+
+async def keyed(harness: Harness, server: ServerUnderTest) -> OryClient:
     """A client whose default credentials are the API key, to show they never go out here."""
-    return await harness.client(fake, access_token=API_KEY)
+    return await harness.client(server, access_token=API_KEY)
 
 
-def no_api_key_on_public_site(fake: FakeOry) -> None:
-    public = [r for r in fake.requests if r.site == "public"]
+def no_api_key_on_public_site(server: ServerUnderTest) -> None:
+    if server.fake is None:  # only FakeOry shows what reached it
+        return
+    public = [r for r in server.fake.requests if r.site == "public"]
     assert public, "no request reached the public site"
     for r in public:
         assert API_KEY not in r.headers.get("Authorization", ""), (r.method, r.path)
@@ -64,45 +101,41 @@ def no_api_key_on_public_site(fake: FakeOry) -> None:
 
 @covers("Kratos v1.createBrowserLogoutFlow")
 async def test_logout_url_for_a_browser_cookie_then_the_url_signs_out(
-    harness: Harness, fake: FakeOry
+    harness: Harness, server: ServerUnderTest
 ) -> None:
-    ory = await keyed(harness, fake)
-    email = "browser@example.com"
-    _, token = await signed_in(ory, email)
-    cookie = SessionCookie(f"ory_kratos_session={token}")
-    flow = await ory.frontend.create_logout_url(cookie, return_to="https://app.example/bye")
+    ory = await keyed(harness, server)
+    email = server.email("browser")
+    await signed_in(ory, email)
+    cookie = await browser_cookie(ory, server, email)
+    flow = await ory.frontend.create_logout_url(cookie, return_to="https://app.example.com/bye")
     assert isinstance(flow, LogoutFlow)
-    assert flow.logout_url.startswith(f"{fake.public_url}/self-service/logout?token=")
-    assert flow.logout_token in flow.logout_url
-    assert "return_to=https%3A%2F%2Fapp.example%2Fbye" in flow.logout_url
-    sent = fake.requests[-1]
-    assert sent.path == "/self-service/logout/browser"
-    assert sent.headers["Cookie"] == f"ory_kratos_session={token}"
-    assert sent.query == [("return_to", "https://app.example/bye")]
-    # Following the URL ends the session: whoami with the cookie is refused afterwards.
-    json = {"Accept": "application/json"}
+    link = URL(flow.logout_url)
+    assert str(link.origin()) == server.public_url
+    assert link.path == "/self-service/logout"
+    assert dict(link.query) == {
+        "return_to": "https://app.example.com/bye",
+        "token": flow.logout_token,
+    }
+    sent = harness.exchanges["v1"][-1]
+    assert (sent.method, sent.path) == ("GET", "/self-service/logout/browser")
+    assert sent.query == [("return_to", "https://app.example.com/bye")]
+    if server.fake is not None:
+        assert server.fake.requests[-1].headers["Cookie"] == cookie.token
+    # Following the link ends the session, and only with the browser's own cookie.
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
-        # The link works only with the browser's own cookie.
-        async with http.get(flow.logout_url, headers=json) as resp:
+        async with http.get(flow.logout_url, headers=JSON) as resp:
             assert resp.status == 401
-        other = await another_session(ory, email)
-        stranger = {**json, "Cookie": f"ory_kratos_session={other.session_token}"}
-        async with http.get(flow.logout_url, headers=stranger) as resp:
+        stranger = await browser_cookie(ory, server, email)
+        async with http.get(flow.logout_url, headers={**JSON, "Cookie": stranger.token}) as resp:
             assert resp.status == 403
-        mine = {**json, "Cookie": f"ory_kratos_session={token}"}
-        async with http.get(flow.logout_url, headers=mine) as resp:
+        async with http.get(flow.logout_url, headers={**JSON, "Cookie": cookie.token}) as resp:
             assert resp.status == 204
     with pytest.raises(UnauthorizedError):
         await ory.sessions.whoami(auth=cookie)
-    no_api_key_on_public_site(fake)
+    no_api_key_on_public_site(server)
 
 
-async def test_logout_url_takes_the_cookie_header_as_a_string(
-    ory: OryClient, fake: FakeOry
-) -> None:
-    _, token = await signed_in(ory, "str@example.com")
-    flow = await ory.frontend.create_logout_url(f"ory_kratos_session={token}")
-    assert "return_to" not in flow.logout_url
+async def test_logout_url_without_a_session(ory: OryClient) -> None:
     with pytest.raises(UnauthorizedError) as caught:
         await ory.frontend.create_logout_url("ory_kratos_session=not-a-session")
     assert caught.value.error is not None
@@ -110,81 +143,107 @@ async def test_logout_url_takes_the_cookie_header_as_a_string(
 
 
 @covers("Kratos v1.performNativeLogout")
-async def test_native_logout_revokes_the_token(harness: Harness, fake: FakeOry) -> None:
-    ory = await keyed(harness, fake)
-    _, token = await signed_in(ory, "native@example.com")
+async def test_native_logout_revokes_the_token(harness: Harness, server: ServerUnderTest) -> None:
+    ory = await keyed(harness, server)
+    _, token = await signed_in(ory, server.email("native"))
     await ory.frontend.logout(token)
-    sent = fake.requests[-1]
-    assert (sent.method, sent.path, sent.site) == ("DELETE", "/self-service/logout/api", "public")
-    assert orjson.loads(sent.body) == {"session_token": token}
-    assert "Authorization" not in sent.headers
-    assert "X-Session-Token" not in sent.headers
+    sent = harness.exchanges["v1"][-1]
+    assert (sent.method, sent.path, sent.status) == ("DELETE", "/self-service/logout/api", 204)
+    assert orjson.loads(sent.request_body) == {"session_token": token}
+    if server.fake is not None:
+        assert "Authorization" not in server.fake.requests[-1].headers
+        assert "X-Session-Token" not in server.fake.requests[-1].headers
     with pytest.raises(UnauthorizedError):
         await ory.sessions.whoami(auth=SessionToken(token))
-    await ory.frontend.logout(token)  # a revoked session may be revoked again
     with pytest.raises(ForbiddenError):
         await ory.frontend.logout("ory_st_never_issued")
-    no_api_key_on_public_site(fake)
+    no_api_key_on_public_site(server)
 
 
 @covers(
     "Kratos v1.listMySessions", "Kratos v1.disableMySession", "Kratos v1.disableMyOtherSessions"
 )
-async def test_my_sessions_lists_the_others_newest_first_and_revokes(
-    harness: Harness, fake: FakeOry
+async def test_my_sessions_lists_the_others_and_revokes(
+    harness: Harness, server: ServerUnderTest
 ) -> None:
-    ory = await keyed(harness, fake)
-    _, mine = await signed_in(ory, "many@example.com")
-    others = [(await another_session(ory, "many@example.com")).session.id for _ in range(5)]
-    await signed_in(ory, "stranger@example.com")
-    await another_session(ory, "stranger@example.com")
+    ory = await keyed(harness, server)
+    email = server.email("many")
+    _, mine = await signed_in(ory, email)
+    others = [(await another_session(ory, email)).session.id for _ in range(5)]
+    stranger = server.email("stranger")
+    await signed_in(ory, stranger)
+    await another_session(ory, stranger)
     me = SessionToken(mine)
 
     listed = [s.id async for s in ory.frontend.my_sessions(me, per_page=2)]
     assert sorted(listed) == sorted(others)
     assert len(listed) == 5
-    sent = [r for r in fake.requests if r.path == "/sessions"]
-    assert len(sent) >= 3  # five sessions, two a page
-    assert all(r.headers["X-Session-Token"] == mine for r in sent)
+    pages = [e for e in harness.exchanges["v1"] if e.path == "/sessions" and e.method == "GET"]
+    assert len(pages) >= 3  # five sessions, two a page
 
     await ory.frontend.revoke_my_session(me, others[0])
     remaining = await ory.frontend.my_sessions(me).collect()
     assert others[0] not in {s.id for s in remaining}
+    current = (await ory.sessions.whoami(auth=me)).id
     with pytest.raises(BadRequestError):
-        await ory.frontend.revoke_my_session(me, (await ory.sessions.whoami(auth=me)).id)
-    with pytest.raises(NotFoundError):
-        await ory.frontend.revoke_my_session(me, "00000000-0000-4000-8000-000000000000")
+        await ory.frontend.revoke_my_session(me, current)
 
-    assert await ory.frontend.revoke_my_other_sessions(me) == 4
+    # Kratos counts every other session it touched, the one revoked above included.
+    assert await ory.frontend.revoke_my_other_sessions(me) == 5
     assert await ory.frontend.my_sessions(me).collect() == []
-    assert await ory.frontend.revoke_my_other_sessions(me) == 0
     # The current session survives.
     assert (await ory.sessions.whoami(auth=me)).active is True
-    no_api_key_on_public_site(fake)
+    no_api_key_on_public_site(server)
 
 
-async def test_my_sessions_with_a_browser_cookie(ory: OryClient, fake: FakeOry) -> None:
-    _, mine = await signed_in(ory, "cookie@example.com")
-    other = (await another_session(ory, "cookie@example.com")).session.id
-    cookie = SessionCookie(f"ory_kratos_session={mine}")
-    assert [s.id for s in await ory.frontend.my_sessions(cookie).collect()] == [other]
+async def test_revoking_a_session_that_is_not_the_users(ory: OryClient, fake: FakeOry) -> None:
+    _, mine = await signed_in(ory, "own@example.com")
+    with pytest.raises(NotFoundError):
+        await ory.frontend.revoke_my_session(SessionToken(mine), MISSING)
+
+
+async def test_my_sessions_with_a_browser_cookie(ory: OryClient, server: ServerUnderTest) -> None:
+    email = server.email("cookie")
+    await signed_in(ory, email)
+    cookie = await browser_cookie(ory, server, email)
+    mine = (await ory.sessions.whoami(auth=cookie)).id
+    listed = {s.id for s in await ory.frontend.my_sessions(cookie).collect()}
+    assert len(listed) == 1  # the native session of sign-up
+    assert mine not in listed
     with pytest.raises(UnauthorizedError):
         await ory.frontend.revoke_my_other_sessions(SessionToken("ory_st_unknown"))
 
 
 @covers("Kratos v1.exchangeSessionToken")
+async def test_session_token_exchange_waits_for_the_browser(
+    harness: Harness, server: ServerUnderTest
+) -> None:
+    ory = await keyed(harness, server)
+    flow = await ory.flows.start_login(
+        return_session_token_exchange_code=True, return_to="https://app.example.com/done"
+    )
+    assert isinstance(flow, LoginFlow)
+    assert flow.session_token_exchange_code
+    with pytest.raises(NotFoundError, match="no session yet"):  # no browser sign-in yet
+        await ory.frontend.exchange_session_token(flow.session_token_exchange_code, "nope")
+    sent = harness.exchanges["v1"][-1]
+    assert sent.path == "/sessions/token-exchange"
+    assert dict(sent.query) == {
+        "init_code": flow.session_token_exchange_code,
+        "return_to_code": "nope",
+    }
+
+
 async def test_session_token_exchange_after_a_browser_sign_in(
     harness: Harness, fake: FakeOry
 ) -> None:
-    ory = await keyed(harness, fake)
+    server = ServerUnderTest("fake", fake.url, fake.public_url, "x", fake=fake)
+    ory = await keyed(harness, server)
     identity_id, _ = await signed_in(ory, "exchange@example.com")
     flow = await ory.flows.start_login(
         return_session_token_exchange_code=True, return_to="myapp://done"
     )
-    assert isinstance(flow, LoginFlow)
     assert flow.session_token_exchange_code
-    with pytest.raises(NotFoundError):  # the browser part has not finished yet
-        await ory.frontend.exchange_session_token(flow.session_token_exchange_code, "nope")
     return_to_code = fake.complete_token_exchange(flow.session_token_exchange_code, identity_id)
     got = await ory.frontend.exchange_session_token(
         flow.session_token_exchange_code, return_to_code
@@ -193,20 +252,14 @@ async def test_session_token_exchange_after_a_browser_sign_in(
     assert got.session.identity is not None
     assert got.session.identity.id == identity_id
     assert got.session_token
-    sent = fake.requests[-1]
-    assert sent.path == "/sessions/token-exchange"
-    assert dict(sent.query) == {
-        "init_code": flow.session_token_exchange_code,
-        "return_to_code": return_to_code,
-    }
     me = await ory.sessions.whoami(auth=SessionToken(got.session_token))
     assert me.id == got.session.id
-    no_api_key_on_public_site(fake)
+    no_api_key_on_public_site(server)
 
 
 @covers("Ory Network.createTestLoginFlow")
 async def test_create_test_login_flow(harness: Harness, fake: FakeOry) -> None:
-    ory = await keyed(harness, fake)
+    ory = await harness.client(fake, access_token=API_KEY)
     fake.add_oidc_provider("google", label="Google")
     flow = await ory.identities.create_test_login_flow("google")
     sent = fake.requests[-1]
