@@ -146,6 +146,7 @@ async def test_metadata(ory: OryClient, server: ServerUnderTest) -> None:
     await ory.ping()
 
 
+@covers("Kratos v1.listCourierMessages", "Kratos v1.getCourierMessage")
 async def test_courier_lists_the_message_a_recovery_sent(
     ory: OryClient, server: ServerUnderTest
 ) -> None:
