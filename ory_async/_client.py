@@ -26,6 +26,7 @@ from .services import (
     ApiVersion,
     CourierService,
     FlowsService,
+    FrontendService,
     IdentitiesService,
     MetadataService,
     MetricsService,
@@ -273,7 +274,9 @@ class OryClient:
         self.recovery: RecoveryService = RecoveryService(context)
         """Account recovery: create a recovery code or link for an identity."""
         self.flows: FlowsService = FlowsService(context)
-        """Self-service flows and errors."""
+        """Self-service flows and errors; native login, registration, settings, recovery, verification."""
+        self.frontend: FrontendService = FrontendService(context)
+        """What a server does for its signed-in users: logout, their own sessions, token exchange."""
         self.metrics: MetricsService = MetricsService(context)
         """Prometheus metrics."""
         self.courier: CourierService = CourierService(context)

@@ -24,6 +24,10 @@ __all__ = [
     "FlowError",
     "FlowState",
     "LoginFlow",
+    "LoginFlowTestContext",
+    "LoginFlowTestDebugPayload",
+    "LoginFlowTestSchemaValidationError",
+    "LoginFlowTestStepError",
     "LogoutFlow",
     "RecoveryFlow",
     "RegistrationFlow",
@@ -78,15 +82,59 @@ class _EntryFlow(_Flow):
 
 
 @attrs.frozen(kw_only=True, slots=True)
+class LoginFlowTestStepError:
+    """The step of an OIDC test login that failed (``step``: e.g. ``token_exchange``)."""
+
+    step: str | None = None
+    reason: str | None = None
+    message: str | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class LoginFlowTestSchemaValidationError:
+    """One identity-schema violation of the traits the Jsonnet mapper produced."""
+
+    path: str | None = None
+    message: str | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class LoginFlowTestDebugPayload:
+    """What an OIDC test login captured: claims, the Jsonnet mapper's input and output.
+
+    Bearer tokens are never part of it.
+    """
+
+    id_token_claims: JsonObject | None = None
+    userinfo: JsonObject | None = None
+    jsonnet_mapper_url: str | None = None
+    jsonnet_input: JsonObject | None = None
+    jsonnet_output: JsonObject | None = None
+    jsonnet_stderr: str | None = None
+    schema_validation_errors: list[LoginFlowTestSchemaValidationError] = attrs.field(factory=list)
+    error: LoginFlowTestStepError | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class LoginFlowTestContext:
+    """What makes a login flow an OIDC test flow: its provider, and once run its debug data."""
+
+    provider_id: str | None = None
+    debug_payload: LoginFlowTestDebugPayload | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
 class LoginFlow(_EntryFlow):
     """A login flow.
 
     ``refresh`` forces re-authentication; ``requested_aal`` is the level the flow must
-    reach; ``oauth2_login_challenge`` links it to an Ory OAuth2 login.
+    reach; ``oauth2_login_challenge`` links it to an Ory OAuth2 login. ``test_context`` is
+    set on the dry-run OIDC flows of ``identities.create_test_login_flow``.
     """
 
     refresh: bool | None = None
     requested_aal: AuthenticatorAssuranceLevel | str | None = None
+    test_context: LoginFlowTestContext | None = None
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -4,6 +4,7 @@ from ._base import ApiVersion, Service, ServiceContext
 from ._batch import BatchCreate, BatchCreateResult, BatchInput, BatchOutcome
 from .courier import CourierService
 from .flows import FlowsService
+from .frontend import FrontendService
 from .identities import IdentitiesService
 from .metadata import MetadataService
 from .metrics import MetricsService
@@ -19,6 +20,7 @@ __all__ = [
     "BatchOutcome",
     "CourierService",
     "FlowsService",
+    "FrontendService",
     "IdentitiesService",
     "MetadataService",
     "MetricsService",

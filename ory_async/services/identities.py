@@ -10,7 +10,14 @@ from .._pagination import AsyncPager, Style
 from .._urls import QueryValue, segment
 from ..auth import Auth
 from ..errors import ClientClosedError
-from ..models import Consistency, CreateIdentityBody, Identity, JsonPatch, UpdateIdentityBody
+from ..models import (
+    Consistency,
+    CreateIdentityBody,
+    Identity,
+    JsonPatch,
+    LoginFlow,
+    UpdateIdentityBody,
+)
 from ._base import Service, check_int, check_str, check_str_list, check_timeout
 from ._batch import BatchCreate, BatchInput
 from ._get_many import ID_COST, MAX_URL, GetMany
@@ -18,6 +25,7 @@ from ._get_many import ID_COST, MAX_URL, GetMany
 __all__ = ["IdentitiesService"]
 
 MAX_IDS: Final = 500
+MAX_PROVIDER_ID: Final = 255
 MAX_PAGE_SIZE: Final = 500
 LEGACY_CAP: Final = 1000
 _CONSISTENCY: Final = frozenset(c.value for c in Consistency)
@@ -104,6 +112,43 @@ class IdentitiesService(Service):
             timeout=timeout,
         )
         result: Identity = await self._transport.call(request, Identity)
+        return result
+
+    async def create_test_login_flow(
+        self, provider_id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> LoginFlow:
+        """Start a dry-run OIDC login against one provider (``POST /admin/test-login-flows``, 201).
+
+        The flow's UI has a single button for ``provider_id``; completing it in a browser
+        creates no identity and no session, and records what the provider answered (claims,
+        the Jsonnet mapper's input and output, schema errors) in the flow's
+        ``test_context.debug_payload``, which ``flows.get_login`` then shows. It lives on
+        ``identities`` because it tests how identities are made from a provider's claims.
+
+        Raises:
+            ValueError: before any request, an empty ``provider_id`` or one longer than
+                255 characters (the server's limit).
+            NotFoundError: no OIDC provider has this id.
+            BadRequestError: the server refused the body.
+        """
+        self._require("v1", "identities.create_test_login_flow")
+        check_str("provider_id", provider_id)
+        if not provider_id:
+            msg = "provider_id must not be empty"
+            raise ValueError(msg)
+        if len(provider_id) > MAX_PROVIDER_ID:
+            msg = (
+                f"provider_id must be at most {MAX_PROVIDER_ID} characters, got {len(provider_id)}"
+            )
+            raise ValueError(msg)
+        request = self._request(
+            "POST",
+            self._admin_url("test-login-flows"),
+            json={"provider_id": provider_id},
+            auth=auth,
+            timeout=timeout,
+        )
+        result: LoginFlow = await self._transport.call(request, LoginFlow)
         return result
 
     async def update(
@@ -196,12 +241,16 @@ class IdentitiesService(Service):
     ) -> None:
         """Delete one credential of an identity (v1), e.g. its TOTP or a social sign-in link.
 
-        ``DELETE /admin/identities/{id}/credentials/{type}``. For ``oidc`` and ``saml``,
-        ``identifier`` (``provider:subject``) says which link to remove.
+        ``DELETE /admin/identities/{id}/credentials/{type}``. ``identifier`` is required for
+        ``oidc`` and ``saml`` (``provider:subject``: which link to remove) and for
+        ``deviceauthn`` (the ``client_key_id`` of the device key to revoke); read it with
+        ``get(id, include_credential=[type])``. Passkeys and code credentials cannot be
+        deleted this way.
 
         Raises:
             NotFoundError: no such identity, or it has no credential of that type.
-            BadRequestError: the type cannot be deleted, or it is the last first factor.
+            BadRequestError: the type cannot be deleted, it is the last first factor, or
+                ``identifier`` is missing for ``deviceauthn``.
         """
         self._require("v1", "identities.delete_credentials")
         check_str("identifier", identifier)

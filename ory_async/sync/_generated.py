@@ -19,6 +19,8 @@ from .._retry import RetryPolicy
 from .._transport import DEFAULT_MAX_RESPONSE_SIZE, Response, TransportStats
 from ..auth import Auth, SessionCookie, SessionToken
 from ..models import (
+    CodeRecovery,
+    CodeVerification,
     Consistency,
     CourierMessageStatus,
     CreateIdentityBody,
@@ -27,6 +29,7 @@ from ..models import (
     IdentitySchemaContainer,
     JsonPatch,
     LoginFlow,
+    LogoutFlow,
     ManageSessionsAction,
     Message,
     RecoveryCodeForIdentity,
@@ -35,6 +38,7 @@ from ..models import (
     RegistrationFlow,
     Session,
     SettingsFlow,
+    SuccessfulNativeLogin,
     UpdateIdentityBody,
     VerificationFlow,
 )
@@ -44,6 +48,18 @@ from ..services import ApiVersion
 from ..services._batch import BatchInput
 from ..services.courier import CourierService as AsyncCourierService
 from ..services.flows import FlowsService as AsyncFlowsService
+from ..services.flows import (
+    LoginBody,
+    LoginResult,
+    RecoveryResult,
+    RegistrationBody,
+    RegistrationResult,
+    SettingsBody,
+    SettingsResult,
+    VerificationResult,
+)
+from ..services.frontend import FrontendService as AsyncFrontendService
+from ..services.frontend import UserAuth
 from ..services.identities import IdentitiesService as AsyncIdentitiesService
 from ..services.metadata import MetadataService as AsyncMetadataService
 from ..services.metrics import MetricsService as AsyncMetricsService
@@ -57,6 +73,7 @@ __all__ = [
     "ClientOptions",
     "CourierService",
     "FlowsService",
+    "FrontendService",
     "IdentitiesService",
     "MetadataService",
     "MetricsService",
@@ -152,6 +169,27 @@ class IdentitiesService(ServiceBase):
             )
         )
 
+    def create_test_login_flow(
+        self, provider_id: str, *, auth: Auth | None = None, timeout: float | None = None
+    ) -> LoginFlow:
+        """Start a dry-run OIDC login against one provider (``POST /admin/test-login-flows``, 201).
+
+        The flow's UI has a single button for ``provider_id``; completing it in a browser
+        creates no identity and no session, and records what the provider answered (claims,
+        the Jsonnet mapper's input and output, schema errors) in the flow's
+        ``test_context.debug_payload``, which ``flows.get_login`` then shows. It lives on
+        ``identities`` because it tests how identities are made from a provider's claims.
+
+        Raises:
+            ValueError: before any request, an empty ``provider_id`` or one longer than
+                255 characters (the server's limit).
+            NotFoundError: no OIDC provider has this id.
+            BadRequestError: the server refused the body.
+        """
+        return self._run(
+            self._target().create_test_login_flow(provider_id, auth=auth, timeout=timeout)
+        )
+
     def update(
         self,
         id: str,
@@ -213,12 +251,16 @@ class IdentitiesService(ServiceBase):
     ) -> None:
         """Delete one credential of an identity (v1), e.g. its TOTP or a social sign-in link.
 
-        ``DELETE /admin/identities/{id}/credentials/{type}``. For ``oidc`` and ``saml``,
-        ``identifier`` (``provider:subject``) says which link to remove.
+        ``DELETE /admin/identities/{id}/credentials/{type}``. ``identifier`` is required for
+        ``oidc`` and ``saml`` (``provider:subject``: which link to remove) and for
+        ``deviceauthn`` (the ``client_key_id`` of the device key to revoke); read it with
+        ``get(id, include_credential=[type])``. Passkeys and code credentials cannot be
+        deleted this way.
 
         Raises:
             NotFoundError: no such identity, or it has no credential of that type.
-            BadRequestError: the type cannot be deleted, or it is the last first factor.
+            BadRequestError: the type cannot be deleted, it is the last first factor, or
+                ``identifier`` is missing for ``deviceauthn``.
         """
         return self._run(
             self._target().delete_credentials(
@@ -797,6 +839,317 @@ class FlowsService(ServiceBase):
         """
         return self._run(self._target().get_error(id, auth=auth, timeout=timeout))
 
+    def start_login(
+        self,
+        *,
+        refresh: bool | None = None,
+        aal: str | None = None,
+        return_to: str | None = None,
+        return_session_token_exchange_code: bool | None = None,
+        session_token: str | None = None,
+        timeout: float | None = None,
+    ) -> LoginFlow:
+        """Start a native login flow (``GET /self-service/login/api``).
+
+        ``refresh=True`` signs an already signed-in user in again and ``aal="aal2"`` asks
+        for the second factor; both need that user's ``session_token``.
+        ``return_session_token_exchange_code=True`` (with ``return_to``) is for a sign-in
+        finished in a browser: the flow's ``session_token_exchange_code`` and the code the
+        browser returns are traded with ``frontend.exchange_session_token``.
+
+        Raises:
+            BadRequestError: the token's session is already signed in (without ``refresh``
+                or ``aal``), or ``return_to`` is not allowed.
+        """
+        return self._run(
+            self._target().start_login(
+                refresh=refresh,
+                aal=aal,
+                return_to=return_to,
+                return_session_token_exchange_code=return_session_token_exchange_code,
+                session_token=session_token,
+                timeout=timeout,
+            )
+        )
+
+    def login(
+        self,
+        body: LoginBody,
+        *,
+        flow: LoginFlow | str | None = None,
+        session_token: str | None = None,
+        timeout: float | None = None,
+    ) -> LoginResult:
+        """Submit a native login flow (``POST /self-service/login?flow=``).
+
+        ``body`` is a method body such as ``PasswordLogin(identifier=..., password=...)``.
+        Without ``flow`` a new flow is started first (one call more). A second factor
+        (``TotpLogin``, ``LookupSecretLogin``) goes to a flow started with ``aal="aal2"``
+        and the user's ``session_token``.
+
+        Returns:
+            :class:`~ory_async.models.SuccessfulNativeLogin` (``session_token`` and
+            ``session``), or :class:`~ory_async.models.FlowRejected` with the flow and
+            its messages (wrong credentials, an unknown identifier, ...).
+
+        Raises:
+            GoneError: the flow expired; start a new one.
+            NotFoundError: no such flow.
+            BadRequestError: a refusal without a flow, e.g. ``identity_disabled``.
+        """
+        return self._run(
+            self._target().login(body, flow=flow, session_token=session_token, timeout=timeout)
+        )
+
+    def start_registration(
+        self,
+        *,
+        return_to: str | None = None,
+        return_session_token_exchange_code: bool | None = None,
+        timeout: float | None = None,
+    ) -> RegistrationFlow:
+        """Start a native registration flow (``GET /self-service/registration/api``).
+
+        ``return_session_token_exchange_code`` works as in :meth:`start_login`.
+        """
+        return self._run(
+            self._target().start_registration(
+                return_to=return_to,
+                return_session_token_exchange_code=return_session_token_exchange_code,
+                timeout=timeout,
+            )
+        )
+
+    def registration(
+        self,
+        body: RegistrationBody,
+        *,
+        flow: RegistrationFlow | str | None = None,
+        timeout: float | None = None,
+    ) -> RegistrationResult:
+        """Submit a native registration flow (``POST /self-service/registration?flow=``).
+
+        ``body`` is e.g. ``PasswordRegistration(traits={"email": ...}, password=...)``;
+        without ``flow`` a new flow is started first.
+
+        Returns:
+            :class:`~ory_async.models.SuccessfulNativeRegistration` (the identity, and the
+            session with its token when sign-up signs in), or
+            :class:`~ory_async.models.FlowRejected` (a taken identifier, a password the
+            policy refuses, traits that do not validate).
+
+        Raises:
+            GoneError: the flow expired. NotFoundError: no such flow.
+        """
+        return self._run(self._target().registration(body, flow=flow, timeout=timeout))
+
+    def start_settings(self, *, session_token: str, timeout: float | None = None) -> SettingsFlow:
+        """Start a native settings flow for ``session_token``'s user (``GET /self-service/settings/api``).
+
+        Raises:
+            UnauthorizedError: no active session for the token.
+            ForbiddenError: the session needs a second factor first.
+        """
+        return self._run(
+            self._target().start_settings(session_token=session_token, timeout=timeout)
+        )
+
+    def settings(
+        self,
+        body: SettingsBody,
+        *,
+        session_token: str,
+        flow: SettingsFlow | str | None = None,
+        timeout: float | None = None,
+    ) -> SettingsResult:
+        """Submit a native settings flow (``POST /self-service/settings?flow=``).
+
+        ``body`` is e.g. ``PasswordSettings(password=...)`` or
+        ``ProfileSettings(traits=...)``; without ``flow`` a new flow is started first.
+
+        Returns:
+            The :class:`~ory_async.models.SettingsFlow` with ``state == "success"`` and a
+            "Your changes have been saved!" message, or
+            :class:`~ory_async.models.FlowRejected` (a password the policy refuses,
+            traits that do not validate).
+
+        Raises:
+            UnauthorizedError: no active session for the token.
+            ForbiddenError: ``session_refresh_required`` (sign in again with
+                ``start_login(refresh=True)`` first) or another user's flow.
+        """
+        return self._run(
+            self._target().settings(body, session_token=session_token, flow=flow, timeout=timeout)
+        )
+
+    def start_recovery(self, *, timeout: float | None = None) -> RecoveryFlow:
+        """Start a native account recovery flow (``GET /self-service/recovery/api``)."""
+        return self._run(self._target().start_recovery(timeout=timeout))
+
+    def recovery(
+        self,
+        body: CodeRecovery | Mapping[str, Any],
+        *,
+        flow: RecoveryFlow | str | None = None,
+        timeout: float | None = None,
+    ) -> RecoveryResult:
+        """Submit a native recovery flow (``POST /self-service/recovery?flow=``).
+
+        First ``CodeRecovery(email=...)``: the flow comes back in ``sent_email`` and a
+        code goes to the address (if it belongs to an identity; the answer is the same
+        either way). Then ``CodeRecovery(code=...)`` to the same flow: the flow comes back
+        in ``passed_challenge``; its ``continue_with`` holds the session token
+        (``set_ory_session_token``) and the settings flow to set a new password
+        (``show_settings_ui``). A wrong code answers 200 with an error message in
+        ``flow.ui.messages`` (Kratos's own choice), not a rejection.
+
+        Returns:
+            The :class:`~ory_async.models.RecoveryFlow`, or
+            :class:`~ory_async.models.FlowRejected` (e.g. an address that is not an email).
+
+        Raises:
+            ApiError: 422 ``browser_location_change_required`` from a server without
+                ``continue_with`` transitions (it has no API answer for a recovered user).
+        """
+        return self._run(self._target().recovery(body, flow=flow, timeout=timeout))
+
+    def start_verification(self, *, timeout: float | None = None) -> VerificationFlow:
+        """Start a native verification flow (``GET /self-service/verification/api``)."""
+        return self._run(self._target().start_verification(timeout=timeout))
+
+    def verification(
+        self,
+        body: CodeVerification | Mapping[str, Any],
+        *,
+        flow: VerificationFlow | str | None = None,
+        timeout: float | None = None,
+    ) -> VerificationResult:
+        """Submit a native verification flow (``POST /self-service/verification?flow=``).
+
+        First ``CodeVerification(email=...)`` (state ``sent_email``), then
+        ``CodeVerification(code=...)`` to the same flow: ``passed_challenge`` and the
+        address is verified. A wrong code answers 200 with an error message in
+        ``flow.ui.messages``.
+
+        Returns:
+            The :class:`~ory_async.models.VerificationFlow`, or
+            :class:`~ory_async.models.FlowRejected`.
+        """
+        return self._run(self._target().verification(body, flow=flow, timeout=timeout))
+
+
+class FrontendService(ServiceBase):
+    """The user-facing calls a server makes (v1 public URL: ``/self-service/logout…``, ``/sessions…``).
+
+    Every method takes the user's credentials as an argument; none falls back to the
+    client's own ``auth``.
+    """
+
+    __slots__ = ()
+
+    def _target(self) -> AsyncFrontendService:
+        return self._client._async().frontend
+
+    def create_logout_url(
+        self,
+        cookie: SessionCookie | str,
+        *,
+        return_to: str | None = None,
+        timeout: float | None = None,
+    ) -> LogoutFlow:
+        """A browser's logout URL and token (``GET /self-service/logout/browser``).
+
+        ``cookie`` is the browser's ``Cookie`` header (or a :class:`~ory_async.SessionCookie`);
+        send the user to ``logout_url`` (Ory ends the session and redirects to ``return_to``,
+        which must be an allowed return URL).
+
+        Raises:
+            UnauthorizedError: the cookie holds no active session.
+            BadRequestError: ``return_to`` is not allowed.
+        """
+        return self._run(
+            self._target().create_logout_url(cookie, return_to=return_to, timeout=timeout)
+        )
+
+    def logout(self, session_token: str, *, timeout: float | None = None) -> None:
+        """Sign a native app out: revoke its session token (``DELETE /self-service/logout/api``, 204).
+
+        Raises:
+            ForbiddenError: the token is unknown, invalid or already revoked.
+        """
+        return self._run(self._target().logout(session_token, timeout=timeout))
+
+    def my_sessions(
+        self,
+        auth: UserAuth,
+        *,
+        per_page: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        timeout: float | None = None,
+    ) -> Pager[Session]:
+        """The user's other active sessions, newest first (``GET /sessions``).
+
+        The session ``auth`` belongs to is not listed (``sessions.whoami`` returns it).
+        Paging works as in ``sessions.list_for_identity``.
+
+        Raises:
+            TypeError: before any request, ``auth`` is not a SessionToken or SessionCookie.
+            UnauthorizedError: no active session for ``auth``.
+        """
+        return Pager(
+            self._target().my_sessions(
+                auth,
+                per_page=per_page,
+                page=page,
+                page_size=page_size,
+                page_token=page_token,
+                timeout=timeout,
+            )
+        )
+
+    def revoke_my_session(self, auth: UserAuth, id: str, *, timeout: float | None = None) -> None:
+        """Revoke one of the user's other sessions (``DELETE /sessions/{id}``, 204).
+
+        Raises:
+            TypeError: before any request, ``auth`` is not a SessionToken or SessionCookie.
+            BadRequestError: ``id`` is the current session (sign out instead) or not a UUID.
+            NotFoundError: the user has no session with this id.
+            UnauthorizedError: no active session for ``auth``.
+        """
+        return self._run(self._target().revoke_my_session(auth, id, timeout=timeout))
+
+    def revoke_my_other_sessions(self, auth: UserAuth, *, timeout: float | None = None) -> int:
+        """Revoke every session of the user but the current one (``DELETE /sessions``).
+
+        Returns:
+            How many of the user's other sessions the server marked revoked (Kratos counts
+            those revoked before too).
+
+        Raises:
+            TypeError: before any request, ``auth`` is not a SessionToken or SessionCookie.
+            UnauthorizedError: no active session for ``auth``.
+        """
+        return self._run(self._target().revoke_my_other_sessions(auth, timeout=timeout))
+
+    def exchange_session_token(
+        self, init_code: str, return_to_code: str, *, timeout: float | None = None
+    ) -> SuccessfulNativeLogin:
+        """Trade a native app's exchange codes for its session (``GET /sessions/token-exchange``).
+
+        A native flow started with ``return_session_token_exchange_code=True`` carries the
+        ``init_code`` (``flow.session_token_exchange_code``); the browser part of the sign-in
+        returns to the app with ``?code=<return_to_code>``.
+
+        Raises:
+            ValueError: before any request, an empty code.
+            NotFoundError: no session for these codes (yet).
+        """
+        return self._run(
+            self._target().exchange_session_token(init_code, return_to_code, timeout=timeout)
+        )
+
 
 class MetricsService(ServiceBase):
     """Prometheus metrics (``/admin/metrics/prometheus`` on v1, ``/metrics/prometheus`` on v0)."""
@@ -952,7 +1305,9 @@ class OryClient(ClientBase):
     recovery: RecoveryService
     """Account recovery: create a recovery code or link for an identity."""
     flows: FlowsService
-    """Self-service flows and errors."""
+    """Self-service flows and errors; native login, registration, settings, recovery, verification."""
+    frontend: FrontendService
+    """What a server does for its signed-in users: logout, their own sessions, token exchange."""
     metrics: MetricsService
     """Prometheus metrics."""
     courier: CourierService
@@ -1005,6 +1360,7 @@ class OryClient(ClientBase):
         self.schemas = SchemasService(self)
         self.recovery = RecoveryService(self)
         self.flows = FlowsService(self)
+        self.frontend = FrontendService(self)
         self.metrics = MetricsService(self)
         self.courier = CourierService(self)
         self.metadata = MetadataService(self)

@@ -11,15 +11,19 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from . import (
+    _routes_codes,
     _routes_courier,
     _routes_frontend,
     _routes_identities,
     _routes_identity_list,
+    _routes_logout,
     _routes_misc,
     _routes_my_sessions,
     _routes_native_flows,
     _routes_session_manage,
     _routes_sessions,
+    _routes_settings,
+    _routes_test_login,
     _routes_tokens,
 )
 from ._errors import KratosError, dumps
@@ -49,11 +53,15 @@ def build_routers(api: str) -> tuple[Router, Router]:
         _routes_sessions.register_admin(admin)
         _routes_session_manage.register(admin)
         _routes_courier.register(admin)
+        _routes_test_login.register(admin)
         _routes_misc.register_recovery(admin)
         _routes_misc.register_health(admin, "/admin", metrics=True, with_version=True)
         _routes_frontend.register(public)
         _routes_native_flows.register(public)
         _routes_my_sessions.register(public)
+        _routes_logout.register(public)
+        _routes_settings.register(public)
+        _routes_codes.register(public)
         _routes_misc.register_health(public)
         _routes_tokens.register(public)
     _routes_sessions.register_public(public, v0=api == "v0")

@@ -1,8 +1,8 @@
 """The ``ui`` of native (api) login and registration flows: nodes and messages.
 
 Node shapes, message ids and texts follow Kratos's password strategy and its ``text``
-package (4000006 invalid credentials, 4000007 duplicate identifier, 4000005 password
-policy, 1070004 "ID", 1070001 "Password", 1010001 "Sign in", 1040001 "Sign up").
+package (4000006 invalid credentials, 4000007 duplicate identifier, 4000032 password
+too short, 1070004 "ID", 1070001 "Password", 1010001 "Sign in", 1040001 "Sign up").
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ MIN_PASSWORD_LENGTH = 8
 
 
 def password_policy(length: int) -> dict[str, Any]:
-    """Kratos's 4000005 message for a password shorter than eight characters."""
-    reason = (
-        f"password length must be at least {MIN_PASSWORD_LENGTH} characters but only got {length}"
-    )
+    """Kratos's 4000032 message for a password shorter than eight characters."""
     return {
-        "id": 4000005,
-        "text": f"The password can not be used because {reason}.",
+        "id": 4000032,
+        "text": (
+            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long, "
+            f"but got {length}."
+        ),
         "type": "error",
-        "context": {"reason": reason},
+        "context": {"min_length": MIN_PASSWORD_LENGTH, "actual_length": length},
     }
 
 

@@ -85,17 +85,36 @@ def _flow_handler(kind: str) -> Handler:
         if needs_session and not v0_admin:
             session = current_session(ctx)
             if session is None:
+                if kind == "settings" and ctx.state.api == "v1":
+                    # Kratos's settings getter words both refusals its own way.
+                    raise KratosError(
+                        401,
+                        message="The request could not be authorized",
+                        reason="A valid Ory Session Cookie or Ory Session Token is missing.",
+                    )
                 raise session_inactive()
             wanted = rec.requires_session_token
             if wanted is not None and session.token != wanted:
-                raise KratosError(
-                    403,
-                    error_id="security_identity_mismatch",
-                    reason=(
-                        "You must restart the flow because the resumable session was "
-                        "initiated by another person."
-                    ),
-                )
+                if kind == "settings" and ctx.state.api == "v1":
+                    owner = ctx.state.session_by_token(wanted)
+                    if owner is None or owner.identity_id != session.identity_id:
+                        raise KratosError(
+                            403,
+                            error_id="security_identity_mismatch",
+                            reason=(
+                                "The request was made for another identity and has been "
+                                "blocked for security reasons."
+                            ),
+                        )
+                else:
+                    raise KratosError(
+                        403,
+                        error_id="security_identity_mismatch",
+                        reason=(
+                            "You must restart the flow because the resumable session was "
+                            "initiated by another person."
+                        ),
+                    )
             if session.aal_required == "aal2" and session.aal != "aal2":
                 raise aal2_required(ctx)
         now = ctx.state.clock.now()

@@ -34,11 +34,15 @@ async def list_my_sessions(ctx: Ctx) -> web.StreamResponse:
 
 
 async def disable_my_other_sessions(ctx: Ctx) -> web.StreamResponse:
-    """DELETE /sessions: revoke every other active session; 200 ``{"count": N}``."""
+    """DELETE /sessions: revoke every other session; 200 ``{"count": N}``.
+
+    Like Kratos, ``count`` is every other session of the identity the update touched,
+    those revoked before included.
+    """
     me = _me(ctx)
     count = 0
     for rec in ctx.state.sessions.values():
-        if rec.identity_id == me.identity_id and rec.id != me.id and rec.active:
+        if rec.identity_id == me.identity_id and rec.id != me.id:
             rec.active = False
             count += 1
     return json_response({"count": count})
@@ -59,7 +63,7 @@ async def disable_my_session(ctx: Ctx) -> web.StreamResponse:
     if rec is None or rec.identity_id != me.identity_id:
         raise not_found()
     rec.active = False
-    return no_content()
+    return no_content(json_type=True)
 
 
 def register(router: Router) -> None:

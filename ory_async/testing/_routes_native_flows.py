@@ -21,6 +21,7 @@ from aiohttp import web
 
 from . import _hashes as hashes
 from ._errors import KratosError, json_response, no_content, not_found
+from ._flow_ui import no_strategy
 from ._identity_fields import Identity
 from ._native_ui import (
     DUPLICATE_CREDENTIALS,
@@ -34,9 +35,12 @@ from ._native_ui import (
 )
 from ._router import Ctx, Router
 from ._routes_frontend import expired_error
+from ._routes_logout import start_token_exchange
+from ._routes_second_factor import new_aal2_flow, submit_totp
 from ._routes_sessions import current_session
 from ._state import FlowRecord, SessionRecord
 from ._util import format_time
+from ._webhooks import migrated_password_ok, run_hooks
 
 FLOW_LIFESPAN = timedelta(hours=1)
 
@@ -59,6 +63,9 @@ def _already_logged_in(kind: str) -> KratosError:
 
 def _new_flow(ctx: Ctx, kind: str) -> dict[str, Any]:
     state = ctx.state
+    if kind == "login" and ctx.q("aal") == "aal2":
+        now = state.clock.now()
+        return new_aal2_flow(ctx, state.ids.uuid(), now + FLOW_LIFESPAN)
     if current_session(ctx) is not None and not (kind == "login" and ctx.q("refresh") == "true"):
         raise _already_logged_in(kind)
     flow_id = state.ids.uuid()
@@ -81,6 +88,7 @@ def _new_flow(ctx: Ctx, kind: str) -> dict[str, Any]:
         flow["refresh"] = ctx.q("refresh") == "true"
         flow["requested_aal"] = "aal1"
     flow["state"] = "choose_method"
+    start_token_exchange(ctx, flow)
     state.flows[flow_id] = FlowRecord(kind, flow, expires_at=now + FLOW_LIFESPAN)
     return flow
 
@@ -166,17 +174,17 @@ async def submit_login(ctx: Ctx) -> web.StreamResponse:
     rec = _flow(ctx, "login")
     body = await _body(ctx)
     method = body.get("method")
+    if method == "totp":
+        return await submit_totp(ctx, rec, body)
     if method != "password":
-        raise KratosError(
-            400,
-            reason="Could not find a strategy to log you in with. Did you fill out the form correctly?",
-        )
+        return _failed(rec, login_nodes(), [no_strategy("login")])
     identifier = str(body.get("identifier") or body.get("password_identifier") or "")
     password = str(body.get("password") or "")
     store = ctx.state.store
     owners = store.find_by_identifier(identifier) if identifier else set()
     ident = store.identities.get(next(iter(owners))) if len(owners) == 1 else None
-    if ident is None or not check_password(ident, password):
+    migrated = await migrated_password_ok(ctx, ident, identifier, password) if ident else None
+    if ident is None or not (migrated if migrated is not None else check_password(ident, password)):
         return _failed(rec, login_nodes(identifier), [INVALID_CREDENTIALS])
     if ident.get("state") != "active":
         raise KratosError(
@@ -187,6 +195,10 @@ async def submit_login(ctx: Ctx) -> web.StreamResponse:
             details={"identity_id": ident["id"]},
         )
     session = _new_session(ctx, ident["id"])
+    interrupted = await run_hooks(ctx, "login", rec, login_nodes(identifier), ident, session)
+    if interrupted is not None:
+        del ctx.state.sessions[session.id]
+        return interrupted
     del ctx.state.flows[rec.flow["id"]]
     body_out = {
         "session_token": session.token,
@@ -201,10 +213,7 @@ async def submit_registration(ctx: Ctx) -> web.StreamResponse:
     rec = _flow(ctx, "registration")
     body = await _body(ctx)
     if body.get("method") != "password":
-        raise KratosError(
-            400,
-            reason="Could not find a strategy to sign you up with. Did you fill out the form correctly?",
-        )
+        return _failed(rec, _registration_nodes(ctx), [no_strategy("registration")])
     traits = body.get("traits")
     if traits is None:
         traits = _traits_from_form(body)
@@ -228,6 +237,9 @@ async def submit_registration(ctx: Ctx) -> web.StreamResponse:
         return _failed(rec, nodes, [validation_error(exc.reason or exc.message)])
     if store.conflicts(ident):
         return _failed(rec, nodes, [DUPLICATE_CREDENTIALS])
+    interrupted = await run_hooks(ctx, "registration", rec, nodes, ident)
+    if interrupted is not None:
+        return interrupted
     store.put(ident)
     _queue_verification(ctx, ident)
     session = _new_session(ctx, ident["id"])

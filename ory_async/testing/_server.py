@@ -18,6 +18,7 @@ from ._recording import RequestLog
 from ._server_tokens import SessionTokensControls
 from ._state import FLOW_KINDS, FakeState, FlowRecord
 from ._util import Clock, IdFactory, SystemClock, format_time
+from ._webhooks import new_webhook
 
 TraitsFactory = Callable[[int], dict[str, Any]]
 
@@ -341,6 +342,87 @@ class FakeOry(SessionTokensControls):
         flow.setdefault("id", self.state.ids.uuid())
         self.state.flows[flow["id"]] = FlowRecord(kind, flow, expired, requires_session_token)
         return flow
+
+    def add_oidc_provider(self, provider_id: str, *, label: str | None = None) -> None:
+        """Configure an OIDC provider, so ``POST /admin/test-login-flows`` accepts its id."""
+        self.state.frontend.oidc_providers[provider_id] = label
+
+    def capture_test_login(self, flow_id: str, debug_payload: dict[str, Any]) -> dict[str, Any]:
+        """Record what a completed OIDC round-trip of a test login flow captured.
+
+        ``debug_payload`` is Kratos's ``test_context.debug_payload`` object
+        (``id_token_claims``, ``jsonnet_output``, ``error``, ...); the flow moves to
+        ``passed_challenge``, as Kratos leaves it. Returns the flow.
+        """
+        rec = self.state.flows.get(flow_id)
+        if rec is None or "test_context" not in rec.flow:
+            raise KeyError(f"no test login flow {flow_id}")
+        rec.flow["test_context"]["debug_payload"] = copy.deepcopy(debug_payload)
+        rec.flow["state"] = "passed_challenge"
+        return copy.deepcopy(rec.flow)
+
+    def add_webhook(
+        self,
+        url: str,
+        *,
+        events: tuple[str, ...] = ("registration", "login"),
+        auth: dict[str, Any] | None = None,
+        can_interrupt: bool = True,
+        parse_response: bool = True,
+    ) -> None:
+        """Call ``url`` as Kratos's ``web_hook`` action on native registration and/or login.
+
+        ``auth`` is the hook's ``auth`` block of the Kratos configuration:
+        ``{"type": "api_key", "config": {"name": "X-Hook-Key", "value": "...", "in": "header"}}``
+        or ``{"type": "basic_auth", "config": {"user": "...", "password": "..."}}``. The body
+        is the whole hook context (Jsonnet ``function(ctx) ctx``): ``flow``, ``identity``,
+        ``request_headers``, ``request_method``, ``request_url``, ``request_cookies`` and,
+        for login, ``session``. A registration hook runs before the identity is stored and,
+        with ``parse_response``, may change it; with ``can_interrupt`` a 4xx answer with
+        ``messages`` stops the flow.
+        """
+        self.state.frontend.webhooks.append(
+            new_webhook(
+                url, events, auth, can_interrupt=can_interrupt, parse_response=parse_response
+            )
+        )
+
+    def set_password_migration_hook(self, url: str, *, auth: dict[str, Any] | None = None) -> None:
+        """Configure the password-migration hook, as Kratos's ``password_migration`` hook.
+
+        Identities imported with ``use_password_migration_hook`` and no hash get their
+        password checked by ``url`` on sign-in: ``{"identifier", "password"}`` in,
+        ``{"status": "password_match"}`` out. ``auth`` as in :meth:`add_webhook`.
+        """
+        self.state.frontend.password_migration_hook = new_webhook(
+            url, (), auth, can_interrupt=True, parse_response=True
+        )
+
+    def complete_token_exchange(self, init_code: str, identity_id: str) -> str:
+        """Finish the browser part of a native flow started with a token exchange code.
+
+        A native login or registration flow created with
+        ``return_session_token_exchange_code=true`` carries ``session_token_exchange_code``
+        (the ``init_code``); the browser part (social sign-in, in Kratos) signs
+        ``identity_id`` in and appends ``?code=<return_to_code>`` to ``return_to``. This does
+        that part and returns the ``return_to_code``, so the app can call
+        ``GET /sessions/token-exchange``.
+        """
+        exchange = self.state.frontend.exchanges.get(init_code)
+        if exchange is None:
+            raise KeyError(f"no token exchange for init code {init_code!r}")
+        rec = self.state.new_session(
+            identity_id,
+            active=True,
+            aal="aal1",
+            expires_in=self.state.session_lifespan,
+            devices=None,
+            aal_required=None,
+            authentication_methods=None,
+        )
+        exchange.session_id = rec.id
+        exchange.return_to_code = self.state.ids.token(32)
+        return exchange.return_to_code
 
     @property
     def manage_sessions_batch_size(self) -> int:

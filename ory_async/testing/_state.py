@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from ._courier import CourierStore
+from ._frontend_state import FrontendState
 from ._identity import IdentityStore
 from ._schemas import SchemaStore, default_schema
 from ._tokenizer import SessionTokens
@@ -78,6 +79,8 @@ class FakeState:
     courier: CourierStore = field(init=False)
     tokens: SessionTokens = field(default_factory=SessionTokens)
     """Tokenized sessions, whoami caching headers and cookie re-issue."""
+    frontend: FrontendState = field(default_factory=FrontendState)
+    """OIDC providers, logout tokens, one-time codes and web hooks."""
     batch_gateway_limit: int | None = None
     """Batch creates with more entries than this answer 504 and apply nothing (None: off)."""
 

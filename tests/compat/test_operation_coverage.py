@@ -9,8 +9,8 @@ from pathlib import Path
 
 import ory_client
 
-# Frontend operations in scope: sessions, native registration/login/logout, flow getters
-# the admin API leads to (recovery) and flow errors.
+# Frontend operations in scope: the user's sessions, native flows of every kind, browser
+# logout, token exchange, the flow getters and flow errors.
 FRONTEND = {
     "to_session",
     "list_my_sessions",
@@ -25,12 +25,18 @@ FRONTEND = {
     "perform_native_logout",
     "get_recovery_flow",
     "get_flow_error",
+    "create_native_settings_flow",
+    "update_settings_flow",
+    "get_settings_flow",
+    "create_native_recovery_flow",
+    "update_recovery_flow",
+    "create_native_verification_flow",
+    "update_verification_flow",
+    "get_verification_flow",
+    "create_browser_logout_flow",
+    "exchange_session_token",
 }
-NOT_COVERED = {
-    # Ory Network's test login flows for SSO configuration: not an identity admin feature
-    # FakeOry implements.
-    "create_test_login_flow": "IdentityApi",
-}
+NOT_COVERED: dict[str, str] = {}
 
 
 def _operations(api: type) -> set[str]:

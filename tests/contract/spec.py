@@ -102,7 +102,40 @@ def _undo_v0_field_values(body: Any) -> Any:
     return body
 
 
+def _undo_null_session_identity(body: Any) -> Any:
+    session = body.get("session") if isinstance(body, dict) else None
+    if isinstance(session, dict) and session.get("identity", {}) is None:
+        session.pop("identity")
+    return body
+
+
+def _undo_null_continue_with(body: Any) -> Any:
+    if isinstance(body, dict) and body.get("continue_with", []) is None:
+        body.pop("continue_with")
+    return body
+
+
 KNOWN_DIFFERENCES: Final = (
+    Difference(
+        "v1",
+        "POST",
+        "/self-service/login",
+        "response",
+        "§10",
+        "a native login with nothing to continue with sends continue_with: null (a nil Go slice); "
+        "the spec types it as an array",
+        _undo_null_continue_with,
+    ),
+    Difference(
+        "v1",
+        "POST",
+        "/self-service/login",
+        "response",
+        "§10",
+        "the answer to a second-factor (aal2) login carries the session without its identity "
+        "(null); the spec types session.identity as an object",
+        _undo_null_session_identity,
+    ),
     Difference(
         "v1",
         "*",
@@ -242,6 +275,28 @@ def _nullable(node: Any) -> Any:
     return out
 
 
+def _discriminated(node: Any) -> Any:
+    """A ``oneOf`` with a discriminator mapping as draft 4 can check it: by the tag's value.
+
+    Without this a body valid under several branches (most update-flow bodies: every
+    method's schema accepts the others' fields) would fail ``oneOf``.
+    """
+    if isinstance(node, list):
+        return [_discriminated(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _discriminated(v) for k, v in node.items()}
+    disc = out.get("discriminator")
+    if isinstance(disc, dict) and disc.get("mapping") and "oneOf" in out:
+        tag = disc["propertyName"]
+        out["anyOf"] = [
+            {"allOf": [{"properties": {tag: {"enum": [value]}}, "required": [tag]}, {"$ref": ref}]}
+            for value, ref in disc["mapping"].items()
+        ]
+        del out["oneOf"]
+    return out
+
+
 @attrs.frozen
 class Operation:
     """One operation of a spec."""
@@ -264,7 +319,7 @@ class Spec:
         registry: Registry[Any] = Registry()
         for name in SPEC_FILES[api]:
             raw = orjson.loads((require_shared() / "openapi" / name).read_bytes())
-            doc = _nullable(raw)
+            doc = _discriminated(_nullable(raw))
             self.documents[name] = doc
             registry = registry.with_resource(
                 f"urn:{name}", Resource.from_contents(doc, default_specification=DRAFT4)

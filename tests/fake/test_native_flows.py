@@ -147,8 +147,8 @@ async def test_registration_failures(ory_fake: FakeOry, http: aiohttp.ClientSess
     password_node = next(
         n for n in r.json()["ui"]["nodes"] if n["attributes"]["name"] == "password"
     )
-    assert password_node["messages"][0]["id"] == 4000005
-    assert "only got 5" in password_node["messages"][0]["text"]
+    assert password_node["messages"][0]["id"] == 4000032
+    assert "but got 5." in password_node["messages"][0]["text"]
     body = {"method": "password", "traits": {"email": 42}, "password": PASSWORD}
     r = await call(http, "POST", action, json=body)
     assert r.status == 400

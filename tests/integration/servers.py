@@ -89,9 +89,6 @@ class ServerUnderTest:
 
     async def send_recovery_code(self, email: str) -> None:
         """Ask for a recovery code by email, as a user would; the server queues the email."""
-        if self.fake is not None:  # FakeOry serves no native recovery flow yet
-            self.fake.add_message(email, subject="Recover access to your account", channel="email")
-            return
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
             async with http.get(f"{self.public_url}/self-service/recovery/api") as answer:
                 flow = await answer.json()

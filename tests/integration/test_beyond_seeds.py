@@ -42,7 +42,7 @@ async def test_get_by_external_id(ory: OryClient) -> None:
         await ory.identities.get_by_external_id("crm/43")
 
 
-@covers("Kratos v1.manageSessions")
+@covers("Ory Network.manageSessions")
 async def test_manage_sessions_by_ids_and_wildcard(ory: OryClient, fake: FakeOry) -> None:
     a, b = fake.seed_identities(2)
     s1, _ = fake.create_session(a)
@@ -76,7 +76,7 @@ async def test_manage_sessions_chunks_past_the_server_limit(
     assert [e.status for e in posts] == [200, 200, 200]
 
 
-@covers("Kratos v1.manageSessions")
+@covers("Ory Network.manageSessions")
 async def test_manage_sessions_refused_id(ory: OryClient) -> None:
     with pytest.raises(BadRequestError, match="sessions"):
         await ory.sessions.manage("delete", sessions=["not-a-uuid"])

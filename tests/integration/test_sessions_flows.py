@@ -115,8 +115,6 @@ async def test_native_flows_and_their_errors(ory: OryClient, server: ServerUnder
 
 
 async def test_a_settings_flow_belongs_to_its_user(ory: OryClient, server: ServerUnderTest) -> None:
-    if server.fake is not None:
-        pytest.xfail("FakeOry serves no native settings flow yet")
     alice = await server.register(server.email("alice"))
     bob = await server.register(server.email("bob"))
     settings_id = await start_flow(server, "settings", session_token=alice.token)
