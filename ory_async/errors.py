@@ -199,8 +199,8 @@ def _snippet(body: bytes, secrets: tuple[str, ...] = ()) -> str:
 def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
     """Seconds the server asks us to wait, or ``None`` if it did not say.
 
-    ``Retry-After`` (seconds or an HTTP date) wins; else ``x-ratelimit-reset``
-    (seconds until the window resets, which is what Ory Network sends).
+    ``Retry-After`` (seconds or an HTTP date) wins; else ``x-ratelimit-reset`` or
+    ``RateLimit-Reset`` (seconds until the window resets, which is what Ory Network sends).
     """
     value = headers.get("Retry-After")
     if value is not None:
@@ -214,7 +214,7 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -
                 seconds = None
         if seconds is not None:
             return max(0.0, seconds)
-    reset = headers.get("x-ratelimit-reset")
+    reset = headers.get("x-ratelimit-reset") or headers.get("ratelimit-reset")
     if reset is not None:
         seconds = _seconds(reset)
         return max(0.0, seconds) if seconds is not None else None
