@@ -92,12 +92,17 @@ class Output:
         self.err.flush()
 
 
+LINE_EVERY = 30.0
+"""Seconds between two progress lines when there is no terminal for a bar."""
+
+
 class Progress:
     """A tqdm progress bar on stderr with count and rate, when shown and tqdm is installed.
 
-    ``leave=False`` removes the bar once closed (the demo prints its own table instead).
-
-    Without a bar, :meth:`close` still reports the count and rate on one line.
+    ``enabled``: True shows the bar; None (no terminal, e.g. under cron) writes a plain
+    progress line every :data:`LINE_EVERY` seconds instead, so a long job's log shows it
+    is alive; False shows nothing. ``leave=False`` removes the bar once closed (the demo
+    prints its own table instead).
     """
 
     def __init__(
@@ -105,16 +110,21 @@ class Progress:
         label: str,
         *,
         total: int | None,
-        enabled: bool,
+        enabled: bool | None,
         unit: str = "identities",
         err: IO[str] | None = None,
         leave: bool = True,
+        every: float = LINE_EVERY,
     ) -> None:
         self.label = label
         self.count = 0
+        self._unit = unit
+        self._total = total
         self._err = err if err is not None else sys.stderr
         self._started = time.perf_counter()
         self._bar: Any = None
+        self._every = every if enabled is None else None
+        self._next_line = self._started + every
         if enabled:
             try:
                 from tqdm import tqdm
@@ -134,6 +144,13 @@ class Progress:
         self.count += n
         if self._bar is not None:
             self._bar.update(n)
+        elif self._every is not None:
+            now = time.perf_counter()
+            if now >= self._next_line:
+                self._next_line = now + self._every
+                of = f" of {self._total:,}" if self._total is not None else ""
+                self._err.write(f"{self.label}: {self.count:,}{of} {self._unit} ({self.rate()})\n")
+                self._err.flush()
 
     @property
     def elapsed(self) -> float:
