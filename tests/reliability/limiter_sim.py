@@ -14,8 +14,8 @@ import asyncio
 import heapq
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import UTC, datetime
+from typing import Any
 
 from multidict import CIMultiDict
 from yarl import URL

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -23,6 +22,7 @@ import pytest
 from ory_async._cli._output import Progress
 from ory_async.testing import FakeOry
 from tests.cli.conftest import SECRET, Cli
+from tests.cli.test_import import wait_until
 
 OLD = b'{"id":"old","note":"what was there before"}\n'
 
@@ -137,9 +137,7 @@ async def test_an_interrupted_export_prints_counts_and_the_resume_command(
         cwd=tmp_path,
     )
     # Wait until the third page is asked for: two pages (500 identities) are written.
-    async with asyncio.timeout(30):
-        while len(fake.requests.matching("GET", "/admin/identities")) < 3:
-            await asyncio.sleep(0.02)
+    await wait_until(lambda: len(fake.requests.matching("GET", "/admin/identities")) >= 3)
     proc.send_signal(signal.SIGINT)
     _, err_bytes = await asyncio.wait_for(proc.communicate(), timeout=30)
     err = err_bytes.decode()
@@ -205,4 +203,3 @@ async def test_a_byte_order_mark_only_counts_at_the_start(cli: Cli, tmp_path: Pa
     done = await cli("identities", "import", str(source), "--dry-run")
     assert done.code == 1
     assert "line 2: invalid" in done.err
-    assert os.path.exists(source)
