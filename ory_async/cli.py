@@ -288,7 +288,7 @@ async def _run(args: argparse.Namespace) -> int:
     from ._cli._output import Output
 
     settings = settings_from(args, os.environ)
-    output = Output(json=args.json)
+    output = Output(json=args.json, secrets=settings.auth.secrets() if settings.auth else ())
     progress = getattr(args, "progress", None)
     # No terminal and no --progress/--no-progress: a progress line now and then (None).
     show_progress = (sys.stderr.isatty() or None) if progress is None else progress

@@ -11,6 +11,7 @@ from typing import IO, Any
 import orjson
 
 from .. import _serde
+from ..errors import secret_forms
 
 __all__ = ["Output", "Progress", "dumps_line", "plain"]
 
@@ -42,12 +43,38 @@ def _cell(value: Any) -> str:
 
 
 class Output:
-    """Writes results to stdout as tables (default) or JSON (``--json``); notes go to stderr."""
+    """Writes results to stdout as tables (default) or JSON (``--json``); notes go to stderr.
 
-    def __init__(self, *, json: bool, out: IO[str] | None = None, err: IO[str] | None = None):
+    Every text it writes, and every line :meth:`scrub_line` is given for a file, has each
+    form of each of ``secrets`` (the API key) replaced by ``<redacted>``: a server that
+    echoes the key back cannot make the command print or write it.
+    """
+
+    def __init__(
+        self,
+        *,
+        json: bool,
+        out: IO[str] | None = None,
+        err: IO[str] | None = None,
+        secrets: tuple[str, ...] = (),
+    ):
         self.json = json
-        self.out = out if out is not None else sys.stdout
-        self.err = err if err is not None else sys.stderr
+        self.out = _Scrubbing(out if out is not None else sys.stdout, secrets)
+        self.err = _Scrubbing(err if err is not None else sys.stderr, secrets)
+        self._forms = secret_forms(secrets)
+        self._byte_forms = [f.encode("utf-8", "surrogatepass") for f in self._forms]
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every form of the secrets replaced by ``<redacted>``."""
+        for form in self._forms:
+            text = text.replace(form, "<redacted>")
+        return text
+
+    def scrub_line(self, data: bytes) -> bytes:
+        """:meth:`scrub` for encoded lines (a report or an export file)."""
+        for form in self._byte_forms:
+            data = data.replace(form, b"<redacted>")
+        return data
 
     def record(self, fields: Mapping[str, Any]) -> None:
         """One object: ``name  value`` lines, or one indented JSON document."""
@@ -90,6 +117,28 @@ class Output:
         """A message for the person at the terminal (stderr, never part of the data)."""
         self.err.write(text + "\n")
         self.err.flush()
+
+
+class _Scrubbing:
+    """A text stream that writes every text with the secrets' forms replaced."""
+
+    def __init__(self, stream: IO[str], secrets: tuple[str, ...]) -> None:
+        self.stream = stream
+        self._forms = secret_forms(secrets)
+
+    def write(self, text: str) -> int:
+        """Write ``text``, scrubbed."""
+        for form in self._forms:
+            text = text.replace(form, "<redacted>")
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        """Flush the stream."""
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        """Whether the stream is a terminal."""
+        return self.stream.isatty()
 
 
 LINE_EVERY = 30.0

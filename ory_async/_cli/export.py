@@ -70,6 +70,8 @@ class IdentityExport:
         on_page: progress callback.
         include_credential: credential types whose configuration to export (v1), e.g.
             ``["password", "oidc"]``, so that ``identities import`` can recreate them.
+        scrub: applied to each page's lines before they are written (the command
+            replaces the API key there, should a server have echoed it into the data).
     """
 
     def __init__(
@@ -82,8 +84,10 @@ class IdentityExport:
         after: str | None = None,
         on_page: Callable[[int], None] | None = None,
         include_credential: Sequence[str] = (),
+        scrub: Callable[[bytes], bytes] | None = None,
     ) -> None:
         self._ory = ory
+        self._scrub = scrub
         self._include = list(include_credential)
         self._out = out
         self._page_size = page_size
@@ -150,7 +154,8 @@ class IdentityExport:
             lines.append(dumps_line(identity))
             last = identity.id
         if lines:
-            self._out.write(b"".join(lines))
+            data = b"".join(lines)
+            self._out.write(self._scrub(data) if self._scrub is not None else data)
             self._out.flush()
         self.last_id = last
         self.exported += len(lines)
@@ -307,6 +312,7 @@ async def export_identities(
         after=after,
         on_page=bar.update,
         include_credential=include_credential,
+        scrub=output.scrub_line,
     )
     failure: OryError | None = None
     interrupted = False

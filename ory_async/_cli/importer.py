@@ -319,7 +319,7 @@ async def import_identities(
         nonlocal problems
         bar.update()
         if report is not None:
-            report.write(dumps_line(result.to_json()))
+            report.write(output.scrub_line(dumps_line(result.to_json())))
         if result.outcome in (LineOutcome.CREATED, LineOutcome.CONFLICT, LineOutcome.VALID):
             return
         problems += 1
