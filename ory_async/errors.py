@@ -77,6 +77,7 @@ __all__ = [
 ]
 
 _SNIPPET = 200
+_MAX_EXPLANATION = 1000  # characters of the server's message and reason in an error's text
 
 
 class OryError(Exception):
@@ -211,8 +212,17 @@ def scrub_error(error: GenericError, secrets: tuple[str, ...]) -> GenericError:
         request=text(error.request),
         reason=text(error.reason),
         message=text(error.message),
-        details=_scrub_json(error.details, secrets) if error.details is not None else None,
+        details=_scrubbed_details(error.details, secrets),
     )
+
+
+def _scrubbed_details(details: dict[str, Any] | None, secrets: tuple[str, ...]) -> Any:
+    if details is None:
+        return None
+    try:
+        return _scrub_json(details, secrets)
+    except RecursionError:
+        return None  # nested too deeply to scrub: left out
 
 
 def _scrub_json(value: Any, secrets: tuple[str, ...]) -> Any:
@@ -337,7 +347,10 @@ class ApiError(OryError):
         except orjson.JSONDecodeError:
             return None
         if secrets:
-            data = _scrub_json(data, secrets)
+            try:
+                data = _scrub_json(data, secrets)
+            except RecursionError:
+                return None  # nested too deeply to read: the message quotes a snippet
         return GenericError.from_json(data)
 
     @property
@@ -373,7 +386,15 @@ class ApiError(OryError):
         if self.error is not None:
             parts = [p for p in (self.error.message, self.error.reason) if p]
             if parts:
-                return ": ".join(dict.fromkeys(parts))
+                text = ": ".join(dict.fromkeys(parts))
+                if len(text) > _MAX_EXPLANATION:
+                    # A server's megabyte reason must not become a megabyte message (or
+                    # log line): the whole body stays on .body.
+                    text = (
+                        f"{text[:_MAX_EXPLANATION]}… ({len(text):,} characters; "
+                        "the whole body is on .body)"
+                    )
+                return text
             if self.error.status:
                 return self.error.status
         if self.body:
