@@ -365,6 +365,9 @@ SHAPES: Final = (
         "gets", Limits(rps=10, burst=10, fixed=1), 200, shape="fixed 1 s windows, Ory's headers"
     ),
     Workload(
+        "gets", Limits(rps=2, burst=20, fixed=1), 100, shape="fixed 10 s windows, Ory's headers"
+    ),
+    Workload(
         "gets",
         Limits(rps=10, burst=10, fixed=1, headers="plain"),
         200,

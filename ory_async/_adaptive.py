@@ -80,6 +80,11 @@ class Adaptive:
         return model
 
     @property
+    def active(self) -> bool:
+        """True once a refusal has set a rate."""
+        return self.rate is not None
+
+    @property
     def first_success(self) -> float | None:
         """When the first success was counted."""
         return self._first_success

@@ -58,6 +58,13 @@ _JITTER: Final = 0.25
 """Seconds of refill the reserve covers: how early a request may reach the server."""
 _OPEN: Final = 64.0
 """The cap on requests in flight at which a server that never refused is left unpaced."""
+_FIXED_MIN_WINDOW: Final = 4.0
+"""Seconds: a fixed window shorter than this is paced as if it refilled."""
+_FIXED_RESERVE: Final = 0.0
+"""Tokens of a fixed window left unspent: none, the server's count is exact and the
+requests in flight are taken off it."""
+_FIXED_MARGIN: Final = 0.05
+"""Seconds after a fixed window's end before its new allowance is spent."""
 _HEADER_DECREASE: Final = 0.92
 """The share of its goodput a bucket whose server sends headers drops to on a refusal."""
 _SHARED_LOW: Final = 0.4
@@ -79,13 +86,16 @@ def _reserve(quota: Quota) -> float:
 
 
 class _QuotaState:
-    __slots__ = ("limit", "rate", "reserve", "tokens")
+    __slots__ = ("limit", "rate", "reserve", "tokens", "window", "window_end")
 
     def __init__(self, quota: Quota) -> None:
         self.limit = quota.limit
         self.rate = quota.rate
+        self.window = quota.window
         self.reserve = _reserve(quota)
         self.tokens = float(quota.limit)
+        self.window_end: float | None = None
+        """For a quota that resets by fixed window: when the current window ends."""
 
 
 class BucketPace:
@@ -112,6 +122,8 @@ class BucketPace:
         self._estimate_issued = 0
         self._hold_until = 0.0
         self._longest_reset = 0.0
+        self._previous: tuple[int | None, int, float, int] | None = None
+        """The last count seen: (the quota it counts, remaining, when, request number)."""
 
     @property
     def shape(self) -> tuple[Quota, ...]:
@@ -123,6 +135,11 @@ class BucketPace:
         """True once the bucket's quotas are known."""
         return bool(self.quotas)
 
+    @property
+    def fixed(self) -> bool:
+        """True once a quota is known to reset by fixed window (its count is exact)."""
+        return any(q.window_end is not None for q in self.quotas)
+
     def _refill(self, now: float) -> None:
         elapsed = now - self._last
         if elapsed <= 0:
@@ -130,8 +147,14 @@ class BucketPace:
         self._last = now
         others = self.others_rate
         for q in self.quotas:
-            rate = max(q.rate - others, _MIN_SHARE * q.rate)
-            q.tokens = min(float(q.limit), q.tokens + elapsed * rate)
+            end = q.window_end
+            if end is None:
+                rate = max(q.rate - others, _MIN_SHARE * q.rate)
+                q.tokens = min(float(q.limit), q.tokens + elapsed * rate)
+            elif now >= end:
+                # A fixed window is over: the next one starts with the whole allowance.
+                q.tokens = float(q.limit)
+                q.window_end = end + q.window * math.ceil((now - end + 1e-9) / q.window)
 
     def delay(self, now: float) -> float:
         """Seconds to wait from ``now`` before the next request may go (0: at once)."""
@@ -139,6 +162,10 @@ class BucketPace:
         wait = self._hold_until - now
         others = self.others_rate
         for q in self.quotas:
+            if q.window_end is not None:
+                if q.tokens < 1.0 + _FIXED_RESERVE:
+                    wait = max(wait, q.window_end - now + _FIXED_MARGIN)
+                continue
             missing = 1.0 + q.reserve - q.tokens
             if missing > 0:
                 wait = max(wait, missing / max(q.rate - others, _MIN_SHARE * q.rate))
@@ -174,7 +201,8 @@ class BucketPace:
         if quotas and quotas != self._shape:
             self._learn(quotas, now)
         self._refill(now)
-        active = info.active_index()
+        # A bare limit's count is about the one quota inferred for it.
+        active = info.active_index() if info.quotas else (0 if quotas else None)
         if active is None or not self.quotas:
             # Only remaining/reset: all the model can do is wait for the reset.
             if (info.remaining == 0 or status == 429) and info.reset is not None:
@@ -187,7 +215,18 @@ class BucketPace:
             in_flight = self.issued - seq
         else:
             in_flight = 0
-        if info.remaining is not None:
+        quota = self.quotas[active]
+        if info.remaining is not None and seq is not None:
+            self._spot_fixed_window(info, quota, seq, now)
+        if info.remaining is not None and quota.window_end is not None:
+            # A fixed window: the server's count is the model (less what is in flight),
+            # and its reset says when the window ends (in whole seconds: at the latest).
+            quota.tokens = float(info.remaining - in_flight)
+            if info.reset is not None:
+                end = now + info.reset
+                if end < quota.window_end or end > quota.window_end + 0.5 * quota.window:
+                    quota.window_end = end
+        elif info.remaining is not None:
             # What the server should report if we were its only client: the model's
             # tokens plus our requests sent after this one, which it had not counted
             # yet. It counted somewhere between the request leaving and its answer
@@ -216,6 +255,30 @@ class BucketPace:
             for q in self.quotas:
                 q.tokens = min(q.tokens, -float(in_flight))
         self._estimate(now)
+
+    def _spot_fixed_window(
+        self, info: RateLimitInfo, quota: _QuotaState, seq: int, now: float
+    ) -> None:
+        """Tell a quota that resets by fixed window from one that refills.
+
+        A refilling quota gains at most its rate: a count that jumps by half the limit
+        more than that since the last answer (about the same quota) was a window ending.
+        Short windows are left to the refilling model, which paces them as well.
+        """
+        remaining = info.remaining
+        assert remaining is not None
+        previous = self._previous
+        self._previous = (info.current, remaining, now, seq)
+        if previous is None or quota.window_end is not None or info.reset is None:
+            return
+        current, was, then, was_seq = previous
+        if current != info.current or seq <= was_seq or quota.window < _FIXED_MIN_WINDOW:
+            return
+        most = was - (seq - was_seq) + quota.rate * (now - then) + 1.0
+        if remaining > most + 0.5 * quota.limit:
+            quota.window_end = now + info.reset
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug("pacing a rate-limit quota that resets by fixed window")
 
     def _bare(self, limit: int, reset: float | None) -> tuple[Quota, ...]:
         """A limit with no window: the window is the longest reset seen (at least 1 s).
@@ -357,10 +420,10 @@ class Pacer:
         if bucket.lock is None:
             bucket.lock = asyncio.Lock()
         pace = bucket.pace
-        adaptive = bucket.adaptive
         async with bucket.lock:  # first come, first served
             while True:
                 now = self._clock()
+                adaptive = bucket.adaptive  # (replaced when a fixed window shows)
                 wait = max(pace.delay(now), adaptive.delay(now))
                 if wait <= 0:
                     adaptive.take(now)
@@ -451,7 +514,11 @@ class Pacer:
         now = self._clock()
         pace = bucket.pace
         pace.observe(info, seq, now, status, sent_at)
-        if status == 429:
+        if pace.fixed:
+            if bucket.adaptive.active:
+                # What refusals taught came from misreading a fixed window as refilling.
+                bucket.adaptive = Adaptive()
+        elif status == 429:
             # The model already counts what was in flight and keeps a reserve: only the
             # rate is learned here, and a gentler cut does.
             bucket.adaptive.refused(now, sent_at, None, None, decrease=_HEADER_DECREASE)
@@ -494,8 +561,8 @@ class Pacer:
         for key, other in self._buckets.items():
             if other is bucket or other.host != bucket.host or other.state != "limited":
                 continue
-            if other.pace.shape != pace.shape:
-                continue
+            if [q.limit for q in other.pace.shape] != [q.limit for q in pace.shape]:
+                continue  # (a bare limit's window is a guess: the limits must match)
             theirs = other.pace.own_rate
             if theirs > 0.5 and _SHARED_LOW * theirs <= pace.others_rate <= _SHARED_HIGH * theirs:
                 for k, b in list(self._buckets.items()):

@@ -51,6 +51,13 @@ SHAPES = {
         300,
         0.05,
     ),
+    "fixed 10 s windows": ({"fixed_window": True}, [LimitQuota(rate=2, burst=20)], 200, 0.05),
+    "one allowance for two buckets, bare limit": (
+        {"shared": True, "headers": "plain", "paths": [IDENTITY, SESSIONS]},
+        [LimitQuota.per_second(20)],
+        300,
+        0.05,
+    ),
     "Ory's Developer tier": ({}, [LimitQuota.per_second(5), LimitQuota.per_minute(40)], 60, 0.05),
     "Ory Network's own form": ({}, [LimitQuota.per_second(20)], 300, 0.01),
 }
@@ -246,6 +253,54 @@ def test_a_bare_limit_takes_its_window_from_the_longest_reset() -> None:
     pace.observe(info, pace.take(0.1), 0.1, 200)
     assert pace.shape == (Quota(40, 60.0),)
     assert pace.quotas[0].tokens < 40  # what was spent is kept
+
+
+def test_a_fixed_window_is_spotted_and_spent_whole_at_each_start() -> None:
+    pace = BucketPace(0.0)
+    limit = "20, 20;w=10"
+
+    def answer(remaining: int, reset: int, at: float) -> None:
+        info = parse_rate_limit(
+            CIMultiDict(
+                {
+                    "x-ratelimit-limit": limit,
+                    "x-ratelimit-remaining": str(remaining),
+                    "x-ratelimit-reset": str(reset),
+                }
+            )
+        )
+        assert info is not None
+        pace.observe(info, pace.take(at), at, 200)
+
+    answer(19, 10, 0.0)
+    assert not pace.fixed
+    answer(0, 1, 9.0)  # the window spent...
+    answer(19, 10, 10.5)  # ... and whole again: no refill gives back 19 in 1.5 s
+    assert pace.fixed
+    for _ in range(19):
+        assert pace.delay(10.5) == 0.0
+        pace.take(10.5)
+    # Spent: the next request waits for the window's end, not for a refill.
+    assert pace.delay(10.5) == pytest.approx(10.0 + 0.05)
+
+
+def test_a_refilling_quota_is_not_taken_for_a_fixed_window() -> None:
+    pace = BucketPace(0.0)
+    for n in range(200):
+        at = n * 0.1
+        remaining = max(0, 20 - n // 2)  # spent at 10 a second, refilled at 2
+        info = parse_rate_limit(
+            CIMultiDict(
+                {
+                    "x-ratelimit-limit": "20, 20;w=10",
+                    "x-ratelimit-remaining": str(remaining),
+                    "x-ratelimit-reset": "5",
+                }
+            )
+        )
+        assert info is not None
+        pace.observe(info, pace.take(at), at, 200)
+    assert not pace.fixed
 
 
 def test_a_per_minute_quota_keeps_less_than_a_token_back() -> None:
