@@ -48,6 +48,21 @@ class Limits:
     rps: float = 20.0
     burst: int = 20
     identities: int = 300
+    per_minute: int = 0
+    """A second quota, ``per_minute`` requests a minute (0: none), like Ory's tiers."""
+    headers: str = "ory"
+    """What the limiter's answers carry (FakeOry's ``limit_rates(headers=...)``)."""
+    fixed: int = 0
+    """1: quotas reset at the end of each window instead of refilling."""
+    shared: int = 0
+    """1: one allowance for every endpoint, as a gateway has."""
+
+    def minimum(self, calls: int) -> float:
+        """The least time ``calls`` requests can take: the slowest quota's, burst spent first."""
+        least = max(calls - self.burst, 0) / self.rps
+        if self.per_minute:
+            least = max(least, max(calls - self.per_minute, 0) / (self.per_minute / 60))
+        return least
 
 
 # --- the server -----------------------------------------------------------------------------
@@ -58,7 +73,14 @@ async def _serve(limits: Limits) -> None:
 
     fake = FakeOry(seed=1)
     ids = fake.seed_identities(limits.identities)
-    fake.limit_rates(rps=limits.rps, burst=limits.burst)
+    fake.limit_rates(
+        rps=limits.rps,
+        burst=limits.burst,
+        per_minute=limits.per_minute or None,
+        headers=limits.headers,
+        fixed_window=bool(limits.fixed),
+        shared=bool(limits.shared),
+    )
     stop = stop_requested()
     async with fake:
         print(f"READY {fake.url} {','.join(ids)}", flush=True)
@@ -78,15 +100,21 @@ def serve(limits: Limits) -> Iterator[tuple[str, list[str]]]:
 # --- j) bulk GETs ---------------------------------------------------------------------------
 
 
-async def _gets_ory_async(base: str, ids: Sequence[str]) -> dict[str, float]:
+async def _gets_ory_async(
+    base: str, ids: Sequence[str], *, pacing: bool = True, mixed: bool = False
+) -> dict[str, float]:
     from ory_async import OryClient, OryError
 
     failed = 0
-    async with OryClient(base, max_concurrency=64) as ory:
+    async with OryClient(base, max_concurrency=64, pacing=pacing) as ory:
 
-        async def get(ident: str) -> None:
+        async def get(n: int, ident: str) -> None:
             nonlocal failed
             try:
+                if mixed and n % 2:
+                    # Another of Ory's buckets (kratos-admin-medium): an identity's sessions.
+                    await ory.sessions.list_for_identity(ident).collect()
+                    return
                 got = await ory.identities.get(ident)
             except OryError:
                 failed += 1
@@ -95,7 +123,7 @@ async def _gets_ory_async(base: str, ids: Sequence[str]) -> dict[str, float]:
                 raise WrongData(f"asked for {ident}, got {got.id}")
 
         started = time.perf_counter()
-        await asyncio.gather(*(get(i) for i in ids))
+        await asyncio.gather(*(get(n, i) for n, i in enumerate(ids)))
         seconds = time.perf_counter() - started
         limited = ory.stats.rate_limited
     return {"seconds": seconds, "limited": limited, "failed": failed}
@@ -129,7 +157,7 @@ async def _gets_naive(base: str, ids: Sequence[str]) -> dict[str, float]:
     return {"seconds": seconds, "limited": limited, "failed": 0}
 
 
-def _gets_ory_client(base: str, ids: Sequence[str]) -> dict[str, float]:
+def _gets_ory_client(base: str, ids: Sequence[str], *, mixed: bool = False) -> dict[str, float]:
     import ory_client as sdk
 
     config = sdk.Configuration(host=base)
@@ -139,9 +167,13 @@ def _gets_ory_client(base: str, ids: Sequence[str]) -> dict[str, float]:
     with sdk.ApiClient(config) as api_client, ThreadPoolExecutor(16) as pool:
         api = sdk.IdentityApi(api_client)
 
-        def get(ident: str) -> None:
+        def get(job: tuple[int, str]) -> None:
             nonlocal limited, failed
+            n, ident = job
             try:
+                if mixed and n % 2:
+                    api.list_identity_sessions(ident)
+                    return
                 got = api.get_identity(ident)
             except sdk.ApiException as exc:
                 with lock:
@@ -152,7 +184,7 @@ def _gets_ory_client(base: str, ids: Sequence[str]) -> dict[str, float]:
                 raise WrongData(f"asked for {ident}, got {got.id}")
 
         started = time.perf_counter()
-        list(pool.map(get, ids))
+        list(pool.map(get, enumerate(ids)))
         seconds = time.perf_counter() - started
     return {"seconds": seconds, "limited": limited, "failed": failed}
 
@@ -167,12 +199,14 @@ def _bodies(count: int, tag: str) -> list[dict[str, Any]]:
     ]
 
 
-async def _batch_ory_async(base: str, count: int, chunk: int) -> dict[str, float]:
+async def _batch_ory_async(
+    base: str, count: int, chunk: int, *, pacing: bool = True
+) -> dict[str, float]:
     from ory_async import OryClient
     from ory_async.models import CreateIdentityBody
 
     bodies = [CreateIdentityBody(**b) for b in _bodies(count, "oa")]
-    async with OryClient(base) as ory:
+    async with OryClient(base, pacing=pacing) as ory:
         started = time.perf_counter()
         results = await ory.identities.batch_create(bodies, chunk_size=chunk).collect()
         seconds = time.perf_counter() - started
@@ -245,34 +279,48 @@ def _batch_ory_client(base: str, count: int, chunk: int) -> dict[str, float]:
 def run(
     client: str, kind: str, limits: Limits, *, requests: int, chunk: int = 50
 ) -> dict[str, float]:
-    """One rate-limited measurement with a fresh server: seconds, 429s, failures, minimum."""
+    """One rate-limited measurement with a fresh server: seconds, 429s, failures, minimum.
+
+    ``kind``: ``gets`` (one identity each), ``mixed`` (every other one an identity's
+    sessions instead, another of Ory's buckets) or ``batch``.
+    """
+    paced = client != UNPACED
     with serve(limits) as (base, ids):
-        if kind == "gets":
+        if kind in ("gets", "mixed"):
             wanted = [ids[i % len(ids)] for i in range(requests)]
+            mixed = kind == "mixed"
             if client == ORY_CLIENT:
-                figures = _gets_ory_client(base, wanted)
+                figures = _gets_ory_client(base, wanted, mixed=mixed)
+            elif client == RAW:
+                figures = asyncio.run(_gets_naive(base, wanted))
             else:
-                runner = {ORY_ASYNC: _gets_ory_async, RAW: _gets_naive}[client]
-                figures = asyncio.run(runner(base, wanted))
+                figures = asyncio.run(_gets_ory_async(base, wanted, pacing=paced, mixed=mixed))
             calls = requests
         else:
             if client == ORY_CLIENT:
                 figures = _batch_ory_client(base, requests, chunk)
+            elif client == RAW:
+                figures = asyncio.run(_batch_naive(base, requests, chunk))
             else:
-                batch = {ORY_ASYNC: _batch_ory_async, RAW: _batch_naive}[client]
-                figures = asyncio.run(batch(base, requests, chunk))
+                figures = asyncio.run(_batch_ory_async(base, requests, chunk, pacing=paced))
             calls = -(-requests // chunk)
-    minimum = max(calls - limits.burst, 0) / limits.rps
+    minimum = limits.minimum(calls)
     figures["minimum"] = minimum
     figures["ratio"] = figures["seconds"] / minimum if minimum else 0.0
     figures["calls"] = calls
+    # Every answer the server gave: the successes and the 429s (for the 429 share).
+    answers = calls - figures["failed"] + figures["limited"]
+    figures["share_429"] = figures["limited"] / answers if answers else 0.0
     return figures
 
 
 LIMITED_START: Final = "<!-- bench-limited:start -->"
 LIMITED_END: Final = "<!-- bench-limited:end -->"
+UNPACED: Final = "ory_async-unpaced"
+"""ory_async with ``pacing=False``: 429s retried, nothing spaced."""
 CLIENT_NAMES: Final = {
     ORY_ASYNC: "**ory_async** (paced)",
+    UNPACED: "ory_async, `pacing=False`",
     ORY_CLIENT: "ory-client (official SDK)",
     RAW: "naive retry loop (raw aiohttp)",
 }
@@ -286,10 +334,17 @@ class Workload:
     limits: Limits
     requests: int
     chunk: int = 50
+    shape: str = ""
+    """Which limiter it plays, for the ``l)`` rows (empty: Ory Network's own)."""
 
     def title(self) -> str:
         """The table's name for it."""
         l = self.limits  # noqa: E741
+        if self.shape:
+            quota = f"{l.rps:g}/s burst {l.burst}"
+            if l.per_minute:
+                quota += f" and {l.per_minute}/min"
+            return f"l) {self.requests:,} GETs, {self.shape}: {quota}, 64 in flight"
         if self.kind == "gets":
             return f"j) {self.requests:,} GETs, limit {l.rps:g}/s burst {l.burst}, 64 in flight"
         return (
@@ -302,6 +357,30 @@ WORKLOADS: Final = (
     Workload("gets", Limits(rps=20, burst=20), requests=300),
     Workload("batch", Limits(rps=2, burst=2), requests=1000, chunk=50),
 )
+SHAPES: Final = (
+    Workload("gets", Limits(rps=20, burst=20, headers="none"), 300, shape="429 + Retry-After only"),
+    Workload("gets", Limits(rps=10, burst=10, headers="plain"), 200, shape="x-ratelimit-limit: 10"),
+    Workload("gets", Limits(rps=20, burst=20, headers="ietf"), 300, shape="RateLimit-* (no x-)"),
+    Workload(
+        "gets", Limits(rps=10, burst=10, fixed=1), 200, shape="fixed 1 s windows, Ory's headers"
+    ),
+    Workload(
+        "gets", Limits(rps=2, burst=20, fixed=1), 100, shape="fixed 10 s windows, Ory's headers"
+    ),
+    Workload(
+        "gets",
+        Limits(rps=10, burst=10, fixed=1, headers="plain"),
+        200,
+        shape="fixed 1 s windows, plain headers",
+    ),
+    Workload(
+        "mixed", Limits(rps=20, burst=20, shared=1), 300, shape="one allowance for two buckets"
+    ),
+    Workload(
+        "gets", Limits(rps=5, burst=5, per_minute=40), 60, shape="Ory's Developer tier (admin-high)"
+    ),
+)
+"""The limiters users sit behind other than Ory Network's: the ``l)`` rows."""
 QUICK_WORKLOADS: Final = (
     Workload("gets", Limits(rps=50, burst=10, identities=20), requests=60),
     Workload("batch", Limits(rps=20, burst=2), requests=40, chunk=10),
@@ -316,7 +395,8 @@ def measure_child(client: str, workload: Workload) -> dict[str, float]:
     cmd = [sys.executable, "-m", "benchmarks.limited", "measure", "--client", client]
     cmd += ["--kind", workload.kind, "--requests", str(workload.requests)]
     cmd += ["--chunk", str(workload.chunk), "--rps", str(l.rps), "--burst", str(l.burst)]
-    cmd += ["--identities", str(l.identities)]
+    for name in ("identities", "per_minute", "headers", "fixed", "shared"):
+        cmd += [f"--{name}", str(getattr(l, name))]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, check=False)  # noqa: S603
     if proc.returncode != 0:
@@ -329,14 +409,15 @@ def measure_child(client: str, workload: Workload) -> dict[str, float]:
 def table(rows: list[tuple[Workload, str, dict[str, float]]]) -> str:
     """The README table of the rate-limited workloads."""
     lines = [
-        "| workload | client | time | theoretical minimum | time / minimum | answers 429 | items failed |",
+        "| workload | client | time | theoretical minimum | time / minimum | answers 429 "
+        "| items failed |",
         "|---|---|---|---|---|---|---|",
     ]
     for workload, client, f in rows:
         lines.append(
             f"| {workload.title()} | {CLIENT_NAMES.get(client, client)} | {f['seconds']:.1f} s "
             f"| {f['minimum']:.1f} s | {f['ratio']:.2f}x | {int(f['limited']):,} "
-            f"| {int(f['failed']):,} of {workload.requests:,} |"
+            f"({f.get('share_429', 0.0):.0%}) | {int(f['failed']):,} of {workload.requests:,} |"
         )
     return "\n".join(lines)
 
@@ -354,11 +435,11 @@ def main(argv: list[str] | None = None) -> None:
     for name, default in asdict(Limits()).items():
         parser.add_argument(f"--{name}", type=type(default), default=default)
     parser.add_argument("--client", default=ORY_ASYNC)
-    parser.add_argument("--kind", choices=("gets", "batch"), default="gets")
+    parser.add_argument("--kind", choices=("gets", "mixed", "batch"), default="gets")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--chunk", type=int, default=50)
     args = parser.parse_args(argv)
-    limits = Limits(rps=args.rps, burst=args.burst, identities=args.identities)
+    limits = Limits(**{name: getattr(args, name) for name in asdict(Limits())})
     if args.what == "serve":
         pin_to_cpu(-1)
         asyncio.run(_serve(limits))

@@ -308,8 +308,12 @@ def measure_limited(quick: bool, log: Any = print) -> str:
     """The rate-limited workloads (one round each: they take their time by design)."""
     rows = []
     names = [c for c in (ORY_ASYNC, ORY_CLIENT, RAW) if sdk_available(c)]
-    for workload in limited.QUICK_WORKLOADS if quick else limited.WORKLOADS:
-        for client in names:
+    jobs = [(w, names) for w in (limited.QUICK_WORKLOADS if quick else limited.WORKLOADS)]
+    if not quick:
+        shape_clients = [c for c in (ORY_ASYNC, limited.UNPACED, ORY_CLIENT) if sdk_available(c)]
+        jobs += [(w, shape_clients) for w in limited.SHAPES]
+    for workload, clients_ in jobs:
+        for client in clients_:
             figures = limited.measure_child(client, workload)
             rows.append((workload, client, figures))
             shown = ", ".join(f"{k}={v:.4g}" for k, v in figures.items())

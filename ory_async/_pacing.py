@@ -14,13 +14,22 @@ without talking to each other.
 
 Until an answer shows a rate-limit header the pacer costs nothing: the first request
 goes alone (a probe, so a burst of concurrent requests does not all hit an unknown
-limit), and when its answer has no such header the pacer goes idle for good (it wakes
-if a later answer does carry one).
+limit), and when its answer has no such header the pacer goes idle (it wakes if a later
+answer does carry one).
+
+Headers are not the whole story. A limiter that says nothing (a gateway answering only
+``429`` and ``Retry-After``), one that says ``10`` without a window, one that resets by
+fixed windows, or one allowance behind several of Ory's buckets: for these the pacer
+learns from refusals (:class:`~ory_async._adaptive.Adaptive`: on a 429 the rate drops to
+a little under what the server let through and the requests in flight halve, then both
+probe back up), takes a bare limit's window from the longest reset it has seen, and
+merges two buckets once one's unexplained spending matches the other's own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import logging
 import math
 import time
@@ -29,8 +38,9 @@ from typing import Final
 
 from yarl import URL
 
+from ._adaptive import Adaptive
 from ._buckets import bucket_for
-from ._ratelimit import LIMIT_HEADER, REMAINING_HEADER, Quota, RateLimitInfo, parse_rate_limit
+from ._ratelimit import RATE_LIMIT_HEADERS, Quota, RateLimitInfo, parse_rate_limit
 
 __all__ = ["BucketPace", "Pacer", "Ticket"]
 
@@ -42,23 +52,50 @@ _MIN_SHARE: Final = 0.1
 """The smallest share of a quota's rate the model keeps for itself."""
 PROBE_HOLD: Final = 2.0
 """Longest that requests wait for a probe's answer before they go unpaced."""
+_ANSWER_WAIT: Final = 1.0
+"""Longest a request waits for an answer to free a place in flight before it looks again."""
+_JITTER: Final = 0.25
+"""Seconds of refill the reserve covers: how early a request may reach the server."""
+_OPEN: Final = 64.0
+"""The cap on requests in flight at which a server that never refused is left unpaced."""
+_FIXED_MIN_WINDOW: Final = 4.0
+"""Seconds: a fixed window shorter than this is paced as if it refilled."""
+_FIXED_RESERVE: Final = 0.0
+"""Tokens of a fixed window left unspent: none, the server's count is exact and the
+requests in flight are taken off it."""
+_FIXED_MARGIN: Final = 0.05
+"""Seconds after a fixed window's end before its new allowance is spent."""
+_HEADER_DECREASE: Final = 0.92
+"""The share of its goodput a bucket whose server sends headers drops to on a refusal."""
+_SHARED_LOW: Final = 0.4
+_SHARED_HIGH: Final = 1.35
+"""Bounds, as shares of another bucket's own sending, of one bucket's unexplained
+spending for the two to be taken as one allowance (the estimate of others' spending
+lags and runs low, hence the wide low bound)."""
 
 
-def _reserve(limit: int) -> float:
+def _reserve(quota: Quota) -> float:
     # Tokens left untouched at the server, to absorb latency jitter: a request that
-    # arrives a few ms early finds a token rather than a 429. Half a token more than a
-    # whole number, so the model's count never sits on the edge of the server's whole one.
-    return max(0.0, min(max(1, math.floor(0.1 * limit)) + 0.5, limit - 1.5, 5.5))
+    # arrives a few ms early finds a token rather than a 429. A slow quota (per minute)
+    # needs a fraction of a token for that, and a whole one would cost a short job
+    # seconds. Half a token more, so the model's count never sits on the edge of the
+    # server's whole one.
+    limit = quota.limit
+    spare = min(max(1, math.floor(0.1 * limit)), quota.rate * _JITTER)
+    return max(0.0, min(spare + 0.5, limit - 1.5, 5.5))
 
 
 class _QuotaState:
-    __slots__ = ("limit", "rate", "reserve", "tokens")
+    __slots__ = ("limit", "rate", "reserve", "tokens", "window", "window_end")
 
     def __init__(self, quota: Quota) -> None:
         self.limit = quota.limit
         self.rate = quota.rate
-        self.reserve = _reserve(quota.limit)
+        self.window = quota.window
+        self.reserve = _reserve(quota)
         self.tokens = float(quota.limit)
+        self.window_end: float | None = None
+        """For a quota that resets by fixed window: when the current window ends."""
 
 
 class BucketPace:
@@ -78,14 +115,30 @@ class BucketPace:
         self._last = now
         self.others_rate = 0.0
         """Estimated requests per second that other clients spend from this bucket."""
+        self.own_rate = 0.0
+        """Estimated requests per second this bucket lets go (same cadence as the above)."""
         self._others_spent = 0.0
         self._estimate_start = now
+        self._estimate_issued = 0
         self._hold_until = 0.0
+        self._longest_reset = 0.0
+        self._previous: tuple[int | None, int, float, int] | None = None
+        """The last count seen: (the quota it counts, remaining, when, request number)."""
+
+    @property
+    def shape(self) -> tuple[Quota, ...]:
+        """The quotas as the server last stated them."""
+        return self._shape
 
     @property
     def limited(self) -> bool:
         """True once the bucket's quotas are known."""
         return bool(self.quotas)
+
+    @property
+    def fixed(self) -> bool:
+        """True once a quota is known to reset by fixed window (its count is exact)."""
+        return any(q.window_end is not None for q in self.quotas)
 
     def _refill(self, now: float) -> None:
         elapsed = now - self._last
@@ -94,8 +147,14 @@ class BucketPace:
         self._last = now
         others = self.others_rate
         for q in self.quotas:
-            rate = max(q.rate - others, _MIN_SHARE * q.rate)
-            q.tokens = min(float(q.limit), q.tokens + elapsed * rate)
+            end = q.window_end
+            if end is None:
+                rate = max(q.rate - others, _MIN_SHARE * q.rate)
+                q.tokens = min(float(q.limit), q.tokens + elapsed * rate)
+            elif now >= end:
+                # A fixed window is over: the next one starts with the whole allowance.
+                q.tokens = float(q.limit)
+                q.window_end = end + q.window * math.ceil((now - end + 1e-9) / q.window)
 
     def delay(self, now: float) -> float:
         """Seconds to wait from ``now`` before the next request may go (0: at once)."""
@@ -103,6 +162,10 @@ class BucketPace:
         wait = self._hold_until - now
         others = self.others_rate
         for q in self.quotas:
+            if q.window_end is not None:
+                if q.tokens < 1.0 + _FIXED_RESERVE:
+                    wait = max(wait, q.window_end - now + _FIXED_MARGIN)
+                continue
             missing = 1.0 + q.reserve - q.tokens
             if missing > 0:
                 wait = max(wait, missing / max(q.rate - others, _MIN_SHARE * q.rate))
@@ -132,10 +195,14 @@ class BucketPace:
         ``sent_at`` is when that request went out: the server counted it then, so the
         tokens the model refilled since (while the server worked) are not compared.
         """
-        if info.quotas and info.quotas != self._shape:
-            self._learn(info.quotas, now)
+        quotas = info.quotas
+        if not quotas and info.current:
+            quotas = self._bare(info.current, info.reset)
+        if quotas and quotas != self._shape:
+            self._learn(quotas, now)
         self._refill(now)
-        active = info.active_index()
+        # A bare limit's count is about the one quota inferred for it.
+        active = info.active_index() if info.quotas else (0 if quotas else None)
         if active is None or not self.quotas:
             # Only remaining/reset: all the model can do is wait for the reset.
             if (info.remaining == 0 or status == 429) and info.reset is not None:
@@ -148,7 +215,18 @@ class BucketPace:
             in_flight = self.issued - seq
         else:
             in_flight = 0
-        if info.remaining is not None:
+        quota = self.quotas[active]
+        if info.remaining is not None and seq is not None:
+            self._spot_fixed_window(info, quota, seq, now)
+        if info.remaining is not None and quota.window_end is not None:
+            # A fixed window: the server's count is the model (less what is in flight),
+            # and its reset says when the window ends (in whole seconds: at the latest).
+            quota.tokens = float(info.remaining - in_flight)
+            if info.reset is not None:
+                end = now + info.reset
+                if end < quota.window_end or end > quota.window_end + 0.5 * quota.window:
+                    quota.window_end = end
+        elif info.remaining is not None:
             # What the server should report if we were its only client: the model's
             # tokens plus our requests sent after this one, which it had not counted
             # yet. It counted somewhere between the request leaving and its answer
@@ -178,9 +256,49 @@ class BucketPace:
                 q.tokens = min(q.tokens, -float(in_flight))
         self._estimate(now)
 
+    def _spot_fixed_window(
+        self, info: RateLimitInfo, quota: _QuotaState, seq: int, now: float
+    ) -> None:
+        """Tell a quota that resets by fixed window from one that refills.
+
+        A refilling quota gains at most its rate: a count that jumps by half the limit
+        more than that since the last answer (about the same quota) was a window ending.
+        Short windows are left to the refilling model, which paces them as well.
+        """
+        remaining = info.remaining
+        assert remaining is not None
+        previous = self._previous
+        self._previous = (info.current, remaining, now, seq)
+        if previous is None or quota.window_end is not None or info.reset is None:
+            return
+        current, was, then, was_seq = previous
+        if current != info.current or seq <= was_seq or quota.window < _FIXED_MIN_WINDOW:
+            return
+        most = was - (seq - was_seq) + quota.rate * (now - then) + 1.0
+        if remaining > most + 0.5 * quota.limit:
+            quota.window_end = now + info.reset
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug("pacing a rate-limit quota that resets by fixed window")
+
+    def _bare(self, limit: int, reset: float | None) -> tuple[Quota, ...]:
+        """A limit with no window: the window is the longest reset seen (at least 1 s).
+
+        A token bucket resets (fills up) within its window and a fixed window resets at
+        its end, so the longest reset seen approaches the window from below; until it
+        does, the rate is overestimated and refusals slow it down.
+        """
+        if reset is not None and reset > self._longest_reset:
+            self._longest_reset = reset
+        return (Quota(limit, max(1.0, self._longest_reset)),)
+
     def _learn(self, quotas: tuple[Quota, ...], now: float) -> None:
         self._shape = quotas
+        old = self.quotas
         self.quotas = [_QuotaState(q) for q in quotas]
+        if len(old) == len(self.quotas):
+            # The same quotas with a better-known window: keep what was spent.
+            for new, was in zip(self.quotas, old, strict=True):
+                new.tokens = min(new.tokens, was.tokens)
         self._last = now
         if logger.isEnabledFor(logging.DEBUG):
             shown = ", ".join(f"{q.limit} per {q.window:g} s" for q in quotas)
@@ -193,15 +311,20 @@ class BucketPace:
         sample = self._others_spent / elapsed
         ceiling = (1.0 - _MIN_SHARE) * min(q.rate for q in self.quotas)
         self.others_rate = min(max(0.5 * self.others_rate + 0.5 * sample, 0.0), ceiling)
+        own = (self.issued - self._estimate_issued) / elapsed
+        self.own_rate = 0.5 * self.own_rate + 0.5 * own
         self._others_spent = 0.0
         self._estimate_start = now
+        self._estimate_issued = self.issued
 
 
 class _Bucket:
-    __slots__ = ("lock", "pace", "probing", "state")
+    __slots__ = ("adaptive", "host", "lock", "pace", "probing", "state")
 
-    def __init__(self, now: float) -> None:
+    def __init__(self, now: float, host: tuple[str | None, int | None]) -> None:
         self.pace = BucketPace(now)
+        self.adaptive = Adaptive()
+        self.host = host
         self.state = "new"  # "new" | "probing" | "limited" | "free"
         self.probing: asyncio.Event | None = None
         self.lock: asyncio.Lock | None = None
@@ -210,15 +333,22 @@ class _Bucket:
 class Ticket:
     """A request let through by the pacer, to be passed back with its answer."""
 
-    __slots__ = ("bucket", "done", "probe", "sent_at", "seq")
+    __slots__ = ("adaptive", "bucket", "done", "probe", "sent_at", "seq")
 
     def __init__(
-        self, bucket: _Bucket | None, seq: int | None, *, probe: bool, sent_at: float | None = None
+        self,
+        bucket: _Bucket | None,
+        seq: int | None,
+        *,
+        probe: bool,
+        sent_at: float | None = None,
+        adaptive: Adaptive | None = None,
     ) -> None:
         self.bucket = bucket
         self.seq = seq
         self.probe = probe
         self.sent_at = sent_at
+        self.adaptive = adaptive
         self.done = False
 
 
@@ -246,6 +376,12 @@ class Pacer:
         """True while answers carry no rate-limit headers: then nothing is paced."""
         self._probing: asyncio.Event | None = None
         self._buckets: dict[_BucketKey, _Bucket] = {}
+        self._hosts: dict[tuple[str | None, int | None], Adaptive] = {}
+        """What refusals without rate-limit headers taught, per server."""
+        self._host_locks: dict[int, asyncio.Lock] = {}
+        self._answered: asyncio.Event | None = None
+        self._quiet = 0
+        self._quiet_since: float | None = None
         self.waited = 0.0
         """Seconds requests have spent waiting for their turn, all together."""
 
@@ -253,7 +389,7 @@ class Pacer:
         key = (url.raw_host, url.port, bucket_for(method, url.raw_path))
         bucket = self._buckets.get(key)
         if bucket is None:
-            bucket = self._buckets[key] = _Bucket(self._clock())
+            bucket = self._buckets[key] = _Bucket(self._clock(), key[:2])
         return bucket
 
     async def acquire(self, method: str, url: URL) -> Ticket | None:
@@ -266,8 +402,9 @@ class Pacer:
                 # A slow first answer must not hold everyone: go on unpaced (the pacer
                 # wakes up if that answer, or a later one, shows a rate limit).
                 self._go_idle()
+        host = self._hosts.get((url.raw_host, url.port)) if self._hosts else None
         if self._state == "idle":
-            return None
+            return None if host is None else await self._adaptive_turn(host)
         bucket = self._bucket(method, url)
         while bucket.state in ("new", "probing"):
             if bucket.state == "new":
@@ -279,18 +416,51 @@ class Pacer:
             if not await _wait_for(bucket.probing):
                 return None
         if bucket.state == "free":
-            return None
+            return None if host is None else await self._adaptive_turn(host)
         if bucket.lock is None:
             bucket.lock = asyncio.Lock()
         pace = bucket.pace
         async with bucket.lock:  # first come, first served
             while True:
                 now = self._clock()
-                wait = pace.delay(now)
+                adaptive = bucket.adaptive  # (replaced when a fixed window shows)
+                wait = max(pace.delay(now), adaptive.delay(now))
                 if wait <= 0:
-                    return Ticket(bucket, pace.take(now), probe=False, sent_at=now)
-                self.waited += wait
-                await self._sleep(wait)
+                    adaptive.take(now)
+                    return Ticket(
+                        bucket, pace.take(now), probe=False, sent_at=now, adaptive=adaptive
+                    )
+                await self._wait(wait)
+
+    async def _adaptive_turn(self, adaptive: Adaptive) -> Ticket:
+        """Wait until ``adaptive`` lets a request go (a server that sends no headers)."""
+        lock = self._host_locks.get(id(adaptive))
+        if lock is None:
+            lock = self._host_locks[id(adaptive)] = asyncio.Lock()
+        async with lock:  # first come, first served
+            while True:
+                now = self._clock()
+                wait = adaptive.delay(now)
+                if wait <= 0:
+                    adaptive.take(now)
+                    return Ticket(None, None, probe=False, sent_at=now, adaptive=adaptive)
+                await self._wait(wait)
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep ``seconds``, or until an answer arrives when it is infinite (a full cap)."""
+        if math.isfinite(seconds):
+            self.waited += seconds
+            await self._sleep(seconds)
+            return
+        if self._answered is None:
+            self._answered = asyncio.Event()
+        started = self._clock()
+        try:
+            async with asyncio.timeout(_ANSWER_WAIT):
+                await self._answered.wait()
+        except TimeoutError:
+            pass
+        self.waited += self._clock() - started
 
     def observe(
         self,
@@ -301,15 +471,32 @@ class Pacer:
         headers: Mapping[str, str],
     ) -> None:
         """Fold in the answer to a request (its ticket, or None if it was not paced)."""
-        if ticket is not None:
+        if ticket is None:
+            if self.idle and status != 429 and not carries_rate_limit(headers):
+                # The cheap path of every answer from a server that sends no headers:
+                # count it, for the first estimate of its rate should it ever refuse.
+                self._quiet += 1
+                if self._quiet_since is None:
+                    self._quiet_since = self._clock()
+                return
+        else:
             if ticket.done:
                 return
             ticket.done = True
+            adaptive = ticket.adaptive
+            if adaptive is not None:
+                adaptive.answered(self._clock(), ok=status != 429)
+                self._wake_waiters()
+                if adaptive.slow_start and adaptive.cap is not None and adaptive.cap >= _OPEN:
+                    self._open(url)
         info = parse_rate_limit(headers)
+        if info is None and status == 429 and (ticket is None or ticket.bucket is None):
+            self._refused_quietly(ticket, url, headers)
+            return
         if self._state != "active":
             if info is None:
                 if ticket is not None and ticket.probe:
-                    self._go_idle()
+                    self._go_idle(url if status != 429 else None)
                 return
             self._state = "active"
             self.idle = False
@@ -320,17 +507,85 @@ class Pacer:
         if info is None:
             if bucket.state in ("new", "probing"):
                 self._settle(bucket, "free")
+            if status == 429:
+                self._refused_quietly(ticket, url, headers)
             return
         seq, sent_at = (ticket.seq, ticket.sent_at) if ticket is not None else (None, None)
-        bucket.pace.observe(info, seq, self._clock(), status, sent_at)
+        now = self._clock()
+        pace = bucket.pace
+        pace.observe(info, seq, now, status, sent_at)
+        if pace.fixed:
+            if bucket.adaptive.active:
+                # What refusals taught came from misreading a fixed window as refilling.
+                bucket.adaptive = Adaptive()
+        elif status == 429:
+            # The model already counts what was in flight and keeps a reserve: only the
+            # rate is learned here, and a gentler cut does.
+            bucket.adaptive.refused(now, sent_at, None, None, decrease=_HEADER_DECREASE)
+        elif ticket is None or ticket.adaptive is None:
+            bucket.adaptive.succeeded(now)
         if bucket.state != "limited":
             self._settle(bucket, "limited")
+        if pace.others_rate > 0.5:
+            self._merge_if_shared(bucket)
+
+    def _refused_quietly(self, ticket: Ticket | None, url: URL, headers: Mapping[str, str]) -> None:
+        """A 429 with no rate-limit header: learn the server's rate from refusals."""
+        now = self._clock()
+        if self._state == "start":
+            self._state = "idle"  # the probe itself was refused
+            self._wake_start()
+        key = (url.raw_host, url.port)
+        adaptive = self._hosts.get(key)
+        if adaptive is None:
+            adaptive = self._hosts[key] = Adaptive()
+            self.idle = False
+        if adaptive.rate is None:
+            # What it let through so far, over at least a second (a burst is not a rate);
+            # the first cut takes a little off that.
+            count = self._quiet + adaptive.successes
+            since = self._quiet_since or adaptive.first_success
+            adaptive.rate = max(count, 1) / max(now - since if since else 0.0, 1.0)
+        in_flight = adaptive.in_flight + 1 if adaptive.cap is not None else None
+        sent_at = ticket.sent_at if ticket is not None else None
+        adaptive.refused(now, sent_at, in_flight, _retry_after(headers))
+
+    def _merge_if_shared(self, bucket: _Bucket) -> None:
+        """Merge ``bucket`` into another whose own sending matches its unexplained spending.
+
+        Two of Ory's buckets behind one allowance (a gateway's, or a map that differs)
+        each see the other's requests as someone else's: when one's estimate of others'
+        rate matches what the other sends, they are one bucket.
+        """
+        pace = bucket.pace
+        for key, other in self._buckets.items():
+            if other is bucket or other.host != bucket.host or other.state != "limited":
+                continue
+            if [q.limit for q in other.pace.shape] != [q.limit for q in pace.shape]:
+                continue  # (a bare limit's window is a guess: the limits must match)
+            theirs = other.pace.own_rate
+            if theirs > 0.5 and _SHARED_LOW * theirs <= pace.others_rate <= _SHARED_HIGH * theirs:
+                for k, b in list(self._buckets.items()):
+                    if b is bucket:
+                        self._buckets[k] = other
+                other.pace.others_rate = 0.0
+                if logger.isEnabledFor(logging.DEBUG):
+                    logger.debug("pacing two rate-limit buckets as one (%s)", key[2])
+                return
+
+    def _wake_waiters(self) -> None:
+        event, self._answered = self._answered, None
+        if event is not None:
+            event.set()
 
     def forget(self, ticket: Ticket | None) -> None:
         """The request of ``ticket`` got no answer (failed or cancelled)."""
         if ticket is None or ticket.done:
             return
         ticket.done = True
+        if ticket.adaptive is not None:
+            ticket.adaptive.forget()
+            self._wake_waiters()
         if ticket.bucket is None:
             if self._state == "start":
                 # Do not make every other request wait for the next probe's fate.
@@ -343,10 +598,23 @@ class Pacer:
             if event is not None:
                 event.set()
 
-    def _go_idle(self) -> None:
+    def _go_idle(self, url: URL | None = None) -> None:
+        """No rate-limit headers: nothing is paced.
+
+        After a probe's answer (``url``) the requests in flight first double with each
+        round of answers until they are many, so that a burst into an unknown limit is
+        refused a handful at a time, not all at once.
+        """
         self._state = "idle"
-        self.idle = True
+        if url is not None and (url.raw_host, url.port) not in self._hosts:
+            self._hosts[(url.raw_host, url.port)] = Adaptive.starting()
+        self.idle = not self._hosts
         self._wake_start()
+
+    def _open(self, url: URL) -> None:
+        """The start of an unlimited server is over: stop pacing it."""
+        self._hosts.pop((url.raw_host, url.port), None)
+        self.idle = self._state == "idle" and not self._hosts
 
     def _wake_start(self) -> None:
         event, self._probing = self._probing, None
@@ -372,4 +640,20 @@ async def _wait_for(event: asyncio.Event) -> bool:
 
 def carries_rate_limit(headers: Mapping[str, str]) -> bool:
     """Whether an answer has rate-limit headers (a cheap check for the idle pacer)."""
-    return LIMIT_HEADER in headers or REMAINING_HEADER in headers
+    return any(name in headers for name in RATE_LIMIT_HEADERS)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """``Retry-After`` in seconds, from seconds or an HTTP date (None: absent or malformed)."""
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    return max(seconds, 0.0) if math.isfinite(seconds) else None

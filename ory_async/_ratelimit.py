@@ -1,8 +1,17 @@
-"""Reading Ory's rate-limit headers: ``x-ratelimit-limit``, ``-remaining`` and ``-reset``."""
+"""Reading rate-limit headers in every form servers send.
+
+Ory Network sends ``x-ratelimit-limit`` (IETF draft form: ``10, 10;w=1, 300;w=60``),
+``x-ratelimit-remaining`` and ``x-ratelimit-reset``. Gateways and proxies send the same
+without the ``x-`` (``RateLimit-Limit``, ...), a bare ``x-ratelimit-limit: 10`` with no
+window, a reset as a Unix time rather than seconds, the policies apart in
+``RateLimit-Policy``, or one structured ``RateLimit`` header (``limit=10, remaining=5,
+reset=3`` or ``"name";r=5;t=3``). All of them read into one :class:`RateLimitInfo`.
+"""
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping
 from typing import Final
 
@@ -13,7 +22,15 @@ __all__ = ["LIMIT_HEADER", "Quota", "RateLimitInfo", "parse_rate_limit"]
 LIMIT_HEADER: Final = "x-ratelimit-limit"
 REMAINING_HEADER: Final = "x-ratelimit-remaining"
 RESET_HEADER: Final = "x-ratelimit-reset"
+_NAMES: Final = (
+    (LIMIT_HEADER, REMAINING_HEADER, RESET_HEADER),
+    ("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"),
+)
+RATE_LIMIT_HEADERS: Final = (*(name for names in _NAMES for name in names[:2]), "ratelimit")
+"""Every header whose presence means the answer speaks about a rate limit."""
 _MAX_SECONDS: Final = 86_400.0
+_EPOCH: Final = 1_000_000_000.0
+"""A reset this large is a Unix time (some gateways send one), not a number of seconds."""
 
 
 @attrs.frozen(slots=True)
@@ -57,19 +74,67 @@ class RateLimitInfo:
 def parse_rate_limit(headers: Mapping[str, str]) -> RateLimitInfo | None:
     """The rate-limit headers of an answer, or None when it carries none.
 
+    ``headers`` is looked up by lower-case names (aiohttp's headers ignore case).
     Malformed parts are ignored, never raised: a server's odd header must not break a call.
     """
-    limit = headers.get(LIMIT_HEADER)
-    remaining = headers.get(REMAINING_HEADER)
-    if limit is None and remaining is None:
+    for limit_name, remaining_name, reset_name in _NAMES:
+        limit = headers.get(limit_name)
+        remaining = headers.get(remaining_name)
+        if limit is None and remaining is None:
+            continue
+        quotas, current = _parse_limit(limit) if limit is not None else ((), None)
+        policy = headers.get("ratelimit-policy")
+        if not quotas and policy is not None:
+            quotas = _parse_policy(policy)
+            if current is None and len(quotas) == 1:
+                current = quotas[0].limit
+        return RateLimitInfo(
+            quotas=quotas,
+            current=current,
+            remaining=_count(remaining),
+            reset=_reset(headers.get(reset_name)),
+        )
+    combined = headers.get("ratelimit")
+    if combined is not None:
+        return _parse_combined(combined, headers.get("ratelimit-policy"))
+    return None
+
+
+def _parse_combined(value: str, policy: str | None) -> RateLimitInfo | None:
+    """``RateLimit: limit=10, remaining=5, reset=3`` or ``"name";r=5;t=3`` (later drafts)."""
+    fields: dict[str, str] = {}
+    for item in value.replace(",", ";").split(";"):
+        key, sep, raw = item.partition("=")
+        if sep:
+            fields.setdefault(key.strip().lower(), raw.strip().strip('"'))
+    remaining = _count(fields.get("remaining", fields.get("r")))
+    reset = _reset(fields.get("reset", fields.get("t")))
+    current = _count(fields.get("limit"))
+    quotas = _parse_policy(policy) if policy is not None else ()
+    if current is None and len(quotas) == 1:
+        current = quotas[0].limit
+    if remaining is None and current is None and not quotas:
         return None
-    quotas, current = _parse_limit(limit) if limit is not None else ((), None)
-    return RateLimitInfo(
-        quotas=quotas,
-        current=current,
-        remaining=_count(remaining),
-        reset=_seconds(headers.get(RESET_HEADER)),
-    )
+    return RateLimitInfo(quotas=quotas, current=current, remaining=remaining, reset=reset)
+
+
+def _parse_policy(value: str) -> tuple[Quota, ...]:
+    """``RateLimit-Policy``: ``10;w=1, 300;w=60`` or ``"name";q=10;w=1`` (later drafts)."""
+    quotas: list[Quota] = []
+    for item in value.split(","):
+        head, *params = (part.strip() for part in item.split(";"))
+        count = _count(head)
+        window: float | None = None
+        for param in params:
+            key, _, raw = param.partition("=")
+            key = key.strip().lower()
+            if key == "w":
+                window = _seconds(raw.strip().strip('"'))
+            elif key == "q":
+                count = _count(raw.strip().strip('"'))
+        if count is not None and count > 0 and window is not None and window > 0:
+            quotas.append(Quota(count, window))
+    return tuple(quotas)
 
 
 def _parse_limit(value: str) -> tuple[tuple[Quota, ...], int | None]:
@@ -109,7 +174,15 @@ def _count(value: str | None) -> int | None:
     return int(value)
 
 
-def _seconds(value: str | None) -> float | None:
+def _reset(value: str | None) -> float | None:
+    """Seconds until a reset, from seconds or from a Unix time."""
+    seconds = _seconds(value, cap=None)
+    if seconds is not None and seconds >= _EPOCH:
+        seconds = max(seconds - time.time(), 0.0)
+    return min(seconds, _MAX_SECONDS) if seconds is not None else None
+
+
+def _seconds(value: str | None, *, cap: float | None = _MAX_SECONDS) -> float | None:
     if value is None:
         return None
     try:
@@ -118,4 +191,4 @@ def _seconds(value: str | None) -> float | None:
         return None
     if not math.isfinite(seconds) or seconds < 0:
         return None
-    return min(seconds, _MAX_SECONDS)
+    return seconds if cap is None else min(seconds, cap)

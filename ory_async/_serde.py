@@ -28,6 +28,7 @@ refuses comes here, so the converter stays the judge of every body that is not p
 
 from __future__ import annotations
 
+import math
 import re
 import typing
 from collections.abc import Callable
@@ -54,7 +55,7 @@ from ._markers import (
     union_args,
 )
 from ._mirror import FALLBACK_ERRORS, mirror_decoder
-from .errors import DecodeError
+from .errors import DecodeError, InvalidBodyError
 
 __all__ = [
     "UNSET",
@@ -304,8 +305,39 @@ def unstructure(value: Any) -> Any:
 
 
 def encode(value: Any) -> bytes:
-    """JSON bytes for a model or plain data (datetimes as RFC 3339)."""
-    return orjson.dumps(converter.unstructure(value), option=orjson.OPT_UTC_Z)
+    """JSON bytes for a model or plain data (datetimes as RFC 3339).
+
+    Raises:
+        InvalidBodyError: the body cannot be JSON (a lone surrogate, an integer beyond
+            64 bits, NaN or infinity, nesting too deep); nothing is sent.
+    """
+    data = converter.unstructure(value)
+    try:
+        encoded = orjson.dumps(data, option=orjson.OPT_UTC_Z)
+    except TypeError as exc:
+        msg = f"The request body cannot be encoded as JSON: {exc}"
+        raise InvalidBodyError(msg) from None
+    # orjson writes NaN and infinity as null; JSON has no such numbers, and a null in
+    # their place would be stored as if it had been meant.
+    if b"null" in encoded and _non_finite(data):
+        msg = "The request body cannot be encoded as JSON: it holds NaN or infinity"
+        raise InvalidBodyError(msg)
+    return encoded
+
+
+def _non_finite(data: Any) -> bool:
+    """Whether ``data`` (JSON-ready) holds a float that is NaN or infinite."""
+    todo = [data]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return True
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list | tuple):
+            todo.extend(item)
+    return False
 
 
 def _type_name(target: Any) -> str:
@@ -357,9 +389,18 @@ def decode(body: bytes, target: type[T], *, context: str = "", strict: bool = Fa
     """Parse JSON ``body`` into ``target``.
 
     Raises:
-        DecodeError: the body is not JSON, or does not fit ``target``; it names the path of
-            the offending field and keeps the raw body.
+        DecodeError: the body is not JSON, is nested too deeply to read, or does not fit
+            ``target``; it names the path of the offending field and keeps the raw body.
     """
+    try:
+        return _decode(body, target, context=context, strict=strict)
+    except RecursionError:
+        where = f" of {context}" if context else ""
+        msg = f"The response body{where} is nested too deeply to read as {_type_name(target)}"
+        raise DecodeError(msg, body=body, field=None, target=_type_name(target)) from None
+
+
+def _decode(body: bytes, target: type[T], *, context: str, strict: bool) -> T:
     fast = None if strict else mirror_decoder(target)  # type: ignore[arg-type]
     if fast is not None:
         try:

@@ -18,7 +18,7 @@ from yarl import URL
 
 from . import _serde
 from ._methods import IDEMPOTENT_METHODS
-from ._pacing import Pacer, carries_rate_limit
+from ._pacing import Pacer
 from ._redirects import MAX_REDIRECTS, same_origin_target
 from ._retry import RetryPolicy, describe_failure, is_rate_limited
 from ._version import __version__
@@ -408,8 +408,6 @@ class Transport:
         headers = self._headers_for(request)
         pacer = self._pacer
         ticket = None
-        if pacer is not None and not pacer.idle:
-            ticket = await pacer.acquire(request.method, request.url)
         started = time.perf_counter()
         self.stats.requests += 1
         # aiohttp's exceptions hold the request headers (credentials included), so none
@@ -419,9 +417,9 @@ class Transport:
         try:
             await semaphore.acquire()
             try:
-                if ticket is None and pacer is not None and not pacer.idle:
-                    # The pacer woke up (a rate limit showed) while this request queued
-                    # for a slot: it waits its turn after all.
+                if pacer is not None and not pacer.idle:
+                    # The turn is taken with a slot in hand: a request that had its turn
+                    # and then queued for a slot would go later than the pacer counts.
                     ticket = await pacer.acquire(request.method, request.url)
                 resp = await session.request(
                     request.method,
@@ -440,7 +438,7 @@ class Transport:
             async with _Release(semaphore), resp:
                 status = resp.status
                 resp_headers = resp.headers
-                if pacer is not None and (ticket is not None or carries_rate_limit(resp_headers)):
+                if pacer is not None:
                     pacer.observe(ticket, request.method, request.url, status, resp_headers)
                 body = await self._read_body(resp, request)
         except aiohttp.ConnectionTimeoutError:

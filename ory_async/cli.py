@@ -288,9 +288,10 @@ async def _run(args: argparse.Namespace) -> int:
     from ._cli._output import Output
 
     settings = settings_from(args, os.environ)
-    output = Output(json=args.json)
+    output = Output(json=args.json, secrets=settings.auth.secrets() if settings.auth else ())
     progress = getattr(args, "progress", None)
-    show_progress = sys.stderr.isatty() if progress is None else progress
+    # No terminal and no --progress/--no-progress: a progress line now and then (None).
+    show_progress = (sys.stderr.isatty() or None) if progress is None else progress
     try:
         return await _dispatch(args, settings, output, show_progress)
     except UnauthorizedError as exc:
@@ -302,7 +303,7 @@ async def _run(args: argparse.Namespace) -> int:
 
 
 async def _dispatch(
-    args: argparse.Namespace, settings: Settings, output: Output, show_progress: bool
+    args: argparse.Namespace, settings: Settings, output: Output, show_progress: bool | None
 ) -> int:
     from ._cli._config import make_client, unauthorized_hint
     from ._cli.commands import (

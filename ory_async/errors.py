@@ -29,6 +29,7 @@ Messages name the method, the path and the server's reason, and never contain a 
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import json
 import math
@@ -70,10 +71,13 @@ __all__ = [
     "UnsupportedOperationError",
     "api_error_for",
     "parse_retry_after",
+    "scrub_error",
     "scrub_secrets",
+    "secret_forms",
 ]
 
 _SNIPPET = 200
+_MAX_EXPLANATION = 1000  # characters of the server's message and reason in an error's text
 
 
 class OryError(Exception):
@@ -141,10 +145,43 @@ class GenericError:
 _MIN_SECRET = 6  # shorter strings are not real credentials; replacing them would garble text
 
 
+_MIN_FRAGMENT = 8  # shorter encoded fragments would match ordinary text
+
+
+def _encoded(secret: str) -> list[str]:
+    """``secret`` base64- and hex-encoded.
+
+    Base64 standard and URL-safe, at each of the three byte alignments the secret can
+    have inside a longer encoded text.
+    """
+    raw = secret.encode("utf-8", "surrogatepass")
+    forms = [raw.hex(), raw.hex().upper()]
+    for pad in range(3):
+        # Inside a longer text the secret starts at byte ``pad`` of a 3-byte group: the
+        # groups it shares with its neighbours differ, the whole groups in between do not.
+        encoded = base64.b64encode(b"\0" * pad + raw).decode()
+        start = 4 if pad else 0
+        end = 4 * ((pad + len(raw)) // 3)
+        core = encoded[start:end]
+        if len(core) >= _MIN_FRAGMENT:
+            forms += [core, core.replace("+", "-").replace("/", "_")]
+    return forms
+
+
 def _forms(secret: str) -> list[str]:
-    """The ways a server may echo ``secret``: as is, percent-encoded, JSON-escaped."""
+    """The ways a server may echo ``secret``.
+
+    As is, percent-encoded, JSON-escaped, base64 and hex.
+    """
     forms = [secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]]
+    forms += _encoded(secret)
     return list(dict.fromkeys(forms))
+
+
+def secret_forms(secrets: tuple[str, ...]) -> list[str]:
+    """Every form of every credential in ``secrets`` to scrub, the longest first."""
+    forms = {form for secret in secrets if len(secret) >= _MIN_SECRET for form in _forms(secret)}
+    return sorted(forms, key=len, reverse=True)
 
 
 def scrub_secrets(text: str, secrets: tuple[str, ...]) -> str:
@@ -155,10 +192,37 @@ def scrub_secrets(text: str, secrets: tuple[str, ...]) -> str:
     """
     if not secrets:
         return text
-    forms = {form for secret in secrets if len(secret) >= _MIN_SECRET for form in _forms(secret)}
-    for form in sorted(forms, key=len, reverse=True):
+    for form in secret_forms(secrets):
         text = text.replace(form, "<redacted>")
     return text
+
+
+def scrub_error(error: GenericError, secrets: tuple[str, ...]) -> GenericError:
+    """``error`` with every credential form in its texts replaced by ``<redacted>``."""
+    if not secrets:
+        return error
+
+    def text(value: str | None) -> str | None:
+        return scrub_secrets(value, secrets) if value is not None else None
+
+    return attrs.evolve(
+        error,
+        id=text(error.id),
+        status=text(error.status),
+        request=text(error.request),
+        reason=text(error.reason),
+        message=text(error.message),
+        details=_scrubbed_details(error.details, secrets),
+    )
+
+
+def _scrubbed_details(details: dict[str, Any] | None, secrets: tuple[str, ...]) -> Any:
+    if details is None:
+        return None
+    try:
+        return _scrub_json(details, secrets)
+    except RecursionError:
+        return None  # nested too deeply to scrub: left out
 
 
 def _scrub_json(value: Any, secrets: tuple[str, ...]) -> Any:
@@ -199,8 +263,8 @@ def _snippet(body: bytes, secrets: tuple[str, ...] = ()) -> str:
 def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
     """Seconds the server asks us to wait, or ``None`` if it did not say.
 
-    ``Retry-After`` (seconds or an HTTP date) wins; else ``x-ratelimit-reset``
-    (seconds until the window resets, which is what Ory Network sends).
+    ``Retry-After`` (seconds or an HTTP date) wins; else ``x-ratelimit-reset`` or
+    ``RateLimit-Reset`` (seconds until the window resets, which is what Ory Network sends).
     """
     value = headers.get("Retry-After")
     if value is not None:
@@ -214,7 +278,7 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -
                 seconds = None
         if seconds is not None:
             return max(0.0, seconds)
-    reset = headers.get("x-ratelimit-reset")
+    reset = headers.get("x-ratelimit-reset") or headers.get("ratelimit-reset")
     if reset is not None:
         seconds = _seconds(reset)
         return max(0.0, seconds) if seconds is not None else None
@@ -283,7 +347,10 @@ class ApiError(OryError):
         except orjson.JSONDecodeError:
             return None
         if secrets:
-            data = _scrub_json(data, secrets)
+            try:
+                data = _scrub_json(data, secrets)
+            except RecursionError:
+                return None  # nested too deeply to read: the message quotes a snippet
         return GenericError.from_json(data)
 
     @property
@@ -319,7 +386,15 @@ class ApiError(OryError):
         if self.error is not None:
             parts = [p for p in (self.error.message, self.error.reason) if p]
             if parts:
-                return ": ".join(dict.fromkeys(parts))
+                text = ": ".join(dict.fromkeys(parts))
+                if len(text) > _MAX_EXPLANATION:
+                    # A server's megabyte reason must not become a megabyte message (or
+                    # log line): the whole body stays on .body.
+                    text = (
+                        f"{text[:_MAX_EXPLANATION]}… ({len(text):,} characters; "
+                        "the whole body is on .body)"
+                    )
+                return text
             if self.error.status:
                 return self.error.status
         if self.body:

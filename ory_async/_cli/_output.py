@@ -11,6 +11,7 @@ from typing import IO, Any
 import orjson
 
 from .. import _serde
+from ..errors import secret_forms
 
 __all__ = ["Output", "Progress", "dumps_line", "plain"]
 
@@ -42,12 +43,38 @@ def _cell(value: Any) -> str:
 
 
 class Output:
-    """Writes results to stdout as tables (default) or JSON (``--json``); notes go to stderr."""
+    """Writes results to stdout as tables (default) or JSON (``--json``); notes go to stderr.
 
-    def __init__(self, *, json: bool, out: IO[str] | None = None, err: IO[str] | None = None):
+    Every text it writes, and every line :meth:`scrub_line` is given for a file, has each
+    form of each of ``secrets`` (the API key) replaced by ``<redacted>``: a server that
+    echoes the key back cannot make the command print or write it.
+    """
+
+    def __init__(
+        self,
+        *,
+        json: bool,
+        out: IO[str] | None = None,
+        err: IO[str] | None = None,
+        secrets: tuple[str, ...] = (),
+    ):
         self.json = json
-        self.out = out if out is not None else sys.stdout
-        self.err = err if err is not None else sys.stderr
+        self.out = _Scrubbing(out if out is not None else sys.stdout, secrets)
+        self.err = _Scrubbing(err if err is not None else sys.stderr, secrets)
+        self._forms = secret_forms(secrets)
+        self._byte_forms = [f.encode("utf-8", "surrogatepass") for f in self._forms]
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every form of the secrets replaced by ``<redacted>``."""
+        for form in self._forms:
+            text = text.replace(form, "<redacted>")
+        return text
+
+    def scrub_line(self, data: bytes) -> bytes:
+        """:meth:`scrub` for encoded lines (a report or an export file)."""
+        for form in self._byte_forms:
+            data = data.replace(form, b"<redacted>")
+        return data
 
     def record(self, fields: Mapping[str, Any]) -> None:
         """One object: ``name  value`` lines, or one indented JSON document."""
@@ -92,12 +119,39 @@ class Output:
         self.err.flush()
 
 
+class _Scrubbing:
+    """A text stream that writes every text with the secrets' forms replaced."""
+
+    def __init__(self, stream: IO[str], secrets: tuple[str, ...]) -> None:
+        self.stream = stream
+        self._forms = secret_forms(secrets)
+
+    def write(self, text: str) -> int:
+        """Write ``text``, scrubbed."""
+        for form in self._forms:
+            text = text.replace(form, "<redacted>")
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        """Flush the stream."""
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        """Whether the stream is a terminal."""
+        return self.stream.isatty()
+
+
+LINE_EVERY = 30.0
+"""Seconds between two progress lines when there is no terminal for a bar."""
+
+
 class Progress:
     """A tqdm progress bar on stderr with count and rate, when shown and tqdm is installed.
 
-    ``leave=False`` removes the bar once closed (the demo prints its own table instead).
-
-    Without a bar, :meth:`close` still reports the count and rate on one line.
+    ``enabled``: True shows the bar; None (no terminal, e.g. under cron) writes a plain
+    progress line every :data:`LINE_EVERY` seconds instead, so a long job's log shows it
+    is alive; False shows nothing. ``leave=False`` removes the bar once closed (the demo
+    prints its own table instead).
     """
 
     def __init__(
@@ -105,16 +159,21 @@ class Progress:
         label: str,
         *,
         total: int | None,
-        enabled: bool,
+        enabled: bool | None,
         unit: str = "identities",
         err: IO[str] | None = None,
         leave: bool = True,
+        every: float = LINE_EVERY,
     ) -> None:
         self.label = label
         self.count = 0
+        self._unit = unit
+        self._total = total
         self._err = err if err is not None else sys.stderr
         self._started = time.perf_counter()
         self._bar: Any = None
+        self._every = every if enabled is None else None
+        self._next_line = self._started + every
         if enabled:
             try:
                 from tqdm import tqdm
@@ -134,6 +193,13 @@ class Progress:
         self.count += n
         if self._bar is not None:
             self._bar.update(n)
+        elif self._every is not None:
+            now = time.perf_counter()
+            if now >= self._next_line:
+                self._next_line = now + self._every
+                of = f" of {self._total:,}" if self._total is not None else ""
+                self._err.write(f"{self.label}: {self.count:,}{of} {self._unit} ({self.rate()})\n")
+                self._err.flush()
 
     @property
     def elapsed(self) -> float:

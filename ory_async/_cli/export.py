@@ -9,10 +9,12 @@ last id it wrote, and that id is also where ``--resume`` picks up.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shlex
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import IO, Final, Protocol
 
@@ -68,6 +70,8 @@ class IdentityExport:
         on_page: progress callback.
         include_credential: credential types whose configuration to export (v1), e.g.
             ``["password", "oidc"]``, so that ``identities import`` can recreate them.
+        scrub: applied to each page's lines before they are written (the command
+            replaces the API key there, should a server have echoed it into the data).
     """
 
     def __init__(
@@ -80,8 +84,10 @@ class IdentityExport:
         after: str | None = None,
         on_page: Callable[[int], None] | None = None,
         include_credential: Sequence[str] = (),
+        scrub: Callable[[bytes], bytes] | None = None,
     ) -> None:
         self._ory = ory
+        self._scrub = scrub
         self._include = list(include_credential)
         self._out = out
         self._page_size = page_size
@@ -148,7 +154,8 @@ class IdentityExport:
             lines.append(dumps_line(identity))
             last = identity.id
         if lines:
-            self._out.write(b"".join(lines))
+            data = b"".join(lines)
+            self._out.write(self._scrub(data) if self._scrub is not None else data)
             self._out.flush()
         self.last_id = last
         self.exported += len(lines)
@@ -206,6 +213,51 @@ def last_exported_id(path: str) -> str | None:
     return ident
 
 
+class _Target:
+    """Where a fresh export goes: a temporary file beside the target, renamed on success.
+
+    The target (through a symlink, the file it points to) is never opened for writing,
+    so a failed or interrupted export cannot empty or delete what was there.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.real = os.path.realpath(path)
+        self.existed = os.path.exists(self.real)
+        folder, name = os.path.split(self.real)
+        try:
+            fd, self.temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+        except OSError as exc:
+            msg = f"cannot write {path}: {exc.strerror or type(exc).__name__}"
+            raise UsageError(msg) from None
+        self.stream: IO[bytes] = os.fdopen(fd, "wb")
+
+    def commit(self) -> None:
+        """The export is complete: it takes the target's place."""
+        self.stream.close()
+        if self.existed:
+            with contextlib.suppress(OSError):
+                os.chmod(self.temp, os.stat(self.real).st_mode & 0o777)
+        os.replace(self.temp, self.real)
+
+    def keep_partial(self) -> str:
+        """An unfinished export with lines in it: where it is kept (the path to resume).
+
+        A target that did not exist gets the partial file; one that did stays as it was,
+        and the partial file sits beside it as ``<target>.partial``.
+        """
+        self.stream.close()
+        kept = self.real if not self.existed else self.real + ".partial"
+        os.replace(self.temp, kept)
+        return self.path if not self.existed else self.path + ".partial"
+
+    def discard(self) -> None:
+        """An export that wrote nothing: no trace of it is left."""
+        self.stream.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.temp)
+
+
 async def export_identities(
     ory: OryClient,
     output: Output,
@@ -214,14 +266,16 @@ async def export_identities(
     page_size: int,
     filters: Mapping[str, str],
     resume: bool,
-    progress: bool,
+    progress: bool | None,
     include_credential: Sequence[str] = (),
     unauthorized_hint: str | None = None,
 ) -> int:
     """The ``identities export`` command: write, resume, report count and rate on stderr.
 
-    A failed export says what failed first, then how many identities were written before
-    it and how to continue; a file that received nothing is removed.
+    A fresh export to a file is written beside it and takes its place only when
+    complete. A failed or interrupted (Ctrl-C) export says what stopped it, how many
+    identities were written, where they are and the command that continues it; an
+    existing file is left as it was, and an export that wrote nothing leaves no file.
     """
     after = None
     if include_credential and ory.api == "v0":
@@ -235,18 +289,21 @@ async def export_identities(
             msg = "--resume needs --out FILE (it continues that file)"
             raise UsageError(msg)
         after = last_exported_id(out_path)
-    bar = Progress("exporting", total=None, enabled=progress)
     stream: IO[bytes]
-    created = False
+    target: _Target | None = None
     if out_path == "-":
         stream = sys.stdout.buffer
-    else:
-        created = not resume  # a resumed file keeps what it had, even if nothing is added
+    elif resume:
+        # Appending never touches the complete lines already there.
         try:
-            stream = open(out_path, "ab" if resume else "wb")  # noqa: SIM115, ASYNC230 - a CLI: nothing else runs on this loop
+            stream = open(out_path, "ab")  # noqa: SIM115, ASYNC230 - a CLI: nothing else runs on this loop
         except OSError as exc:
             msg = f"cannot write {out_path}: {exc.strerror or type(exc).__name__}"
             raise UsageError(msg) from None
+    else:
+        target = _Target(out_path)
+        stream = target.stream
+    bar = Progress("exporting", total=None, enabled=progress)
     export = IdentityExport(
         ory,
         stream,
@@ -255,39 +312,62 @@ async def export_identities(
         after=after,
         on_page=bar.update,
         include_credential=include_credential,
+        scrub=output.scrub_line,
     )
     failure: OryError | None = None
+    interrupted = False
     try:
         await export.run()
     except OryError as exc:
         failure = exc
+    except (asyncio.CancelledError, KeyboardInterrupt):  # Ctrl-C: asyncio.run cancels us
+        interrupted = True
     finally:
         bar.close()
-        if stream is not sys.stdout.buffer:
-            stream.close()
-        else:
+        if stream is sys.stdout.buffer:
             stream.flush()
-    where = "" if out_path == "-" else f" to {out_path}"
+        elif target is None:
+            stream.close()
     resumed = f" (resumed after {after})" if after else ""
     noun = "identity" if export.exported == 1 else "identities"
-    if failure is not None:
-        output.note(f"ory-async: the export failed: {failure}")
-        if isinstance(failure, UnauthorizedError) and unauthorized_hint:
-            output.note(f"ory-async: {unauthorized_hint}")
-        if created and export.exported == 0:
-            os.unlink(out_path)  # leave no empty file behind
-            output.note("nothing was exported")
+    if failure is not None or interrupted:
+        if failure is not None:
+            output.note(f"ory-async: the export failed: {failure}")
+            if isinstance(failure, UnauthorizedError) and unauthorized_hint:
+                output.note(f"ory-async: {unauthorized_hint}")
         else:
-            again = (
-                f"; continue with: ory-async identities export --out {shlex.quote(out_path)} --resume"
-                if out_path != "-"
-                else ""
-            )
-            output.note(
-                f"{export.exported:,} {noun} were written{where}{resumed} before the failure{again}"
-            )
+            output.note("ory-async: the export was interrupted")
+        _say_what_is_left(output, target, out_path, export.exported, noun, resumed)
+        if interrupted:
+            raise asyncio.CancelledError
         return 1
+    if target is not None:
+        target.commit()
+    where = "" if out_path == "-" else f" to {out_path}"
     output.note(
         f"exported {export.exported:,} {noun}{where}{resumed} in {bar.elapsed:.1f}s ({bar.rate()})"
     )
     return 0
+
+
+def _say_what_is_left(
+    output: Output, target: _Target | None, out_path: str, exported: int, noun: str, resumed: str
+) -> None:
+    """After a failed or interrupted export: what was written, where, how to continue."""
+    kept = out_path
+    if target is not None:
+        if exported == 0:
+            target.discard()
+            left = f"; {out_path} was left as it was" if target.existed else ""
+            output.note(f"nothing was exported{left}")
+            return
+        kept = target.keep_partial()
+        if target.existed:
+            output.note(f"{out_path} was left as it was; what was exported is in {kept}")
+    if out_path == "-":
+        output.note(f"{exported:,} {noun} were written{resumed} before the stop")
+        return
+    output.note(
+        f"{exported:,} {noun} were written to {kept}{resumed} before the stop; continue with: "
+        f"ory-async identities export --out {shlex.quote(kept)} --resume"
+    )

@@ -216,6 +216,8 @@ class IdentityImport:
 
     def _lines(self) -> Iterator[tuple[int, bytes]]:
         for number, raw in enumerate(self._source, start=1):
+            if number == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM) :]  # a UTF-8 byte order mark (editors on Windows add one)
             if number >= self._start_line and raw.strip():
                 yield number, raw
 
@@ -272,6 +274,7 @@ def _count_lines(path: str) -> int | None:
 
 
 _SHOWN_PROBLEMS: Final = 20
+_BOM: Final = b"\xef\xbb\xbf"
 
 
 async def import_identities(
@@ -282,7 +285,7 @@ async def import_identities(
     concurrency: int,
     dry_run: bool,
     report_path: str | None,
-    progress: bool,
+    progress: bool | None,
     start_line: int = 1,
 ) -> int:
     """The ``identities import`` command: check, send, report; exit 1 if a line failed.
@@ -316,7 +319,7 @@ async def import_identities(
         nonlocal problems
         bar.update()
         if report is not None:
-            report.write(dumps_line(result.to_json()))
+            report.write(output.scrub_line(dumps_line(result.to_json())))
         if result.outcome in (LineOutcome.CREATED, LineOutcome.CONFLICT, LineOutcome.VALID):
             return
         problems += 1

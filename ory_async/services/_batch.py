@@ -37,6 +37,7 @@ from ..errors import (
     InvalidBodyError,
     OryError,
     TransportError,
+    scrub_error,
 )
 from ..models import BatchPatchIdentitiesResponse, CreateIdentityBody
 from ..models.batch import IdentityPatch, IdentityPatchAction, IdentityPatchResponse
@@ -307,7 +308,8 @@ class BatchCreate(ChunkStream[BatchCreateResult]):
             return _all(entries, outcome, exc)
         except OryError as exc:  # a 2xx we could not read: the server did apply it
             return _all(entries, BatchOutcome.UNKNOWN, exc)
-        results = _match(entries, response, after_timeout=after_timeout)
+        secrets = self._auth.secrets() if self._auth is not None else ()
+        results = _match(entries, response, after_timeout=after_timeout, secrets=secrets)
         if self._existing is not None and _conflicted(results):
             return await self._confirm(entries, results, after_timeout=after_timeout)
         return results
@@ -394,7 +396,11 @@ def _pair(
 
 
 def _match(
-    entries: list[_Entry], response: BatchPatchIdentitiesResponse, *, after_timeout: bool
+    entries: list[_Entry],
+    response: BatchPatchIdentitiesResponse,
+    *,
+    after_timeout: bool,
+    secrets: tuple[str, ...] = (),
 ) -> list[BatchCreateResult]:
     results = []
     for entry, answer in zip(entries, _pair(entries, response.identities), strict=True):
@@ -405,7 +411,9 @@ def _match(
         elif answer.action == IdentityPatchAction.CREATE and answer.identity:
             outcome, identity_id = BatchOutcome.CREATED, answer.identity
         elif answer.action == IdentityPatchAction.ERROR:
-            error = answer.error
+            # A server may echo the credential into a row's error: it stays out of the
+            # result (its reason, its repr, a report written from it).
+            error = scrub_error(answer.error, secrets) if answer.error is not None else None
             if after_timeout and error is not None and error.code == HTTPStatus.CONFLICT:
                 note = _AFTER_TIMEOUT  # our own timed-out request may have created it
             else:

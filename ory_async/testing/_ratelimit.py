@@ -13,6 +13,14 @@ nearest exhaustion first, then each quota as ``burst;w=seconds``),
 
 The in-flight rule: a write (POST, PUT, PATCH, DELETE) to an identity path while
 another write to the same path is still being handled is answered 429 at once.
+
+Other limiters users sit behind answer differently, and the limiter can play them:
+``headers`` picks what the answers say (``"ory"``: the form above; ``"plain"``: a bare
+``x-ratelimit-limit: 10``; ``"ietf"``: ``RateLimit-Limit``/``-Remaining``/``-Reset``
+without the ``x-``; ``"none"``: nothing but ``Retry-After`` on a 429), ``fixed_window``
+makes each quota a counter that resets at the end of each window instead of refilling,
+and ``shared`` counts every endpoint against one allowance, as a gateway in front of the
+whole API does.
 """
 
 from __future__ import annotations
@@ -25,7 +33,12 @@ from .._buckets import UNMAPPED, bucket_for
 from ._tiers import TIERS
 from ._util import Clock
 
-__all__ = ["Admission", "LimitQuota", "OryRateLimiter", "tier_limits"]
+__all__ = ["HEADER_STYLES", "Admission", "LimitQuota", "OryRateLimiter", "tier_limits"]
+
+HEADER_STYLES = ("ory", "plain", "ietf", "none")
+"""What a limiter's answers may say about it (see the module docstring)."""
+
+_SHARED = "all"
 
 _INFLIGHT_TEMPLATES = (
     ("POST", ("admin", "identities")),
@@ -82,11 +95,34 @@ class _Tokens:
     quota: LimitQuota
     tokens: float
     last: float
+    fixed: bool = False
+    start: float = 0.0
 
     def refill(self, now: float) -> None:
         q = self.quota
-        self.tokens = min(float(q.burst), self.tokens + (now - self.last) * q.rate)
+        if self.fixed:
+            windows = math.floor((now - self.start) / q.window)
+            if windows > 0:
+                self.start += windows * q.window
+                self.tokens = float(q.burst)
+        else:
+            self.tokens = min(float(q.burst), self.tokens + (now - self.last) * q.rate)
         self.last = now
+
+    def reset_in(self, now: float) -> float:
+        """Seconds until this quota is full again (fixed: until its window ends)."""
+        q = self.quota
+        if self.fixed:
+            return max(self.start + q.window - now, 0.0)
+        return max(q.burst - self.tokens, 0.0) / q.rate
+
+    def next_token_in(self, now: float) -> float:
+        """Seconds until this quota has a whole token (0: it has one)."""
+        if self.tokens >= 1.0:
+            return 0.0
+        if self.fixed:
+            return self.reset_in(now)
+        return (1.0 - self.tokens) / self.quota.rate
 
 
 @dataclass
@@ -113,6 +149,12 @@ class OryRateLimiter:
     clock: Clock
     default: Sequence[LimitQuota] = ()
     inflight_rule: bool = True
+    headers: str = "ory"
+    """What answers say: one of :data:`HEADER_STYLES`."""
+    fixed_window: bool = False
+    """Quotas reset at the end of each window instead of refilling continuously."""
+    shared: bool = False
+    """Every endpoint counts against one allowance (the ``default`` quotas)."""
     inflight: set[str] = field(default_factory=set)
     allowed: dict[str, int] = field(default_factory=dict)
     """Requests let through, per bucket."""
@@ -129,12 +171,19 @@ class OryRateLimiter:
             if not quotas:
                 return None
             now = self.clock.monotonic()
-            state = self._state[bucket] = [_Tokens(q, float(q.burst), now) for q in quotas]
+            state = self._state[bucket] = [
+                _Tokens(q, float(q.burst), now, self.fixed_window, now) for q in quotas
+            ]
         return state
+
+    def __post_init__(self) -> None:
+        if self.headers not in HEADER_STYLES:
+            msg = f"headers must be one of {', '.join(HEADER_STYLES)}, not {self.headers!r}"
+            raise ValueError(msg)
 
     def admit(self, method: str, path: str) -> Admission:
         """Count one request to ``method path``."""
-        bucket = bucket_for(method, path)
+        bucket = _SHARED if self.shared else bucket_for(method, path)
         state = self._tokens(bucket) if bucket != UNMAPPED or self.default else None
         if state is None:
             return self._inflight(method, path, Admission(True, {}))
@@ -147,7 +196,7 @@ class OryRateLimiter:
                 t.tokens -= 1.0
         counter = self.allowed if allowed else self.limited
         counter[bucket] = counter.get(bucket, 0) + 1
-        admission = Admission(allowed, _headers(state))
+        admission = Admission(allowed, _headers(state, now, self.headers, limited=not allowed))
         return self._inflight(method, path, admission) if allowed else admission
 
     def _inflight(self, method: str, path: str, admission: Admission) -> Admission:
@@ -156,7 +205,11 @@ class OryRateLimiter:
         key = path.rstrip("/")
         if key in self.inflight:
             self.inflight_limited += 1
-            headers = {**admission.headers, "x-ratelimit-reset": "1"}
+            headers = dict(admission.headers)
+            if self.headers == "ory":
+                headers["x-ratelimit-reset"] = "1"
+            else:
+                headers["Retry-After"] = "1"
             return Admission(False, headers)
         self.inflight.add(key)
         admission.inflight_key = key
@@ -169,16 +222,43 @@ class OryRateLimiter:
         return sum(self.limited.values()) + self.inflight_limited
 
 
-def _headers(state: list[_Tokens]) -> dict[str, str]:
+def _headers(state: list[_Tokens], now: float, style: str, *, limited: bool) -> dict[str, str]:
     active = min(state, key=lambda t: math.floor(t.tokens))
     q = active.quota
-    policies = ", ".join(f"{t.quota.burst};w={t.quota.window:g}" for t in state)
-    reset = math.ceil(max(q.burst - active.tokens, 0.0) / q.rate - 1e-9)
-    return {
-        "x-ratelimit-limit": f"{q.burst}, {policies}",
-        "x-ratelimit-remaining": str(max(math.floor(active.tokens), 0)),
-        "x-ratelimit-reset": str(max(reset, 0)),
-    }
+    headers: dict[str, str] = {}
+    if limited and style != "ory":
+        wait = max(t.next_token_in(now) for t in state)
+        headers["Retry-After"] = str(max(math.ceil(wait - 1e-9), 1))
+    if style == "none":
+        return headers
+    remaining = str(max(math.floor(active.tokens), 0))
+    reset = str(max(math.ceil(active.reset_in(now) - 1e-9), 0))
+    if style == "ory":
+        policies = ", ".join(f"{t.quota.burst};w={t.quota.window:g}" for t in state)
+        headers.update(
+            {
+                "x-ratelimit-limit": f"{q.burst}, {policies}",
+                "x-ratelimit-remaining": remaining,
+                "x-ratelimit-reset": reset,
+            }
+        )
+    elif style == "plain":
+        headers.update(
+            {
+                "x-ratelimit-limit": str(q.burst),
+                "x-ratelimit-remaining": remaining,
+                "x-ratelimit-reset": reset,
+            }
+        )
+    else:
+        headers.update(
+            {
+                "RateLimit-Limit": str(q.burst),
+                "RateLimit-Remaining": remaining,
+                "RateLimit-Reset": reset,
+            }
+        )
+    return headers
 
 
 def _inflight_limited(method: str, path: str) -> bool:

@@ -212,6 +212,9 @@ class FakeOry(SessionTokensControls):
         tier: str | None = None,
         environment: str = "Development",
         inflight: bool = True,
+        headers: str = "ory",
+        fixed_window: bool = False,
+        shared: bool = False,
     ) -> OryRateLimiter | None:
         """Limit requests like Ory Network: per bucket, with its headers (no argument: off).
 
@@ -223,6 +226,12 @@ class FakeOry(SessionTokensControls):
         [LimitQuota.per_second(20)]}``. With ``inflight``, a write to an identity path
         while another write to that path is in progress is answered 429. Returns the
         limiter, whose counters say what it let through and refused.
+
+        Other limiters than Ory's: ``headers`` says what answers carry (``"ory"``,
+        ``"plain"``: a bare ``x-ratelimit-limit: 10``, ``"ietf"``: ``RateLimit-*`` without
+        the ``x-``, ``"none"``: only ``Retry-After`` on a 429); ``fixed_window`` resets
+        each quota at the end of its window instead of refilling it; ``shared`` counts
+        every endpoint against one allowance (``rps``/``per_minute``), like a gateway.
         """
         default: list[LimitQuota] = []
         if rps is not None:
@@ -236,7 +245,15 @@ class FakeOry(SessionTokensControls):
         if not default and not limits:
             self._pipeline.ory_limiter = None
             return None
-        limiter = OryRateLimiter(limits, self.clock, default=default, inflight_rule=inflight)
+        limiter = OryRateLimiter(
+            limits,
+            self.clock,
+            default=default,
+            inflight_rule=inflight,
+            headers=headers,
+            fixed_window=fixed_window,
+            shared=shared,
+        )
         self._pipeline.ory_limiter = limiter
         return limiter
 
