@@ -127,7 +127,8 @@ class Connection:
             raise OryError(msg)
         assert self._session is not None
         assert self._semaphore is not None
-        if self._session.closed:
+        # Only a borrowed session can be closed behind our back: ours closes with us.
+        if not self._owns_session and self._session.closed:
             msg = "The aiohttp session given to OryClient(session=...) has been closed"
             raise ClientClosedError(msg)
         return self._session, self._semaphore

@@ -56,28 +56,16 @@ DEFAULT_MAX_RESPONSE_SIZE: Final = 32 * 1024 * 1024
 """The default limit on one answer's (decoded) body: 32 MiB."""
 
 
-class _Release:
-    """Releases a semaphore slot on exit (after the response it guards is closed)."""
-
-    __slots__ = ("_semaphore",)
-
-    def __init__(self, semaphore: asyncio.Semaphore) -> None:
-        self._semaphore = semaphore
-
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, *_: object) -> None:
-        self._semaphore.release()
-
-
 def default_user_agent() -> str:
     """``ory-async/<version>`` followed by the aiohttp and Python versions."""
     py = f"{sys.version_info.major}.{sys.version_info.minor}"
     return f"ory-async/{__version__} aiohttp/{aiohttp.__version__} python/{py}"
 
 
-@attrs.frozen(slots=True)
+# Request and Response are built once per call: plain slotted classes, since a frozen
+# attrs class sets each field through object.__setattr__ (the two cost 6x more to build).
+# Nothing changes them after they are built.
+@attrs.define(slots=True)
 class Request:
     """One HTTP request as a service describes it."""
 
@@ -97,7 +85,7 @@ class Request:
         return self.url.raw_path
 
 
-@attrs.frozen(slots=True)
+@attrs.define(slots=True)
 class Response:
     """A 2xx answer: status, headers and the raw body."""
 
@@ -119,6 +107,7 @@ class Transport:
     """
 
     __slots__ = (
+        "_guarded",
         "_headers",
         "_last_headers",
         "_observer",
@@ -158,6 +147,7 @@ class Transport:
         self._origin_keys = frozenset((o.scheme, o.raw_host, o.port) for o in origins)
         self._last_headers: tuple[Auth | None, bool, dict[str, str]] | None = None
         self._observer = observer
+        self._guarded = observer is not None or self.limits.deadline is not None
         self._timeout = aiohttp_timeout or self.limits.for_aiohttp()
         # Never follow redirects (credentials stay with their origin) and never let a
         # borrowed session raise on status; the owned session already has the client's
@@ -230,13 +220,28 @@ class Transport:
             TransportError: no answer (``RequestTimeoutError`` when it took too long).
             ClientClosedError: the client was closed.
         """
+        if self._guarded:
+            return await self._send_guarded(request)
+        # The common case, inlined (one coroutine less per request): the first attempt
+        # goes straight out, and the retry state is only built after a failure.
+        session, semaphore = self.connection.bind()
+        started = time.monotonic()
+        try:
+            return await self._attempt(session, semaphore, request)
+        except OryError as exc:
+            return await self._retry(exc, request, session, semaphore, started, None)
+
+    async def _send_guarded(self, request: Request) -> Response:
+        """:meth:`send` under the call's deadline, or telling the observer of the answer."""
+        session, semaphore = self.connection.bind()
         deadline = self.limits.deadline
         if deadline is None:
-            response = await self._send(request, None)
+            response = await self._exchange(request, session, semaphore, None)
         else:
             try:
                 async with asyncio.timeout(deadline):
-                    response = await self._send(request, time.monotonic() + deadline)
+                    deadline_at = time.monotonic() + deadline
+                    response = await self._exchange(request, session, semaphore, deadline_at)
             except TimeoutError as exc:
                 # Only the deadline raises a bare TimeoutError here: an attempt's own
                 # timeout is already a RequestTimeoutError.
@@ -251,15 +256,30 @@ class Transport:
             self._observer(response)
         return response
 
-    async def _send(self, request: Request, deadline_at: float | None) -> Response:
-        session, semaphore = self.connection.bind()
-        # The first attempt goes straight out: most requests succeed at once, and the
-        # retry state is only built after a failure.
+    async def _exchange(
+        self,
+        request: Request,
+        session: aiohttp.ClientSession,
+        semaphore: asyncio.Semaphore,
+        deadline_at: float | None,
+    ) -> Response:
+        """The first attempt and, after a failure, the retries."""
         started = time.monotonic()
         try:
             return await self._attempt(session, semaphore, request)
         except OryError as exc:
-            error = exc
+            return await self._retry(exc, request, session, semaphore, started, deadline_at)
+
+    async def _retry(
+        self,
+        error: OryError,
+        request: Request,
+        session: aiohttp.ClientSession,
+        semaphore: asyncio.Semaphore,
+        started: float,
+        deadline_at: float | None,
+    ) -> Response:
+        """Retry after ``error`` while :func:`decide` says to wait, then raise the last error."""
         state = Retrying(started, deadline_at)
         while True:
             verdict = decide(
@@ -332,7 +352,8 @@ class Transport:
         ticket = None
         if pacer is not None and not pacer.idle:
             ticket = await pacer.acquire(request.method, request.url)
-        started = time.perf_counter()
+        debug = logger.isEnabledFor(logging.DEBUG)
+        started = time.perf_counter() if debug else 0.0
         stats.requests += 1
         # aiohttp's exceptions hold the request headers (credentials included), so none
         # of them may end up in the chain of what is raised: each is turned into an
@@ -359,12 +380,17 @@ class Transport:
             except BaseException:
                 semaphore.release()
                 raise
-            async with _Release(semaphore), resp:
-                status = resp.status
-                resp_headers = resp.headers
-                if pacer is not None and (ticket is not None or carries_rate_limit(resp_headers)):
-                    pacer.observe(ticket, request.method, request.url, status, resp_headers)
-                body = await self._read_body(resp, request)
+            try:
+                async with resp:
+                    status = resp.status
+                    resp_headers = resp.headers
+                    if pacer is not None and (
+                        ticket is not None or carries_rate_limit(resp_headers)
+                    ):
+                        pacer.observe(ticket, request.method, request.url, status, resp_headers)
+                    body = await self._read_body(resp, request)
+            finally:
+                semaphore.release()  # after the response is closed
         except aiohttp.ConnectionTimeoutError:
             limit = self._timeout.sock_connect or self._timeout.connect
             failure = _failures.connect_timeout_error(request.method, request.path, limit)
@@ -389,7 +415,7 @@ class Transport:
         if failure is not None:
             stats.failures += 1
             raise failure
-        if logger.isEnabledFor(logging.DEBUG):
+        if debug:
             elapsed = (time.perf_counter() - started) * 1000
             logger.debug("%s %s -> %d in %.1f ms", request.method, request.path, status, elapsed)
         if 200 <= status < 300:
