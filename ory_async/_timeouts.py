@@ -55,7 +55,7 @@ def _seconds_or_none(_: object, attribute: attrs.Attribute[Any], value: object) 
         raise ValueError(msg)
 
 
-def _float_or_none(value: Any) -> Any:
+def _float_or_none(value: float | None) -> float | None:
     """Whole seconds as a float; anything else is left for the validator to judge."""
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
