@@ -16,13 +16,15 @@ from collections.abc import Callable
 import aiohttp
 from aiohttp import web
 
-from ory_async import OryClient, RetryPolicy
+from ory_async import OryClient, RetryPolicy, Timeouts
 from ory_async.contrib import aiohttp as ory_web
 
 
 def client_from_env() -> OryClient:
     """The app's client: short timeouts and few retries, since a user is waiting."""
-    return OryClient.from_env(timeout=5.0, retry=RetryPolicy(attempts=2, timeout=5.0))
+    return OryClient.from_env(
+        timeouts=Timeouts(read=5.0, retry_budget=5.0), retry=RetryPolicy(attempts=2)
+    )
 
 
 @ory_web.require_session

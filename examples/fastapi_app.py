@@ -18,13 +18,15 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from ory_async import OryClient, RetryPolicy
+from ory_async import OryClient, RetryPolicy, Timeouts
 from ory_async.contrib.fastapi import OryClientDep, OrySession, ory_lifespan
 
 
 def client_from_env() -> OryClient:
     """The app's client: short timeouts and few retries, since a user is waiting."""
-    return OryClient.from_env(timeout=5.0, retry=RetryPolicy(attempts=2, timeout=5.0))
+    return OryClient.from_env(
+        timeouts=Timeouts(read=5.0, retry_budget=5.0), retry=RetryPolicy(attempts=2)
+    )
 
 
 def create_app(client_factory: Callable[[], OryClient] = client_from_env) -> FastAPI:

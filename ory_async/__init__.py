@@ -14,6 +14,7 @@ from ._markers import UNSET, OpenEnum, Unset
 from ._pagination import AsyncPager, Page
 from ._raw import RawResponse, RawResponses
 from ._retry import RetryPolicy
+from ._timeouts import Timeouts
 from ._version import __version__
 from .auth import Auth, BearerToken, SessionCookie, SessionToken
 from .errors import (
@@ -79,6 +80,7 @@ __all__ = [
     "ServerError",
     "SessionCookie",
     "SessionToken",
+    "Timeouts",
     "TransportError",
     "UnauthorizedError",
     "Unset",

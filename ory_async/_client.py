@@ -8,18 +8,16 @@ from types import TracebackType
 from typing import Self, TypedDict, Unpack
 
 import aiohttp
+import attrs
 from yarl import URL
 
+from ._connection import Connection, TransportStats
 from ._headers import check_header_name, check_header_value
 from ._raw import RawResponses
 from ._retry import RetryPolicy
 from ._settings import read_settings
-from ._transport import (
-    DEFAULT_MAX_RESPONSE_SIZE,
-    Transport,
-    TransportStats,
-    default_user_agent,
-)
+from ._timeouts import NOT_GIVEN, NotGiven, Timeouts, coerce_timeouts, legacy_timeouts
+from ._transport import DEFAULT_MAX_RESPONSE_SIZE, Transport, default_user_agent
 from ._urls import parse_base_url, strip_admin_suffix
 from .auth import Auth, BearerToken
 from .services import (
@@ -48,9 +46,13 @@ class ClientOptions(TypedDict, total=False):
     access_token: str | None
     public_url: str | URL | None
     api: ApiVersion
+    timeouts: Timeouts | float | None
     timeout: float | aiohttp.ClientTimeout
+    """Deprecated: ``timeouts=``."""
     connect_timeout: float | None
+    """Deprecated: ``timeouts=Timeouts(connect=...)``."""
     deadline: float | None
+    """Deprecated: ``timeouts=Timeouts(deadline=...)``."""
     pacing: bool
     max_concurrency: int
     retry: RetryPolicy | None
@@ -59,28 +61,6 @@ class ClientOptions(TypedDict, total=False):
     user_agent: str | None
     trust_env: bool
     max_response_size: int | None
-
-
-def _seconds(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        msg = f"{name} must be a positive number of seconds, got {value!r}"
-        raise ValueError(msg)
-    return float(value)
-
-
-def _check_timeout(
-    timeout: float | aiohttp.ClientTimeout, connect_timeout: float | None
-) -> aiohttp.ClientTimeout:
-    if isinstance(timeout, aiohttp.ClientTimeout):
-        return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        msg = f"timeout must be a positive number of seconds or an aiohttp.ClientTimeout, got {timeout!r}"
-        raise ValueError(msg)
-    total = float(timeout)
-    if connect_timeout is None:
-        return aiohttp.ClientTimeout(total=total)
-    connect = _seconds("connect_timeout", connect_timeout)
-    return aiohttp.ClientTimeout(total=total, sock_connect=min(connect, total))
 
 
 def _check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
@@ -156,14 +136,14 @@ class OryClient:
         public_url: the Kratos public URL for whoami, flows and schemas (self-hosted);
             defaults to ``base_url``.
         api: ``"v1"`` (Ory Network, Kratos >= 1.0) or ``"v0"`` (legacy Kratos <= 0.5 paths).
-        timeout: seconds for one attempt, from opening the connection to the last byte
-            of the answer, or an ``aiohttp.ClientTimeout``. Each retry gets it afresh.
-        connect_timeout: seconds to open a connection, within each attempt (ignored when
-            ``timeout`` is an ``aiohttp.ClientTimeout``; ``None``: only ``timeout``).
-        deadline: seconds for a whole call: every attempt, the waits between retries and
-            the wait for its turn under pacing (``None``: no limit beyond the retry
-            policy's). Past it the call raises ``RequestTimeoutError``. For bulk jobs
-            leave it unset or generous: a request may wait its turn a long time.
+        timeouts: every time limit, as :class:`~ory_async.Timeouts` (one attempt's
+            ``read`` and ``connect``, a whole call's ``deadline``, and how long retries
+            may go on); a number sets ``read``. Default ``Timeouts()``: 30 s per attempt,
+            10 s to connect, no deadline.
+        timeout: deprecated, use ``timeouts=Timeouts(read=...)`` (``timeouts=`` alone
+            with a number is the same).
+        connect_timeout: deprecated, use ``timeouts=Timeouts(connect=...)``.
+        deadline: deprecated, use ``timeouts=Timeouts(deadline=...)``.
         pacing: space requests by the rate-limit headers the server sends
             (``x-ratelimit-limit``/``-remaining``/``-reset``) so that bulk work runs at
             the allowed rate instead of into 429s. Costs nothing when the server sends
@@ -193,9 +173,10 @@ class OryClient:
         access_token: str | None = None,
         public_url: str | URL | None = None,
         api: ApiVersion = "v1",
-        timeout: float | aiohttp.ClientTimeout = 30.0,
-        connect_timeout: float | None = 10.0,
-        deadline: float | None = None,
+        timeouts: Timeouts | float | None = None,
+        timeout: float | aiohttp.ClientTimeout | NotGiven = NOT_GIVEN,
+        connect_timeout: float | NotGiven | None = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
         pacing: bool = True,
         max_concurrency: int = 64,
         retry: RetryPolicy | None = None,
@@ -226,6 +207,20 @@ class OryClient:
         if retry is not None and not isinstance(retry, RetryPolicy):
             msg = f"retry must be a RetryPolicy, not {type(retry).__name__}"
             raise TypeError(msg)
+        legacy = (timeout, connect_timeout, deadline)
+        if timeouts is not None and any(v is not NOT_GIVEN for v in legacy):
+            msg = (
+                "pass timeouts= alone: timeout=, connect_timeout= and deadline= are its "
+                "deprecated spellings"
+            )
+            raise ValueError(msg)
+        limits, aiohttp_timeout = legacy_timeouts(
+            Timeouts() if timeouts is None else coerce_timeouts(timeouts),
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            deadline=deadline,
+            stacklevel=3,
+        )
         if session is not None:
             _check_borrowed(session)
         extra = _check_headers(headers)
@@ -241,17 +236,23 @@ class OryClient:
             "Accept": "application/json",
         }
         all_headers.update(extra)
-        transport = Transport(
-            origins=frozenset({base.origin(), public.origin()}),
-            timeout=_check_timeout(timeout, connect_timeout),
+        policy = retry if retry is not None else RetryPolicy()
+        aiohttp_timeout = aiohttp_timeout or policy.limits(limits).for_aiohttp()
+        connection = Connection(
+            timeout=aiohttp_timeout,
             max_concurrency=max_concurrency,
-            pacing=bool(pacing),
-            deadline=_seconds("deadline", deadline) if deadline is not None else None,
-            retry=retry if retry is not None else RetryPolicy(),
-            headers=all_headers,
             trust_env=trust_env,
-            max_response_size=_check_size(max_response_size),
             session=session,
+        )
+        transport = Transport(
+            connection,
+            limits=limits,
+            retry=policy,
+            pacing=bool(pacing),
+            headers=all_headers,
+            origins=frozenset({base.origin(), public.origin()}),
+            max_response_size=_check_size(max_response_size),
+            aiohttp_timeout=aiohttp_timeout,
         )
         self._attach(
             ServiceContext.create(
@@ -337,6 +338,11 @@ class OryClient:
         return self._transport.retry
 
     @property
+    def timeouts(self) -> Timeouts:
+        """The time limits in force."""
+        return self._transport.limits
+
+    @property
     def closed(self) -> bool:
         """True once the client has been closed."""
         return self._transport.closed
@@ -368,6 +374,40 @@ class OryClient:
             raise TypeError(msg)
         view = object.__new__(OryClient)
         view._attach(self._context.with_auth(auth), is_view=True)
+        return view
+
+    def with_options(
+        self,
+        *,
+        timeouts: Timeouts | float | None = None,
+        retry: RetryPolicy | None = None,
+        pacing: bool | None = None,
+    ) -> OryClient:
+        """A light view of this client with other time limits, retry policy or pacing.
+
+        ``None`` keeps this client's setting. The view shares the connection pool, the
+        ``max_concurrency`` gate, the pacer (pacing views learn the same rate limits) and
+        the counters, and its credentials; building one costs a few small objects, so a
+        view per call site is fine::
+
+            quick = ory.with_options(timeouts=Timeouts(read=2, deadline=5), retry=RetryPolicy.none())
+            await quick.identities.get(identity_id)
+
+        Closing the view does nothing; it stops working when its client is closed.
+
+        Raises:
+            TypeError, ValueError: an option of the wrong type or value.
+        """
+        limits = None if timeouts is None else coerce_timeouts(timeouts)
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            msg = f"retry must be a RetryPolicy, not {type(retry).__name__}"
+            raise TypeError(msg)
+        if pacing is not None and not isinstance(pacing, bool):
+            msg = f"pacing must be True, False or None, not {type(pacing).__name__}"
+            raise TypeError(msg)
+        transport = self._transport.with_options(limits=limits, retry=retry, pacing=pacing)
+        view = object.__new__(OryClient)
+        view._attach(attrs.evolve(self._context, transport=transport), is_view=True)
         return view
 
     async def ping(

@@ -1,8 +1,7 @@
 """Response metadata for one call: ``ory.with_raw_response``.
 
-The plain path pays nothing for this: a raw call runs the same service method on a copy of
-its service whose transport records the answer it received, so no flag is checked on
-ordinary requests.
+A raw call runs the same service method on a copy of its service whose transport view
+tells an observer of each answer it returns; the call keeps the last one.
 """
 
 from __future__ import annotations
@@ -14,9 +13,9 @@ from typing import Any, Generic, ParamSpec, TypeVar
 
 import attrs
 
-from ._transport import Request, Response, Transport
+from ._transport import Response
 
-__all__ = ["RawResponse", "RawResponses", "RecordingTransport"]
+__all__ = ["RawResponse", "RawResponses"]
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -75,29 +74,6 @@ class RawResponse(Generic[T]):
         return _header_int(self.headers, "x-ratelimit-reset")
 
 
-class RecordingTransport(Transport):
-    """A transport for one raw call: sends through ``inner`` and keeps the last answer.
-
-    It shares everything (session, limits, retries, stats) with ``inner``; only
-    :meth:`send` differs, and every other transport method goes through it.
-    """
-
-    __slots__ = ("_inner", "response")
-
-    def __init__(self, inner: Transport) -> None:  # no super().__init__: nothing of its own
-        self._inner = inner
-        self.response: Response | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    async def send(self, request: Request) -> Response:
-        """Send through the shared transport and remember the answer."""
-        response = await self._inner.send(request)
-        self.response = response
-        return response
-
-
 def _raw_call(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:
     owner = getattr(method, "__self__", None)
     func = getattr(method, "__func__", None)
@@ -111,8 +87,12 @@ def _raw_call(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawRes
 
     @functools.wraps(method)
     async def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
-        transport = RecordingTransport(owner._transport)
-        result = func(recording(transport), *args, **kwargs)
+        answers: list[Response] = []  # the last one only: a long call must not keep every body
+
+        def keep(response: Response) -> None:
+            answers[:] = (response,)
+
+        result = func(recording(owner._transport.observed(keep)), *args, **kwargs)
         if not inspect.isawaitable(result):
             msg = (
                 f"{method.__qualname__} is not awaited (it streams its results), so it has "
@@ -120,10 +100,10 @@ def _raw_call(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawRes
             )
             raise TypeError(msg)
         parsed = await result
-        response = transport.response
-        if response is None:
+        if not answers:
             msg = f"{method.__qualname__} sent no request, so there is no answer to report"
             raise ValueError(msg)
+        response = answers[-1]
         return RawResponse(parsed=parsed, status=response.status, headers=response.headers)
 
     return call

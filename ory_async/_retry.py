@@ -1,28 +1,63 @@
-"""When and how long to retry: :class:`RetryPolicy`.
+"""When and how long to retry: :class:`RetryPolicy`, and one call's retry state.
 
-The policy only decides; the transport runs the loop (:meth:`Transport.send`).
+The transport sends attempts; everything else about retrying lives here: which failures
+are worth another try (:meth:`RetryPolicy.should_retry`), how long to wait
+(:meth:`RetryPolicy.wait_for`), and, for one call, whether the next wait still fits its
+budgets and deadline (:func:`decide`, kept by :class:`Retrying` with the call's counters).
+Waits go through :func:`pause`, which ``ory_async.testing.no_waits()`` switches to a
+recorder.
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
+from collections.abc import Awaitable, Callable
 from typing import Final
 
 import attrs
 
 from ._methods import IDEMPOTENT_METHODS
+from ._timeouts import NOT_GIVEN, NotGiven, Timeouts, warn_renamed
 from .errors import ApiError, OryError, TransportError
 
 __all__ = [
     "IDEMPOTENT_METHODS",
+    "MIN_RATE_LIMIT_WAIT",
     "RETRYABLE_STATUSES",
+    "GiveUp",
     "RetryPolicy",
+    "Retrying",
+    "decide",
     "describe_failure",
     "is_rate_limited",
+    "pause",
+    "set_waiter",
 ]
 
 RETRYABLE_STATUSES: Final = frozenset({429, 502, 503, 504})
 """Statuses that mean "try again later": rate limited or a gateway/availability failure."""
+MIN_RATE_LIMIT_WAIT: Final = 0.1
+"""Shortest wait after a 429, even when the server says it resets now."""
+
+Waiter = Callable[[float], Awaitable[object]]
+_waiter: Waiter = asyncio.sleep
+
+
+async def pause(seconds: float) -> None:
+    """Wait ``seconds`` before a retry (or hand the wait to the test switch)."""
+    await _waiter(seconds)
+
+
+def set_waiter(waiter: Waiter | None) -> Waiter:
+    """Make every retry wait call ``waiter`` (``None``: really sleep); returns the previous one.
+
+    Only for ``ory_async.testing.no_waits()``.
+    """
+    global _waiter
+    previous = _waiter
+    _waiter = asyncio.sleep if waiter is None else waiter
+    return previous
 
 
 def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -48,10 +83,11 @@ class RetryPolicy:
     it before processing, so nothing was applied. Other 4xx answers are never retried,
     nor is cancellation.
 
-    429s are bounded by time, not by a count: a call goes on waiting out 429 answers
-    until those waits add up to ``rate_limit_budget`` seconds (a paced bulk job must not
-    fail because it waited its turn); they count neither against ``attempts`` nor
-    against ``timeout``. The client's ``deadline=`` caps everything.
+    How long a call may go on retrying is a time limit, set with the client's other
+    limits in :class:`~ory_async.Timeouts`: ``retry_budget`` for failures other than 429,
+    ``rate_limit_budget`` for the waits after 429s (a paced bulk job must not fail
+    because it waited its turn; these count neither against ``attempts`` nor against
+    ``retry_budget``), and ``deadline`` over everything.
 
     The wait before each retry is the server's ``Retry-After`` or ``x-ratelimit-reset``
     when it sends one (capped at ``max_server_wait``), else exponential backoff
@@ -61,54 +97,82 @@ class RetryPolicy:
     Attributes:
         attempts: total tries for failures other than 429, the first one included
             (1: no such retries).
-        timeout: cap in seconds on the retry sequence for failures other than 429
-            (``None``: no cap).
         wait_initial: first backoff in seconds.
         wait_max: largest backoff between two tries, in seconds.
         wait_jitter: largest random addition to each backoff, in seconds.
         wait_exp_base: growth factor of the backoff.
         max_server_wait: largest wait taken from a server header, in seconds.
         retry_non_idempotent: also retry POST and PATCH.
-        rate_limit_budget: most seconds one call spends waiting after 429 answers, all
-            its retries together (0: a 429 is not retried; ``None``: no cap but the
-            client's ``deadline``).
+        retry_rate_limited: retry 429 answers (within ``Timeouts.rate_limit_budget``);
+            ``False`` raises the first ``RateLimitedError``.
+        timeout: deprecated, use ``Timeouts(retry_budget=...)``; when given it wins.
+        rate_limit_budget: deprecated, use ``Timeouts(rate_limit_budget=...)``; when
+            given it wins.
     """
 
     attempts: int = attrs.field(default=4, validator=_attempts)
-    timeout: float | None = 60.0
     wait_initial: float = attrs.field(default=0.5, validator=_positive)
     wait_max: float = attrs.field(default=8.0, validator=_positive)
     wait_jitter: float = attrs.field(default=0.5, validator=_positive)
     wait_exp_base: float = attrs.field(default=2.0, validator=_positive)
     max_server_wait: float = attrs.field(default=60.0, validator=_positive)
     retry_non_idempotent: bool = False
-    rate_limit_budget: float | None = attrs.field(default=300.0)
+    retry_rate_limited: bool = True
+    timeout: float | NotGiven | None = attrs.field(default=NOT_GIVEN, repr=False)
+    rate_limit_budget: float | NotGiven | None = attrs.field(default=NOT_GIVEN, repr=False)
+
+    @timeout.validator
+    def _check_timeout(self, _: attrs.Attribute[float | None], value: object) -> None:
+        if (
+            value is not NOT_GIVEN
+            and value is not None
+            and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0)
+        ):
+            msg = f"RetryPolicy.timeout must be None or >= 0, got {value!r}"
+            raise ValueError(msg)
 
     @rate_limit_budget.validator
-    def _check_budget(self, _: attrs.Attribute[float | None], value: float | None) -> None:
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int | float) or value < 0
+    def _check_budget(self, _: attrs.Attribute[float | None], value: object) -> None:
+        if (
+            value is not NOT_GIVEN
+            and value is not None
+            and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0)
         ):
             msg = f"RetryPolicy.rate_limit_budget must be None or >= 0, got {value!r}"
             raise ValueError(msg)
 
+    def __attrs_post_init__(self) -> None:
+        if self.timeout is not NOT_GIVEN:
+            warn_renamed("RetryPolicy(timeout=...)", "Timeouts(retry_budget=...)")
+        if self.rate_limit_budget is not NOT_GIVEN:
+            warn_renamed("RetryPolicy(rate_limit_budget=...)", "Timeouts(rate_limit_budget=...)")
+
     @classmethod
     def none(cls) -> RetryPolicy:
         """A policy that never retries, not even after a 429."""
-        return cls(attempts=1, rate_limit_budget=0.0)
+        return cls(attempts=1, retry_rate_limited=False)
+
+    def limits(self, timeouts: Timeouts) -> Timeouts:
+        """``timeouts`` with this policy's deprecated ``timeout``/``rate_limit_budget`` in force."""
+        changes: dict[str, float | None] = {}
+        if not isinstance(self.timeout, NotGiven):
+            changes["retry_budget"] = self.timeout
+        if not isinstance(self.rate_limit_budget, NotGiven):
+            changes["rate_limit_budget"] = self.rate_limit_budget
+        return attrs.evolve(timeouts, **changes) if changes else timeouts
 
     def should_retry(self, method: str, exc: BaseException, *, unsent_only: bool = False) -> bool:
         """Whether ``exc``, raised by a ``method`` request, is worth another try.
 
-        A 429 is worth it for every method (whether its budget allows is the caller's
-        check, see :func:`is_rate_limited`). With ``unsent_only`` a non-idempotent
-        request is also retried when it certainly was not sent: the connection never
-        opened.
+        A 429 is worth it for every method unless ``retry_rate_limited`` is off (whether
+        its budget allows is :func:`decide`'s check). With ``unsent_only`` a
+        non-idempotent request is also retried when it certainly was not sent: the
+        connection never opened.
         """
         if not isinstance(exc, OryError):
             return False  # includes CancelledError and programming errors
         if is_rate_limited(exc):
-            return True
+            return self.retry_rate_limited
         if method not in IDEMPOTENT_METHODS and not self.retry_non_idempotent:
             if not unsent_only:
                 return False
@@ -126,6 +190,90 @@ class RetryPolicy:
         backoff = self.wait_initial * self.wait_exp_base ** (retry_number - 1)
         jitter = random.uniform(0, self.wait_jitter) if self.wait_jitter else 0.0  # noqa: S311
         return min(self.wait_max, backoff + jitter)
+
+
+@attrs.frozen(slots=True)
+class GiveUp:
+    """:func:`decide`'s answer when the call should raise its failure now."""
+
+    note: str | None = None
+    """Why, when it is not plain from the error (added to it as a note)."""
+
+
+@attrs.define(slots=True)
+class Retrying:
+    """One call's retries so far: what :func:`decide` weighs the next failure against.
+
+    Attributes:
+        started: ``time.monotonic()`` when the first attempt started.
+        deadline_at: ``time.monotonic()`` past which no wait may end (``None``: none).
+        tries: attempts made.
+        counted: attempts that count against ``RetryPolicy.attempts`` (429s do not).
+        limited: retries after a 429.
+        limited_wait: seconds waited after 429s.
+    """
+
+    started: float
+    deadline_at: float | None = None
+    tries: int = 1
+    counted: int = 1
+    limited: int = 0
+    limited_wait: float = 0.0
+
+    def waited(self, error: OryError, wait: float) -> None:
+        """Count a retry about to be sent after ``wait`` seconds spent on ``error``."""
+        self.tries += 1
+        if is_rate_limited(error):
+            self.limited += 1
+            self.limited_wait += wait
+        else:
+            self.counted += 1
+
+    def give_up(self, error: OryError, verdict: GiveUp) -> OryError:
+        """``error``, marked with the attempts made and why they stopped."""
+        if verdict.note is not None:
+            error.add_note(verdict.note)
+        if self.tries > 1:
+            error.add_note(f"ory_async gave up after {self.tries} attempts")
+        error.attempts = self.tries
+        return error
+
+
+def decide(
+    error: OryError,
+    *,
+    method: str,
+    unsent_only: bool,
+    policy: RetryPolicy,
+    limits: Timeouts,
+    state: Retrying,
+    now: float,
+) -> float | GiveUp:
+    """Seconds to wait before retrying after ``error``, or :class:`GiveUp`.
+
+    A 429 is retried while the waits after 429s fit ``limits.rate_limit_budget``; any
+    other failure while the policy says it is worth it, within ``policy.attempts`` and
+    ``limits.retry_budget``. No wait is started that would end past the call's deadline.
+    """
+    if is_rate_limited(error):
+        if not policy.retry_rate_limited:
+            return GiveUp()
+        wait = max(policy.wait_for(state.limited + 1, error), MIN_RATE_LIMIT_WAIT)
+        budget = limits.rate_limit_budget
+        if budget is not None and state.limited_wait + wait > budget:
+            return GiveUp()
+    else:
+        window = limits.retry_budget
+        if (
+            state.counted >= policy.attempts
+            or not policy.should_retry(method, error, unsent_only=unsent_only)
+            or (window is not None and now - state.started >= window)
+        ):
+            return GiveUp()
+        wait = policy.wait_for(state.counted, error)
+    if state.deadline_at is not None and now + wait >= state.deadline_at:
+        return GiveUp("ory_async stopped retrying: the call's deadline would pass")
+    return wait
 
 
 def is_rate_limited(exc: BaseException) -> bool:

@@ -1,43 +1,46 @@
-"""The one place that talks to aiohttp: sends a request, retries it, maps and decodes the answer."""
+"""The one place that sends requests: one attempt at a time, retried as the policy says.
+
+A :class:`Transport` holds a client's (or view's) settings: time limits, retry policy,
+pacing, and who observes answers. It shares its :class:`~ory_async._connection.Connection`
+(session, concurrency gate, pacer, counters) with every view made from it. When to retry
+is :mod:`ory_async._retry`'s decision, what an aiohttp failure means is
+:mod:`ory_async._failures`'.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sys
 import time
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
 import aiohttp
-import aiohttp.http_exceptions
 import attrs
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from . import _serde
+from . import _failures, _serde
+from ._connection import Connection, TransportStats
 from ._methods import IDEMPOTENT_METHODS
-from ._pacing import Pacer
 from ._redirects import MAX_REDIRECTS, same_origin_target
-from ._retry import RetryPolicy, describe_failure, is_rate_limited
+from ._retry import GiveUp, Retrying, RetryPolicy, decide, describe_failure, pause
+from ._timeouts import Timeouts
 from ._version import __version__
 from .auth import Auth
 from .errors import (
     ClientClosedError,
-    ContentEncodingError,
-    MalformedResponseError,
     OryError,
     RedirectError,
     RequestTimeoutError,
     ResponseTooLargeError,
-    TransportError,
     api_error_for,
-    scrub_secrets,
 )
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_SIZE",
+    "Observer",
     "Request",
     "Response",
     "Transport",
@@ -52,31 +55,6 @@ _JSON_HEADERS: Final = {"Content-Type": "application/json"}
 _CREDENTIAL_HEADERS: Final = frozenset({"authorization", "x-session-token", "cookie"})
 DEFAULT_MAX_RESPONSE_SIZE: Final = 32 * 1024 * 1024
 """The default limit on one answer's (decoded) body: 32 MiB."""
-_DETAIL: Final = 160
-# Where aiohttp's parser messages start quoting the raw bytes of the bad line.
-_RAW_QUOTE: Final = re.compile(r""":?\s*(?:b'|b"|\^)""")
-_ENCODING_NAMED: Final = re.compile(
-    r"content-encoding: [^(]*\((\w+)\)|content-encoding: (\w+)", re.I
-)
-_sleep = asyncio.sleep
-"""How the retry loop waits (tests replace it to record waits instead of sleeping)."""
-_MIN_RATE_LIMIT_WAIT: Final = 0.1
-"""Shortest wait after a 429, even when the server says it resets now."""
-
-
-class _Release:
-    """Releases a semaphore slot on exit (after the response it guards is closed)."""
-
-    __slots__ = ("_semaphore",)
-
-    def __init__(self, semaphore: asyncio.Semaphore) -> None:
-        self._semaphore = semaphore
-
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, *_: object) -> None:
-        self._semaphore.release()
 
 
 def default_user_agent() -> str:
@@ -85,7 +63,10 @@ def default_user_agent() -> str:
     return f"ory-async/{__version__} aiohttp/{aiohttp.__version__} python/{py}"
 
 
-@attrs.frozen(slots=True)
+# Request and Response are built once per call: plain slotted classes, since a frozen
+# attrs class sets each field through object.__setattr__ (the two cost 6x more to build).
+# Nothing changes them after they are built.
+@attrs.define(slots=True)
 class Request:
     """One HTTP request as a service describes it."""
 
@@ -97,7 +78,7 @@ class Request:
     retry_unsent: bool = False
     """Retry even a POST/PATCH when it certainly was not applied (no connection, or 429)."""
     timeout: float | None = None
-    """Seconds for each attempt of this request, instead of the client's timeout."""
+    """Seconds for each attempt of this request, instead of the client's ``Timeouts.read``."""
 
     @property
     def path(self) -> str:
@@ -105,7 +86,7 @@ class Request:
         return self.url.raw_path
 
 
-@attrs.frozen(slots=True)
+@attrs.define(slots=True)
 class Response:
     """A 2xx answer: status, headers and the raw body."""
 
@@ -114,136 +95,120 @@ class Response:
     body: bytes
 
 
-@attrs.define(slots=True)
-class TransportStats:
-    """Counters for what the client has sent, for reports and monitoring."""
-
-    requests: int = 0
-    """HTTP requests sent, retries included."""
-    retries: int = 0
-    """Requests that were a retry of an earlier failed one."""
-    failures: int = 0
-    """Requests that ended in an error (a later retry may have succeeded)."""
-    rate_limited: int = 0
-    """Requests answered 429 (each was retried, unless its call gave up)."""
+Observer = Callable[[Response], None]
+"""Told of every 2xx answer a transport returns (``ory.with_raw_response`` keeps the last)."""
 
 
 class Transport:
-    """Sends requests through one aiohttp session, owned or borrowed.
+    """Sends requests through a shared :class:`Connection` with its own settings.
 
-    The session is created on first use, inside the running event loop, so a client
-    can be built at import time or application start-up. Every request passes the
-    ``max_concurrency`` semaphore; each attempt takes a slot only while it is on the
-    wire, never while it waits to retry.
+    Each attempt takes a slot of the ``max_concurrency`` semaphore only while it is on the
+    wire, never while it waits to retry. :meth:`with_options` and :meth:`observed` make
+    cheap views that share the connection (session, gate, pacer and counters).
     """
+
+    __slots__ = (
+        "_guarded",
+        "_headers",
+        "_last_headers",
+        "_observer",
+        "_origin_keys",
+        "_origins",
+        "_pacer",
+        "_request_options",
+        "_timeout",
+        "connection",
+        "limits",
+        "max_response_size",
+        "retry",
+    )
 
     def __init__(
         self,
+        connection: Connection,
         *,
-        origins: frozenset[URL],
-        timeout: aiohttp.ClientTimeout,
-        max_concurrency: int,
+        limits: Timeouts,
         retry: RetryPolicy,
+        pacing: bool,
         headers: Mapping[str, str],
-        trust_env: bool,
-        session: aiohttp.ClientSession | None,
-        pacing: bool = True,
-        deadline: float | None = None,
+        origins: frozenset[URL],
         max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
+        aiohttp_timeout: aiohttp.ClientTimeout | None = None,
+        observer: Observer | None = None,
     ) -> None:
-        self.max_response_size = max_response_size
-        self._pacer = Pacer() if pacing else None
-        self._deadline = deadline
-        self._timeout = timeout
-        self._max_concurrency = max_concurrency
+        self.connection = connection
         self.retry = retry
+        self.limits = retry.limits(limits)
+        """The time limits in force (a deprecated ``RetryPolicy`` budget included)."""
+        self.max_response_size = max_response_size
+        self._pacer = connection.pacer if pacing else None
         self._headers = dict(headers)
+        self._origins = origins
         # Credentials go only to these (scheme, host, port); compared per request.
         self._origin_keys = frozenset((o.scheme, o.raw_host, o.port) for o in origins)
         self._last_headers: tuple[Auth | None, bool, dict[str, str]] | None = None
-        self._trust_env = trust_env
-        self._session = session
-        self._owns_session = session is None
+        self._observer = observer
+        self._guarded = observer is not None or self.limits.deadline is not None
+        self._timeout = aiohttp_timeout or self.limits.for_aiohttp()
         # Never follow redirects (credentials stay with their origin) and never let a
-        # borrowed session raise on status; an owned session already has our timeout.
+        # borrowed session raise on status; the owned session already has the client's
+        # timeout, so only a view with other limits (or a borrowed session) sends its own.
         self._request_options: dict[str, Any] = {
             "allow_redirects": False,
             "raise_for_status": False,
         }
-        if session is not None:
-            self._request_options["timeout"] = timeout
-        self._semaphore: asyncio.Semaphore | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._keeper: AsyncGenerator[None, None] | None = None
-        self._closed = False
-        self.stats = TransportStats()
+        if self._timeout != connection.session_timeout:
+            self._request_options["timeout"] = self._timeout
+
+    def _copy(self, **changes: Any) -> Transport:
+        settings: dict[str, Any] = {
+            "limits": self.limits,
+            "retry": self.retry,
+            "pacing": self._pacer is not None,
+            "headers": self._headers,
+            "origins": self._origins,
+            "max_response_size": self.max_response_size,
+            "observer": self._observer,
+        }
+        if "limits" not in changes:
+            settings["aiohttp_timeout"] = self._timeout
+        settings.update(changes)
+        return Transport(self.connection, **settings)
+
+    def with_options(
+        self,
+        *,
+        limits: Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        pacing: bool | None = None,
+    ) -> Transport:
+        """A view with other settings (``None``: keep this one's), on the same connection."""
+        changes: dict[str, Any] = {}
+        if limits is not None:
+            changes["limits"] = limits
+        if retry is not None:
+            changes["retry"] = retry
+        if pacing is not None:
+            changes["pacing"] = pacing
+        return self._copy(**changes)
+
+    def observed(self, observer: Observer) -> Transport:
+        """A view that tells ``observer`` of every 2xx answer it returns."""
+        return self._copy(observer=observer)
+
+    @property
+    def stats(self) -> TransportStats:
+        """The counters of the shared connection."""
+        return self.connection.stats
 
     @property
     def closed(self) -> bool:
-        """True once :meth:`close` has run."""
-        return self._closed
-
-    def _bind(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
-        if self._closed:
-            msg = "This OryClient is closed; create a new one (or keep one open for the app's lifetime)"
-            raise ClientClosedError(msg)
-        loop = asyncio.get_running_loop()
-        if self._loop is None:
-            self._loop = loop
-            self._semaphore = asyncio.Semaphore(self._max_concurrency)
-            if self._session is None:
-                self._session = aiohttp.ClientSession(
-                    connector=aiohttp.TCPConnector(
-                        limit=self._max_concurrency, limit_per_host=0, ttl_dns_cache=300
-                    ),
-                    timeout=self._timeout,
-                    trust_env=self._trust_env,
-                    # A server-side client must never replay a cookie one answer set
-                    # (e.g. a refreshed session cookie) on another user's request.
-                    cookie_jar=aiohttp.DummyCookieJar(),
-                    auto_decompress=True,
-                )
-                self._keeper = self._close_with_loop()
-                _start(self._keeper)
-        elif loop is not self._loop:
-            msg = (
-                "This OryClient was first used in another event loop. An aiohttp session "
-                "belongs to one loop: create the client inside the loop that uses it "
-                "(for example in your app's lifespan) or one client per asyncio.run()."
-            )
-            raise OryError(msg)
-        assert self._session is not None
-        assert self._semaphore is not None
-        if self._session.closed:
-            msg = "The aiohttp session given to OryClient(session=...) has been closed"
-            raise ClientClosedError(msg)
-        return self._session, self._semaphore
-
-    async def _close_with_loop(self) -> AsyncGenerator[None, None]:
-        """Closes the owned session when the loop it belongs to shuts down.
-
-        An event loop finalizes the async generators still open when it shuts down
-        (``asyncio.run`` does, as does every well-behaved runner): this one is started
-        in the loop that created the session and waits there, so a client that was
-        never closed still closes its sockets in their own loop, instead of leaving
-        them to a ``ResourceWarning`` once that loop is gone.
-        """
-        try:
-            yield
-        finally:
-            if self._session is not None and not self._session.closed:
-                await self._session.close()
+        """True once the connection has been closed."""
+        return self.connection.closed
 
     async def close(self) -> None:
-        """Close the owned session (a borrowed one is left open). Safe to call twice."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._owns_session and self._session is not None:
-            await self._session.close()
-        if self._keeper is not None:
-            keeper, self._keeper = self._keeper, None
-            await keeper.aclose()
+        """Close the shared connection (and its owned session). Safe to call twice."""
+        await self.connection.close()
 
     async def send(self, request: Request) -> Response:
         """Send ``request`` with the retry policy; return the 2xx answer or raise.
@@ -256,50 +221,73 @@ class Transport:
             TransportError: no answer (``RequestTimeoutError`` when it took too long).
             ClientClosedError: the client was closed.
         """
-        for _ in range(MAX_REDIRECTS):
-            try:
-                return await self._send_in_time(request)
-            except RedirectError as redirect:
-                target = same_origin_target(request.url, redirect.status, redirect.location)
-                if target is None:
-                    raise
-                logger.debug(
-                    "%s %s: following a same-origin redirect", request.method, request.path
-                )
-                request = attrs.evolve(request, url=target)
-        return await self._send_in_time(request)  # the last hop's redirect is raised
-
-    async def _send_in_time(self, request: Request) -> Response:
-        session, semaphore = self._bind()
-        if self._deadline is None:
-            return await self._send(session, semaphore, request, None)
-        deadline_at = time.monotonic() + self._deadline
         try:
-            async with asyncio.timeout(self._deadline):
-                return await self._send(session, semaphore, request, deadline_at)
-        except TimeoutError as exc:
-            # Only the deadline raises a bare TimeoutError here: an attempt's own
-            # timeout is already a RequestTimeoutError.
-            msg = (
-                f"No answer to {request.method} {request.path} within the deadline of "
-                f"{self._deadline:g} s (waits, retries and pacing included)"
-            )
-            if request.method not in IDEMPOTENT_METHODS:
-                msg += "; the server may have applied it, so check before sending it again"
-            raise RequestTimeoutError(msg, method=request.method, path=request.path) from exc
+            return await self._send_direct(request)
+        except RedirectError as redirect:
+            return await self._follow(request, redirect)
 
-    async def _send(
-        self,
-        session: aiohttp.ClientSession,
-        semaphore: asyncio.Semaphore,
-        request: Request,
-        deadline_at: float | None,
-    ) -> Response:
-        # The first attempt goes straight out: most requests succeed at once, and the
-        # retry loop is only entered after a failure.
+    async def _follow(self, request: Request, redirect: RedirectError) -> Response:
+        """Follow a 307/308 within the request's origin, a few hops at most, or raise it."""
+        for _ in range(MAX_REDIRECTS):
+            target = same_origin_target(request.url, redirect.status, redirect.location)
+            if target is None:
+                raise redirect
+            logger.debug("%s %s: following a same-origin redirect", request.method, request.path)
+            request = attrs.evolve(request, url=target)
+            try:
+                return await self._send_direct(request)
+            except RedirectError as again:
+                redirect = again
+        raise redirect
+
+    async def _send_direct(self, request: Request) -> Response:
+        if self._guarded:
+            return await self._send_guarded(request)
+        # The common case, inlined (one coroutine less per request): the first attempt
+        # goes straight out, and the retry state is only built after a failure.
+        session, semaphore = self.connection.bind()
         started = time.monotonic()
         try:
-            return await self._send_once(session, semaphore, request)
+            return await self._attempt(session, semaphore, request)
+        except OryError as exc:
+            return await self._retry(exc, request, session, semaphore, started, None)
+
+    async def _send_guarded(self, request: Request) -> Response:
+        """:meth:`send` under the call's deadline, or telling the observer of the answer."""
+        session, semaphore = self.connection.bind()
+        deadline = self.limits.deadline
+        if deadline is None:
+            response = await self._exchange(request, session, semaphore, None)
+        else:
+            try:
+                async with asyncio.timeout(deadline):
+                    deadline_at = time.monotonic() + deadline
+                    response = await self._exchange(request, session, semaphore, deadline_at)
+            except TimeoutError as exc:
+                # Only the deadline raises a bare TimeoutError here: an attempt's own
+                # timeout is already a RequestTimeoutError.
+                msg = (
+                    f"No answer to {request.method} {request.path} within the deadline of "
+                    f"{deadline:g} s (waits, retries and pacing included)"
+                )
+                if request.method not in IDEMPOTENT_METHODS:
+                    msg += "; the server may have applied it, so check before sending it again"
+                raise RequestTimeoutError(msg, method=request.method, path=request.path) from exc
+        if self._observer is not None:
+            self._observer(response)
+        return response
+
+    async def _exchange(
+        self,
+        request: Request,
+        session: aiohttp.ClientSession,
+        semaphore: asyncio.Semaphore,
+        deadline_at: float | None,
+    ) -> Response:
+        """The first attempt and, after a failure, the retries."""
+        started = time.monotonic()
+        try:
+            return await self._attempt(session, semaphore, request)
         except OryError as exc:
             return await self._retry(exc, request, session, semaphore, started, deadline_at)
 
@@ -312,60 +300,33 @@ class Transport:
         started: float,
         deadline_at: float | None,
     ) -> Response:
-        """Retry ``request`` after an attempt failed with ``error``, or raise the failure.
-
-        ``started`` is the ``time.monotonic()`` of the first attempt: the policy's
-        ``timeout`` caps the sequence of retries after failures other than 429, and
-        ``rate_limit_budget`` the time spent waiting after 429s. No semaphore slot is
-        held while waiting; no wait starts that would end past ``deadline_at``.
-        """
-        policy = self.retry
-        tries = 1
-        counted = 1  # attempts that count against policy.attempts (429s do not)
-        limited = 0
-        limited_wait = 0.0
+        """Retry after ``error`` while :func:`decide` says to wait, then raise the last error."""
+        state = Retrying(started, deadline_at)
         while True:
-            if is_rate_limited(error):
-                wait = max(policy.wait_for(limited + 1, error), _MIN_RATE_LIMIT_WAIT)
-                budget = policy.rate_limit_budget
-                give_up = budget is not None and limited_wait + wait > budget
-            else:
-                wait = 0.0
-                give_up = (
-                    counted >= policy.attempts
-                    or not policy.should_retry(
-                        request.method, error, unsent_only=request.retry_unsent
-                    )
-                    or (policy.timeout is not None and time.monotonic() - started >= policy.timeout)
-                )
-                if not give_up:
-                    wait = policy.wait_for(counted, error)
-            if not give_up and deadline_at is not None and time.monotonic() + wait >= deadline_at:
-                give_up = True
-                error.add_note("ory_async stopped retrying: the call's deadline would pass")
-            if give_up:
-                if tries > 1:
-                    error.add_note(f"ory_async gave up after {tries} attempts")
-                error.attempts = tries
-                raise error
+            verdict = decide(
+                error,
+                method=request.method,
+                unsent_only=request.retry_unsent,
+                policy=self.retry,
+                limits=self.limits,
+                state=state,
+                now=time.monotonic(),
+            )
+            if isinstance(verdict, GiveUp):
+                raise state.give_up(error, verdict)
             logger.info(
                 "retrying %s %s in %.2f s (attempt %d) after %s",
                 request.method,
                 request.path,
-                wait,
-                tries + 1,
+                verdict,
+                state.tries + 1,
                 describe_failure(error),
             )
-            await _sleep(wait)
-            tries += 1
-            if is_rate_limited(error):
-                limited += 1
-                limited_wait += wait
-            else:
-                counted += 1
-            self.stats.retries += 1
+            await pause(verdict)
+            state.waited(error, verdict)
+            self.connection.stats.retries += 1
             try:
-                return await self._send_once(session, semaphore, request)
+                return await self._attempt(session, semaphore, request)
             except OryError as exc:
                 error = exc
 
@@ -402,14 +363,17 @@ class Transport:
             forms += tuple(extra)
         return forms
 
-    async def _send_once(
+    async def _attempt(
         self, session: aiohttp.ClientSession, semaphore: asyncio.Semaphore, request: Request
     ) -> Response:
+        """One attempt: its turn under pacing, a concurrency slot, the answer or an error."""
         headers = self._headers_for(request)
+        stats = self.connection.stats
         pacer = self._pacer
         ticket = None
-        started = time.perf_counter()
-        self.stats.requests += 1
+        debug = logger.isEnabledFor(logging.DEBUG)
+        started = time.perf_counter() if debug else 0.0
+        stats.requests += 1
         # aiohttp's exceptions hold the request headers (credentials included), so none
         # of them may end up in the chain of what is raised: each is turned into an
         # OryError here and raised outside the ``except`` block, with no cause or context.
@@ -429,46 +393,53 @@ class Transport:
                     **(
                         self._request_options
                         if request.timeout is None
-                        else self._options_with_timeout(request.timeout)
+                        else self._options_with_read(request.timeout)
                     ),
                 )
             except BaseException:
                 semaphore.release()
                 raise
-            async with _Release(semaphore), resp:
-                status = resp.status
-                resp_headers = resp.headers
-                if pacer is not None:
-                    pacer.observe(ticket, request.method, request.url, status, resp_headers)
-                body = await self._read_body(resp, request)
+            try:
+                async with resp:
+                    status = resp.status
+                    resp_headers = resp.headers
+                    if pacer is not None:
+                        pacer.observe(ticket, request.method, request.url, status, resp_headers)
+                    body = await self._read_body(resp, request)
+            finally:
+                semaphore.release()  # after the response is closed
         except aiohttp.ConnectionTimeoutError:
-            failure = self._connect_timeout_error(request)
+            limit = self._timeout.sock_connect or self._timeout.connect
+            failure = _failures.connect_timeout_error(request.method, request.path, limit)
         except (TimeoutError, aiohttp.ServerTimeoutError):
-            failure = self._timeout_error(request)
+            limit = request.timeout if request.timeout is not None else self._timeout.total
+            failure = _failures.timeout_error(request.method, request.path, limit)
         except aiohttp.ClientError as exc:
-            failure = self._transport_error(request, exc)
+            failure = _failures.transport_error(
+                request.method, request.path, exc, self._secrets(request)
+            )
         except RuntimeError:
             if not session.closed:
                 raise
             msg = "The aiohttp session used by OryClient was closed while in use"
             failure = ClientClosedError(msg)
         except ResponseTooLargeError:
-            self.stats.failures += 1
+            stats.failures += 1
             raise
         finally:
             if ticket is not None and not ticket.done:
                 pacer.forget(ticket)  # type: ignore[union-attr]
         if failure is not None:
-            self.stats.failures += 1
+            stats.failures += 1
             raise failure
-        if logger.isEnabledFor(logging.DEBUG):
+        if debug:
             elapsed = (time.perf_counter() - started) * 1000
             logger.debug("%s %s -> %d in %.1f ms", request.method, request.path, status, elapsed)
         if 200 <= status < 300:
             return Response(status=status, headers=resp_headers, body=body)
-        self.stats.failures += 1
+        stats.failures += 1
         if status == 429:
-            self.stats.rate_limited += 1
+            stats.rate_limited += 1
         raise api_error_for(status)(
             status=status,
             method=request.method,
@@ -478,20 +449,14 @@ class Transport:
             secrets=self._secrets(request),
         )
 
-    def _connect_timeout_error(self, request: Request) -> RequestTimeoutError:
-        limit = self._timeout.sock_connect or self._timeout.connect
-        within = f" within {limit:g} s" if limit else ""
-        msg = (
-            f"Could not connect for {request.method} {request.path}{within} "
-            "(nothing was sent; check the URL and that the server is up)"
+    def _options_with_read(self, seconds: float) -> dict[str, Any]:
+        """The request options with a per-call read limit; the connect limit stays."""
+        base = self._timeout
+        connect = base.sock_connect
+        timeout = attrs.evolve(
+            base, total=seconds, sock_connect=None if connect is None else min(connect, seconds)
         )
-        return RequestTimeoutError(
-            msg, method=request.method, path=request.path, request_sent=False
-        )
-
-    def _options_with_timeout(self, seconds: float) -> dict[str, Any]:
-        """The request options with a per-call timeout in place of the client's."""
-        return {**self._request_options, "timeout": aiohttp.ClientTimeout(total=seconds)}
+        return {**self._request_options, "timeout": timeout}
 
     async def _read_body(self, resp: aiohttp.ClientResponse, request: Request) -> bytes:
         """The whole (decoded) body, or :class:`ResponseTooLargeError` once it passes the limit.
@@ -527,50 +492,6 @@ class Transport:
         )
         return ResponseTooLargeError(msg, limit=limit, method=request.method, path=request.path)
 
-    def _timeout_error(self, request: Request) -> RequestTimeoutError:
-        limit = request.timeout if request.timeout is not None else self._timeout.total
-        within = f" within {limit:g} s" if limit else ""
-        msg = f"No complete answer to {request.method} {request.path}{within}"
-        if request.method not in IDEMPOTENT_METHODS:
-            msg += "; the server may still have applied it, so check before sending it again"
-        return RequestTimeoutError(msg, method=request.method, path=request.path)
-
-    def _transport_error(self, request: Request, exc: aiohttp.ClientError) -> TransportError:
-        method, path = request.method, request.path
-        secrets = self._secrets(request)
-        failed = _content_encoding_failure(exc)
-        if failed is not None:
-            encoding, unsupported = failed
-            msg = (
-                f"The answer to {method} {path} could not be decoded: "
-                f"it says Content-Encoding: {encoding}, "
-            )
-            if unsupported:
-                msg += f"which this client cannot decode (it did not ask for {encoding})"
-            else:
-                msg += f"but its body is not {encoding} data"
-            return ContentEncodingError(
-                scrub_secrets(msg, secrets), method=method, path=path, encoding=encoding
-            )
-        if isinstance(exc, aiohttp.ClientResponseError):
-            # aiohttp's HTTP parser rejected the status line, a header or the framing.
-            detail = _parser_detail(exc.message) or type(exc).__name__
-            msg = f"The answer to {method} {path} was malformed: {detail}"
-            if method not in IDEMPOTENT_METHODS:
-                msg += " (the outcome is unknown: the server may have applied the request)"
-            return MalformedResponseError(scrub_secrets(msg, secrets), method=method, path=path)
-        sent = False if isinstance(exc, aiohttp.ClientConnectorError) else None
-        what = "Could not connect" if sent is False else "The connection failed"
-        detail = _one_line(str(exc)) or type(exc).__name__
-        msg = f"{what} on {method} {path}: {detail}"
-        if sent is False:
-            msg += " (nothing was sent; check the URL and that the server is up)"
-        elif method not in IDEMPOTENT_METHODS:
-            msg += " (the outcome is unknown: the server may have applied the request)"
-        return TransportError(
-            scrub_secrets(msg, secrets), method=method, path=path, request_sent=sent
-        )
-
     async def call(self, request: Request, into: type[T]) -> T:
         """Send ``request`` and decode its body into ``into`` (a model type).
 
@@ -603,55 +524,11 @@ class Transport:
         return response.body.decode("utf-8", "replace")
 
 
-def _start(keeper: AsyncGenerator[None, None]) -> None:
-    """Run ``keeper`` to its ``yield`` now, registering it with the running loop.
-
-    Reaching the ``yield`` needs no I/O, so the first step completes synchronously.
-    """
-    step = keeper.asend(None)
-    try:
-        step.send(None)
-    except StopIteration:
-        return
-    step.close()  # pragma: no cover - the keeper never waits before its yield
-    raise AssertionError("the loop keeper must reach its yield at once")  # pragma: no cover
-
-
 def _size(limit: int) -> str:
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if limit >= scale and limit % scale == 0:
             return f"{limit // scale} {unit}"
     return f"{limit} bytes"
-
-
-def _one_line(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _DETAIL * 2 else text[: _DETAIL * 2 - 1] + "…"
-
-
-def _parser_detail(message: str) -> str:
-    """The parser's message without the raw bytes it quotes: ``Bad status line: ...``."""
-    text = _RAW_QUOTE.split(" ".join(message.split()), maxsplit=1)[0].strip(" :")
-    return text if len(text) <= _DETAIL else text[: _DETAIL - 1] + "…"
-
-
-def _content_encoding_failure(exc: BaseException) -> tuple[str, bool] | None:
-    """The declared encoding and whether it cannot be decoded here at all, or ``None``.
-
-    ``None`` unless ``exc`` comes from a body that would not decode; "cannot be decoded
-    here" means a codec that is not installed (brotli, zstd).
-    """
-    link: BaseException | None = exc
-    for _ in range(8):
-        if link is None:
-            return None
-        if isinstance(link, aiohttp.http_exceptions.ContentEncodingError):
-            text = str(link)
-            match = _ENCODING_NAMED.search(text)
-            encoding = (match.group(1) or match.group(2)) if match else "unknown"
-            return encoding, "install" in text.lower()
-        link = link.__cause__ or link.__context__
-    return None
 
 
 def _decode(request: Request, response: Response, into: type[T]) -> T:

@@ -47,8 +47,18 @@ def segment(value: str, *, name: str = "id") -> str:
 
 
 def join_path(base: URL, *segments: str) -> URL:
-    """Append already-encoded ``segments`` to ``base`` (keeping any path prefix of ``base``)."""
-    return base.joinpath(*segments, encoded=True)
+    """Append already-encoded ``segments`` to ``base`` (keeping any path prefix of ``base``).
+
+    Every segment is a literal name or :func:`segment`'s output (never ``.`` or ``..``),
+    and ``base`` carries no query or fragment (:func:`parse_base_url`), so the path is
+    set as it is: half the work of ``URL.joinpath``, which checks each segment again.
+    """
+    if not segments:
+        return base
+    path = base.raw_path
+    if not path.endswith("/"):
+        path += "/"
+    return base.with_path(path + "/".join(segments), encoded=True)
 
 
 def build_query(params: Mapping[str, QueryValue]) -> list[tuple[str, str]]:

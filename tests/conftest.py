@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -11,7 +12,7 @@ import aioresponses.core
 import pytest
 from yarl import URL
 
-from ory_async import _transport
+from ory_async.testing import RetryWaits, no_waits
 
 
 class _StreamWriterCompatResponse(aiohttp.ClientResponse):
@@ -40,23 +41,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 SECRET = "ory_pat_TESTSECRET_0123456789"
 
 
-class FakeSleep:
-    """Stands in for the retry loop's sleep: records each backoff and advances a fake clock."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    @property
-    def total(self) -> float:
-        return sum(self.delays)
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
-
-
 @pytest.fixture
-def fake_sleep(monkeypatch: pytest.MonkeyPatch) -> FakeSleep:
-    """Retries wait on a fake clock: no real sleeping, every requested wait recorded."""
-    sleeper = FakeSleep()
-    monkeypatch.setattr(_transport, "_sleep", sleeper)
-    return sleeper
+def fake_sleep() -> Iterator[RetryWaits]:
+    """Retries go at once (``ory_async.testing.no_waits``), every requested wait recorded."""
+    with no_waits() as waits:
+        yield waits

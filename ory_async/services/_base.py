@@ -140,14 +140,15 @@ class Service:
             if pairs:
                 url = url.with_query(pairs)
         body = None if json is None else _serde.encode(json)
+        # Positional (in Request's field order): this runs once per call.
         return Request(
-            method=method,
-            url=url,
-            body=body,
-            auth=self._auth(auth),
-            headers=headers,
-            retry_unsent=retry_unsent,
-            timeout=check_timeout(timeout),
+            method,
+            url,
+            body,
+            auth if auth is not None else self._context.auth,
+            headers,
+            retry_unsent,
+            None if timeout is None else check_timeout(timeout),
         )
 
     def _pager(

@@ -78,7 +78,7 @@ class IdentitiesService(Service):
         request = self._request(
             "GET",
             self._admin_url("identities", segment(id)),
-            query={"include_credential": included or None},
+            query={"include_credential": included} if included else None,
             auth=auth,
             timeout=timeout,
         )

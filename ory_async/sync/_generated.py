@@ -15,8 +15,10 @@ from yarl import URL
 
 from .. import BatchCreateResult
 from .._client import OryClient as AsyncOryClient
+from .._connection import TransportStats
 from .._retry import RetryPolicy
-from .._transport import DEFAULT_MAX_RESPONSE_SIZE, Response, TransportStats
+from .._timeouts import NOT_GIVEN, NotGiven, Timeouts
+from .._transport import DEFAULT_MAX_RESPONSE_SIZE, Response
 from ..auth import Auth, SessionCookie, SessionToken
 from ..models import (
     CodeRecovery,
@@ -91,6 +93,7 @@ class ClientOptions(TypedDict, total=False):
     access_token: str | None
     public_url: str | URL | None
     api: ApiVersion
+    timeouts: Timeouts | float | None
     timeout: float | aiohttp.ClientTimeout
     connect_timeout: float | None
     deadline: float | None
@@ -1270,14 +1273,14 @@ class OryClient(ClientBase):
         public_url: the Kratos public URL for whoami, flows and schemas (self-hosted);
             defaults to ``base_url``.
         api: ``"v1"`` (Ory Network, Kratos >= 1.0) or ``"v0"`` (legacy Kratos <= 0.5 paths).
-        timeout: seconds for one attempt, from opening the connection to the last byte
-            of the answer, or an ``aiohttp.ClientTimeout``. Each retry gets it afresh.
-        connect_timeout: seconds to open a connection, within each attempt (ignored when
-            ``timeout`` is an ``aiohttp.ClientTimeout``; ``None``: only ``timeout``).
-        deadline: seconds for a whole call: every attempt, the waits between retries and
-            the wait for its turn under pacing (``None``: no limit beyond the retry
-            policy's). Past it the call raises ``RequestTimeoutError``. For bulk jobs
-            leave it unset or generous: a request may wait its turn a long time.
+        timeouts: every time limit, as :class:`~ory_async.Timeouts` (one attempt's
+            ``read`` and ``connect``, a whole call's ``deadline``, and how long retries
+            may go on); a number sets ``read``. Default ``Timeouts()``: 30 s per attempt,
+            10 s to connect, no deadline.
+        timeout: deprecated, use ``timeouts=Timeouts(read=...)`` (``timeouts=`` alone
+            with a number is the same).
+        connect_timeout: deprecated, use ``timeouts=Timeouts(connect=...)``.
+        deadline: deprecated, use ``timeouts=Timeouts(deadline=...)``.
         pacing: space requests by the rate-limit headers the server sends
             (``x-ratelimit-limit``/``-remaining``/``-reset``) so that bulk work runs at
             the allowed rate instead of into 429s. Costs nothing when the server sends
@@ -1323,9 +1326,10 @@ class OryClient(ClientBase):
         access_token: str | None = None,
         public_url: str | URL | None = None,
         api: ApiVersion = "v1",
-        timeout: float | aiohttp.ClientTimeout = 30.0,
-        connect_timeout: float | None = 10.0,
-        deadline: float | None = None,
+        timeouts: Timeouts | float | None = None,
+        timeout: float | aiohttp.ClientTimeout | NotGiven = NOT_GIVEN,
+        connect_timeout: float | NotGiven | None = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
         pacing: bool = True,
         max_concurrency: int = 64,
         retry: RetryPolicy | None = None,
@@ -1341,6 +1345,7 @@ class OryClient(ClientBase):
                 access_token=access_token,
                 public_url=public_url,
                 api=api,
+                timeouts=timeouts,
                 timeout=timeout,
                 connect_timeout=connect_timeout,
                 deadline=deadline,
@@ -1413,6 +1418,11 @@ class OryClient(ClientBase):
         return self._async().retry
 
     @property
+    def timeouts(self) -> Timeouts:
+        """The time limits in force."""
+        return self._async().timeouts
+
+    @property
     def stats(self) -> TransportStats:
         """Counters of requests sent, retries and failures (shared with views)."""
         return self._async().stats
@@ -1424,6 +1434,32 @@ class OryClient(ClientBase):
         does nothing; it stops working when the client it came from is closed.
         """
         return self._view(lambda client: client.with_auth(auth))
+
+    def with_options(
+        self,
+        *,
+        timeouts: Timeouts | float | None = None,
+        retry: RetryPolicy | None = None,
+        pacing: bool | None = None,
+    ) -> OryClient:
+        """A light view of this client with other time limits, retry policy or pacing.
+
+        ``None`` keeps this client's setting. The view shares the connection pool, the
+        ``max_concurrency`` gate, the pacer (pacing views learn the same rate limits) and
+        the counters, and its credentials; building one costs a few small objects, so a
+        view per call site is fine::
+
+            quick = ory.with_options(timeouts=Timeouts(read=2, deadline=5), retry=RetryPolicy.none())
+            quick.identities.get(identity_id)
+
+        Closing the view does nothing; it stops working when its client is closed.
+
+        Raises:
+            TypeError, ValueError: an option of the wrong type or value.
+        """
+        return self._view(
+            lambda client: client.with_options(timeouts=timeouts, retry=retry, pacing=pacing)
+        )
 
     def ping(self, *, auth: Auth | None = None, timeout: float | None = None) -> None:
         """Check that the server is ready (``GET /health/ready``, as ``metadata.ready()``).

@@ -21,7 +21,7 @@ class Factory:
     def __call__(self) -> OryClient:
         # No retries: a request path answers 503 at once rather than waiting on Ory.
         client = OryClient(
-            self.fake.url, public_url=self.fake.public_url, retry=RetryPolicy.none(), timeout=5
+            self.fake.url, public_url=self.fake.public_url, retry=RetryPolicy.none(), timeouts=5
         )
         self.made.append(client)
         return client

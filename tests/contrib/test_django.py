@@ -21,7 +21,7 @@ from ory_async.contrib import django as ory_django  # noqa: E402
 from ory_async.testing import FakeOry, serve_in_thread  # noqa: E402
 
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
-OPTIONS = {"retry": RetryPolicy.none(), "timeout": 5}
+OPTIONS = {"retry": RetryPolicy.none(), "timeouts": 5}
 
 
 class Seeded:

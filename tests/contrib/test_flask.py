@@ -33,7 +33,7 @@ def make_app(ory_url: str, public_url: str, **config: Any) -> tuple[Flask, Ory]:
     app.config.update(
         ORY_SDK_URL=ory_url,
         ORY_PUBLIC_URL=public_url,
-        ORY_CLIENT_OPTIONS={"retry": RetryPolicy.none(), "timeout": 5},
+        ORY_CLIENT_OPTIONS={"retry": RetryPolicy.none(), "timeouts": 5},
         **config,
     )
     ext = Ory(app)

@@ -6,13 +6,12 @@ import pytest
 
 from ory_async import OryClient, RateLimitedError, RetryPolicy, ServerError, UnauthorizedError
 from ory_async.models import CreateIdentityBody
-from ory_async.testing import FakeOry
-from tests.conftest import FakeSleep
+from ory_async.testing import FakeOry, RetryWaits
 from tests.integration.conftest import API_KEY, Harness
 
 
 async def test_faults_are_recovered_by_retries(
-    ory: OryClient, fake: FakeOry, fake_sleep: FakeSleep
+    ory: OryClient, fake: FakeOry, fake_sleep: RetryWaits
 ) -> None:
     fake.seed_identities(1000)
     fake.faults.add("/admin/identities", status=503, times=2)
@@ -24,7 +23,7 @@ async def test_faults_are_recovered_by_retries(
 
 
 async def test_retries_run_out_with_a_clear_error(
-    ory: OryClient, fake: FakeOry, fake_sleep: FakeSleep
+    ory: OryClient, fake: FakeOry, fake_sleep: RetryWaits
 ) -> None:
     fake.faults.add("/admin/identities", status=503, times=10)
     with pytest.raises(ServerError) as info:
@@ -32,7 +31,7 @@ async def test_retries_run_out_with_a_clear_error(
     assert info.value.attempts == 4
 
 
-async def test_rate_limit_headers(harness: Harness, fake_sleep: FakeSleep) -> None:
+async def test_rate_limit_headers(harness: Harness, fake_sleep: RetryWaits) -> None:
     fake = await harness.start("v1")
     # Without pacing, which would otherwise wait for the window instead of meeting the 429.
     ory = await harness.client(fake, retry=RetryPolicy.none(), pacing=False)
@@ -46,7 +45,7 @@ async def test_rate_limit_headers(harness: Harness, fake_sleep: FakeSleep) -> No
 
 
 async def test_post_is_not_retried_after_a_5xx(
-    ory: OryClient, fake: FakeOry, fake_sleep: FakeSleep
+    ory: OryClient, fake: FakeOry, fake_sleep: RetryWaits
 ) -> None:
     fake.faults.add("/admin/identities", method="POST", status=502, times=1)
     with pytest.raises(ServerError):

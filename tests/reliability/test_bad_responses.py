@@ -41,7 +41,7 @@ async def client(serve: Serve) -> AsyncIterator[Callable[[ScriptedServer], Await
     async def make(scripted: ScriptedServer) -> OryClient:
         server = await serve(scripted)
         ory = OryClient(
-            str(server.make_url("/")), access_token=SECRET, retry=RetryPolicy.none(), timeout=5
+            str(server.make_url("/")), access_token=SECRET, retry=RetryPolicy.none(), timeouts=5
         )
         clients.append(ory)
         return ory
@@ -153,7 +153,7 @@ async def test_endless_body_hits_the_timeout(serve: Serve) -> None:
         return response
 
     server = await serve(ScriptedServer().then(trickle))
-    async with OryClient(str(server.make_url("/")), timeout=0.2, retry=RetryPolicy.none()) as ory:
+    async with OryClient(str(server.make_url("/")), timeouts=0.2, retry=RetryPolicy.none()) as ory:
         with pytest.raises(RequestTimeoutError):
             await ory.identities.list().collect()
     never.set()

@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
-import pytest
 
-from ory_async import OryClient, _transport
-from ory_async.testing import FakeOry
-from tests.conftest import FakeSleep
+from ory_async import OryClient
+from ory_async.testing import FakeOry, RetryWaits, no_waits
 from tests.reliability.conftest import TOKEN
 
 
@@ -34,28 +32,20 @@ async def test_cancel_mid_request_frees_the_slot(fake: FakeOry) -> None:
         assert await ory.identities.list().collect() == []  # the one slot is free again
 
 
-async def test_cancel_mid_retry_wait_frees_the_slot(
-    fake: FakeOry, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    waiting = asyncio.Event()
-
-    async def endless(_: float) -> None:
-        waiting.set()
-        await asyncio.Event().wait()
-
-    monkeypatch.setattr(_transport, "_sleep", endless)
+async def test_cancel_mid_retry_wait_frees_the_slot(fake: FakeOry) -> None:
     fake.faults.add("/admin/identities", status=503, times=1)
-    async with OryClient(fake.url, access_token=TOKEN, max_concurrency=1) as ory:
-        task = asyncio.create_task(ory.identities.list().collect())
-        await waiting.wait()
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        assert task.cancelled()
-        assert len(fake.requests) == 1
-        assert await ory.identities.list(page_size=10).collect() == []
+    with no_waits(hold=True) as waits:
+        async with OryClient(fake.url, access_token=TOKEN, max_concurrency=1) as ory:
+            task = asyncio.create_task(ory.identities.list().collect())
+            await waits.requested()
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            assert task.cancelled()
+            assert len(fake.requests) == 1
+            assert await ory.identities.list(page_size=10).collect() == []
 
 
-async def test_cancel_mid_walk(fake: FakeOry, fake_sleep: FakeSleep) -> None:
+async def test_cancel_mid_walk(fake: FakeOry, fake_sleep: RetryWaits) -> None:
     fake.seed_identities(300)
     async with OryClient(fake.url, access_token=TOKEN, max_concurrency=1) as ory:
         walked: list[str] = []

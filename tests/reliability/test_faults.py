@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import attrs
 import pytest
 
 from ory_async import (
@@ -13,14 +14,15 @@ from ory_async import (
     OryError,
     RateLimitedError,
     RetryPolicy,
+    Timeouts,
     TransportError,
 )
 from ory_async.models import CreateIdentityBody
-from ory_async.testing import FakeOry
-from tests.conftest import FakeSleep
+from ory_async.testing import FakeOry, RetryWaits
 from tests.reliability.conftest import TOKEN
 
-PATIENT = RetryPolicy(attempts=10, timeout=None)
+PATIENT = RetryPolicy(attempts=10)
+NO_RETRY_BUDGET = Timeouts(retry_budget=None)
 CHAOS = {
     "rate": 0.2,
     "statuses": (503, 502, 504, 429),
@@ -39,7 +41,11 @@ def patient_client(
     than 0.3 s to apply a chunk of a batch, which must not read as a lost answer.
     """
     return OryClient(
-        fake.url, public_url=fake.public_url, access_token=TOKEN, retry=retry, timeout=timeout
+        fake.url,
+        public_url=fake.public_url,
+        access_token=TOKEN,
+        retry=retry,
+        timeouts=attrs.evolve(NO_RETRY_BUDGET, read=timeout),
     )
 
 
@@ -53,7 +59,7 @@ def retry_reasons(caplog: pytest.LogCaptureFixture) -> set[str]:
 
 @pytest.mark.parametrize("form", ["page_size", "per_page"])
 async def test_walk_10000_identities_under_chaos(
-    fake: FakeOry, fake_sleep: FakeSleep, form: str, caplog: pytest.LogCaptureFixture
+    fake: FakeOry, fake_sleep: RetryWaits, form: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="ory_async")
     ids = set(fake.seed_identities(10_000))
@@ -73,7 +79,7 @@ async def test_walk_10000_identities_under_chaos(
     )
 
 
-async def test_walk_5000_sessions_under_chaos(fake: FakeOry, fake_sleep: FakeSleep) -> None:
+async def test_walk_5000_sessions_under_chaos(fake: FakeOry, fake_sleep: RetryWaits) -> None:
     made = {
         fake.create_session(identity)[0]["id"]
         for identity in fake.seed_identities(1000)
@@ -89,7 +95,7 @@ async def test_walk_5000_sessions_under_chaos(fake: FakeOry, fake_sleep: FakeSle
 
 @pytest.mark.parametrize("seed", range(6))
 async def test_a_walk_is_complete_or_fails_loudly(
-    fake: FakeOry, fake_sleep: FakeSleep, seed: int
+    fake: FakeOry, fake_sleep: RetryWaits, seed: int
 ) -> None:
     ids = set(fake.seed_identities(2000))
     fake.faults.random(rate=0.5, seed=seed, statuses=(503, 429), drop_connection_share=0.3)
@@ -107,7 +113,9 @@ async def test_a_walk_is_complete_or_fails_loudly(
     assert set(walked) == ids  # never a silent short result
 
 
-async def test_lost_answer_to_a_create_is_not_retried(fake: FakeOry, fake_sleep: FakeSleep) -> None:
+async def test_lost_answer_to_a_create_is_not_retried(
+    fake: FakeOry, fake_sleep: RetryWaits
+) -> None:
     fake.faults.add("/admin/identities", method="POST", drop_connection="after_apply", times=1)
     async with patient_client(fake, timeout=30.0) as ory:
         with pytest.raises(TransportError, match="outcome is unknown") as info:
@@ -120,7 +128,7 @@ async def test_lost_answer_to_a_create_is_not_retried(fake: FakeOry, fake_sleep:
 
 
 async def test_batch_never_resends_a_chunk_that_may_have_been_applied(
-    fake: FakeOry, fake_sleep: FakeSleep
+    fake: FakeOry, fake_sleep: RetryWaits
 ) -> None:
     fake.faults.add("/admin/identities", method="PATCH", drop_connection="after_apply", times=1)
     bodies = [
@@ -138,7 +146,7 @@ async def test_batch_never_resends_a_chunk_that_may_have_been_applied(
 
 
 async def test_batch_retries_a_chunk_that_was_refused_with_429(
-    fake: FakeOry, fake_sleep: FakeSleep
+    fake: FakeOry, fake_sleep: RetryWaits
 ) -> None:
     fake.faults.add("/admin/identities", method="PATCH", status=429, ratelimit_reset=2, times=1)
     bodies = [

@@ -80,7 +80,7 @@ SECRETS = [TOKEN, SESSION, COOKIE_VALUE, FLOW_TOKEN]
 
 async def provoke(answer: bytes, auth: Auth | None, call: Call) -> tuple[BaseException, bytes]:
     async with raw_server(fixed(answer)) as server:
-        async with OryClient(server.url, auth=auth, retry=RetryPolicy.none(), timeout=10) as ory:
+        async with OryClient(server.url, auth=auth, retry=RetryPolicy.none(), timeouts=10) as ory:
             with pytest.raises(OryError) as info:
                 await call(ory)
         (head,) = server.heads

@@ -78,7 +78,7 @@ async def test_a_declared_length_over_the_limit_is_refused_before_reading(status
     head = b"HTTP/1.1 " + status + b"\r\nContent-Length: %d\r\n\r\n{" % (LIMIT + 1)
     async with (
         raw_server(fixed(head), keep_alive=True) as server,
-        OryClient(server.url, access_token=TOKEN, max_response_size=LIMIT, timeout=60) as ory,
+        OryClient(server.url, access_token=TOKEN, max_response_size=LIMIT, timeouts=60) as ory,
     ):
         with pytest.raises(ResponseTooLargeError) as info:
             await ory.identities.get("abc")
@@ -98,7 +98,7 @@ async def test_an_endless_body_is_cut_at_the_limit_not_at_the_timeout(chunked: b
     # With a 60 s timeout, buffering until the timeout would end in RequestTimeoutError.
     async with (
         raw_server(endless(chunked=chunked)) as server,
-        OryClient(server.url, max_response_size=LIMIT, timeout=60) as ory,
+        OryClient(server.url, max_response_size=LIMIT, timeouts=60) as ory,
     ):
         with pytest.raises(ResponseTooLargeError, match="larger than the 64 KiB limit"):
             await ory.identities.list().collect()

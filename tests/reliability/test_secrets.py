@@ -14,8 +14,7 @@ from aiohttp.test_utils import TestServer
 
 from ory_async import OryClient, OryError, RetryPolicy, SessionToken
 from ory_async.models import CreateIdentityBody
-from ory_async.testing import FakeOry
-from tests.conftest import FakeSleep
+from ory_async.testing import FakeOry, RetryWaits
 from tests.reliability.conftest import TOKEN
 from tests.scripted import ScriptedServer, reply
 
@@ -63,7 +62,7 @@ async def collect_failures(fake: FakeOry, ory: OryClient) -> list[BaseException]
 
 
 async def test_no_secret_in_errors_reprs_or_logs(
-    fake: FakeOry, ory: OryClient, caplog: pytest.LogCaptureFixture, fake_sleep: FakeSleep
+    fake: FakeOry, ory: OryClient, caplog: pytest.LogCaptureFixture, fake_sleep: RetryWaits
 ) -> None:
     caplog.set_level(logging.DEBUG)
     for name in ("aiohttp", "aiohttp.client", "aiohttp.access", "aiohttp.server", "ory_async"):

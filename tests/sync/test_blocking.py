@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from ory_async import ClientClosedError, NotFoundError, RequestTimeoutError, RetryPolicy
+from ory_async import ClientClosedError, NotFoundError, RequestTimeoutError, RetryPolicy, Timeouts
 from ory_async import OryClient as AsyncOryClient
 from ory_async.sync import BlockingCallInEventLoopError, OryClient, Pager, ResultStream
 from ory_async.sync._runtime import THREAD_NAME, runtime
@@ -164,7 +164,7 @@ def test_views_share_the_client_and_close_with_it(ory: OryClient, fake: FakeOry)
 
 
 def test_ctrl_c_cancels_the_call_and_the_client_goes_on(fake: FakeOry) -> None:
-    ory = OryClient(fake.url, access_token=KEY, timeout=5, retry=RetryPolicy.none())
+    ory = OryClient(fake.url, access_token=KEY, timeouts=5, retry=RetryPolicy.none())
     (slow, quick) = fake.seed_identities(2)
     fault = fake.faults.add(f"/admin/identities/{slow}", status=None, delay=60)
     main = threading.get_ident()
@@ -190,13 +190,15 @@ def test_ctrl_c_cancels_the_call_and_the_client_goes_on(fake: FakeOry) -> None:
 def test_timeouts_and_deadline_behave_as_in_async(fake: FakeOry) -> None:
     (ident,) = fake.seed_identities(1)
     fake.faults.add(f"/admin/identities/{ident}", status=None, delay=30, times=None)
-    with OryClient(fake.url, access_token=KEY, timeout=0.2, retry=RetryPolicy.none()) as ory:
+    with OryClient(fake.url, access_token=KEY, timeouts=0.2, retry=RetryPolicy.none()) as ory:
         with pytest.raises(RequestTimeoutError):
             ory.identities.get(ident)
         with pytest.raises(RequestTimeoutError):
             ory.identities.get(ident, timeout=0.1)
     with (
-        OryClient(fake.url, access_token=KEY, deadline=0.3, retry=NO_WAIT) as ory,
+        OryClient(
+            fake.url, access_token=KEY, timeouts=Timeouts(deadline=0.3), retry=NO_WAIT
+        ) as ory,
         pytest.raises(RequestTimeoutError, match="deadline|0.3"),
     ):
         ory.identities.get(ident)

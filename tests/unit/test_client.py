@@ -111,8 +111,8 @@ def test_constructor_validation() -> None:
         OryClient(BASE, api="v2")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_concurrency must be an int >= 1"):
         OryClient(BASE, max_concurrency=0)
-    with pytest.raises(ValueError, match="timeout must be a positive number"):
-        OryClient(BASE, timeout=-1)
+    with pytest.raises(ValueError, match="timeouts must be a positive number"):
+        OryClient(BASE, timeouts=-1)
     with pytest.raises(ValueError, match="headers must not set Authorization"):
         OryClient(BASE, headers={"Authorization": "Bearer x"})
     with pytest.raises(TypeError, match="auth must be a BearerToken or SessionToken"):
@@ -232,7 +232,7 @@ async def test_connection_errors_become_transport_errors() -> None:
         m.get(READY, exception=aiohttp.ClientConnectorError(key, OSError(111, "refused")))  # type: ignore[arg-type]
         m.get(READY, exception=aiohttp.ServerDisconnectedError())
         m.get(READY, exception=TimeoutError())
-        async with client(timeout=5) as ory:
+        async with client(timeouts=5) as ory:
             with pytest.raises(
                 TransportError, match="Could not connect on GET /health/ready"
             ) as info:
@@ -275,7 +275,7 @@ async def test_owned_session_closed_on_exit() -> None:
         m.get(READY, payload={})
         async with client() as ory:
             await ory.ping()
-            session = ory._transport._session
+            session = ory._transport.connection._session
             assert session is not None
             assert not session.closed
     assert session.closed
@@ -301,7 +301,7 @@ def test_second_event_loop_is_a_clear_error() -> None:
         with aioresponses() as m:
             m.get(READY, payload={})
             await ory.ping()
-        return ory._transport._session
+        return ory._transport.connection._session
 
     async def second() -> None:
         try:

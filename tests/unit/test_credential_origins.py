@@ -24,7 +24,8 @@ from ory_async import (
 )
 from ory_async._transport import Request
 from ory_async._urls import join_path
-from tests.conftest import SECRET, FakeSleep
+from ory_async.testing import RetryWaits
+from tests.conftest import SECRET
 from tests.scripted import ScriptedServer, reply
 
 Servers = tuple[ScriptedServer, TestServer, ScriptedServer, TestServer]
@@ -87,7 +88,7 @@ async def test_a_connection_error_never_repeats_the_token() -> None:
 
 
 async def test_stats_count_requests_retries_and_failures(
-    servers: Servers, fake_sleep: FakeSleep
+    servers: Servers, fake_sleep: RetryWaits
 ) -> None:
     ours, server, _, _ = servers
     ours.script.clear()
@@ -105,7 +106,7 @@ async def test_stats_count_requests_retries_and_failures(
     assert len(fake_sleep.delays) == 2
 
 
-async def test_connection_failures_are_counted(fake_sleep: FakeSleep) -> None:
+async def test_connection_failures_are_counted(fake_sleep: RetryWaits) -> None:
     url = "http://127.0.0.1:4434/admin/identities"
     with aioresponses() as m:
         m.get(url, exception=aiohttp.ClientConnectionError("reset"), repeat=True)

@@ -24,7 +24,8 @@ from ory_async._pagination import (
     parse_link_header,
 )
 from ory_async._urls import build_query
-from tests.conftest import SECRET, FakeSleep
+from ory_async.testing import RetryWaits
+from tests.conftest import SECRET
 from tests.kratos_paging import PagingServer, legacy_links, legacy_query, migration_query
 from tests.unit.conftest import Start
 
@@ -259,7 +260,7 @@ async def test_break_after_first_item_sends_nothing_more(start: Start) -> None:
     assert len(server.requests) == 3
 
 
-async def test_failed_page_is_retried_on_its_own(start: Start, fake_sleep: FakeSleep) -> None:
+async def test_failed_page_is_retried_on_its_own(start: Start, fake_sleep: RetryWaits) -> None:
     ids = make_ids(40 * 25)
     server = PagingServer(ids, "keyset", fail_on={37: 503})
     ory = await start(server)

@@ -38,7 +38,9 @@ async def test_get_carries_its_timeout(ory: OryClient, seconds: float) -> None:
     with aioresponses() as m:
         m.get(ANY, payload=IDENTITY)
         await ory.identities.get("i", timeout=seconds)
-    assert timeouts(m) == [aiohttp.ClientTimeout(total=float(seconds))]
+    # The client's connect limit (10 s) stays, within the call's shorter one.
+    connect = min(10.0, float(seconds))
+    assert timeouts(m) == [aiohttp.ClientTimeout(total=float(seconds), sock_connect=connect)]
 
 
 async def test_every_page_of_a_walk_carries_the_timeout(ory: OryClient) -> None:
@@ -48,7 +50,7 @@ async def test_every_page_of_a_walk_carries_the_timeout(ory: OryClient) -> None:
         m.get(ANY, payload=[dict(IDENTITY, id="j")])
         got = [i.id async for i in ory.identities.list(page_size=1, timeout=4.0)]
     assert got == ["i", "j"]
-    assert timeouts(m) == [aiohttp.ClientTimeout(total=4.0)] * 2
+    assert timeouts(m) == [aiohttp.ClientTimeout(total=4.0, sock_connect=4.0)] * 2
 
 
 async def test_writes_bulk_calls_and_batches_carry_the_timeout(ory: OryClient) -> None:
@@ -62,7 +64,7 @@ async def test_writes_bulk_calls_and_batches_carry_the_timeout(ory: OryClient) -
             _ = [r async for r in results]
         await ory.metrics.prometheus(timeout=7)
         await ory.ping(timeout=7)
-    assert timeouts(m) == [aiohttp.ClientTimeout(total=7.0)] * 5
+    assert timeouts(m) == [aiohttp.ClientTimeout(total=7.0, sock_connect=7.0)] * 5
 
 
 @pytest.mark.parametrize(
@@ -92,7 +94,7 @@ async def test_a_short_per_call_timeout_beats_a_long_client_timeout(
     never = asyncio.Event()
     scripted = ScriptedServer().then(hang(never)).then(reply(200, IDENTITY))
     server = await aiohttp_server(scripted.app)
-    async with OryClient(str(server.make_url("/")), timeout=60, retry=RetryPolicy.none()) as ory:
+    async with OryClient(str(server.make_url("/")), timeouts=60, retry=RetryPolicy.none()) as ory:
         with pytest.raises(
             RequestTimeoutError,
             match=r"No complete answer to GET /admin/identities/i within 0.05 s",

@@ -9,10 +9,18 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from ory_async import OryClient, RateLimitedError, RequestTimeoutError, RetryPolicy, ServerError
+from ory_async import (
+    OryClient,
+    RateLimitedError,
+    RequestTimeoutError,
+    RetryPolicy,
+    ServerError,
+    Timeouts,
+)
 from ory_async._transport import Request
 from ory_async._urls import join_path
-from tests.conftest import SECRET, FakeSleep
+from ory_async.testing import RetryWaits
+from tests.conftest import SECRET
 from tests.scripted import ScriptedServer, hang, reply
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
@@ -42,7 +50,7 @@ LIMITED = reply(429, headers={"x-ratelimit-reset": "2"})
 
 @pytest.mark.parametrize("method", ["POST", "PATCH", "PUT", "DELETE", "GET"])
 async def test_429_is_retried_for_every_method(
-    server: TestServer, scripted: ScriptedServer, fake_sleep: FakeSleep, method: str
+    server: TestServer, scripted: ScriptedServer, fake_sleep: RetryWaits, method: str
 ) -> None:
     scripted.then(LIMITED, LIMITED, reply(201, {}))
     async with OryClient(str(server.make_url("/")), access_token=SECRET) as ory:
@@ -55,7 +63,7 @@ async def test_429_is_retried_for_every_method(
 
 
 async def test_post_other_failures_still_not_retried(
-    server: TestServer, scripted: ScriptedServer, fake_sleep: FakeSleep
+    server: TestServer, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     scripted.then(LIMITED, reply(503), reply(201, {}))
     async with OryClient(str(server.make_url("/"))) as ory:
@@ -66,7 +74,7 @@ async def test_post_other_failures_still_not_retried(
 
 
 async def test_429s_do_not_use_up_the_attempts(
-    server: TestServer, scripted: ScriptedServer, fake_sleep: FakeSleep
+    server: TestServer, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     # 10 answers of 429 are more than 4 attempts; they are waited out, not counted.
     scripted.then(*[LIMITED] * 10, reply(503), reply(200, {}))
@@ -77,11 +85,11 @@ async def test_429s_do_not_use_up_the_attempts(
 
 
 async def test_the_429_budget_is_time(
-    server: TestServer, scripted: ScriptedServer, fake_sleep: FakeSleep
+    server: TestServer, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     scripted.then(LIMITED)  # forever
-    policy = RetryPolicy(rate_limit_budget=7.0)
-    async with OryClient(str(server.make_url("/")), retry=policy) as ory:
+    limits = Timeouts(rate_limit_budget=7.0)
+    async with OryClient(str(server.make_url("/")), timeouts=limits) as ory:
         with pytest.raises(RateLimitedError) as info:
             await ory._transport.send(request(ory, "POST"))
     # 2 + 2 + 2 = 6 s waited; one more 2 s wait would pass 7 s.
@@ -91,11 +99,11 @@ async def test_the_429_budget_is_time(
 
 
 async def test_a_429_that_says_retry_now_still_waits_a_little(
-    server: TestServer, scripted: ScriptedServer, fake_sleep: FakeSleep
+    server: TestServer, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     scripted.then(reply(429, headers={"x-ratelimit-reset": "0"}))
     async with OryClient(
-        str(server.make_url("/")), retry=RetryPolicy(rate_limit_budget=1.0)
+        str(server.make_url("/")), timeouts=Timeouts(rate_limit_budget=1.0)
     ) as ory:
         with pytest.raises(RateLimitedError):
             await ory._transport.send(request(ory))
@@ -103,7 +111,7 @@ async def test_a_429_that_says_retry_now_still_waits_a_little(
 
 
 async def test_retry_none_does_not_retry_429(
-    server: TestServer, scripted: ScriptedServer, fake_sleep: FakeSleep
+    server: TestServer, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     scripted.then(LIMITED, reply(200, {}))
     async with OryClient(str(server.make_url("/")), retry=RetryPolicy.none()) as ory:
@@ -116,7 +124,7 @@ async def test_retry_none_does_not_retry_429(
 @pytest.mark.parametrize("bad", [-1.0, "5", True])
 def test_budget_is_checked(bad: object) -> None:
     with pytest.raises(ValueError, match="rate_limit_budget"):
-        RetryPolicy(rate_limit_budget=bad)  # type: ignore[arg-type]
+        Timeouts(rate_limit_budget=bad)  # type: ignore[arg-type]
 
 
 async def test_deadline_spans_every_attempt(server: TestServer, scripted: ScriptedServer) -> None:
@@ -124,7 +132,7 @@ async def test_deadline_spans_every_attempt(server: TestServer, scripted: Script
     scripted.then(reply(503), hang(never))
     policy = RetryPolicy(wait_initial=0.01, wait_jitter=0.0)
     async with OryClient(
-        str(server.make_url("/")), timeout=30.0, deadline=0.3, retry=policy
+        str(server.make_url("/")), timeouts=Timeouts(read=30.0, deadline=0.3), retry=policy
     ) as ory:
         with pytest.raises(RequestTimeoutError, match="deadline of 0.3 s") as info:
             await ory._transport.send(request(ory))
@@ -135,10 +143,10 @@ async def test_deadline_spans_every_attempt(server: TestServer, scripted: Script
 
 
 async def test_no_retry_wait_starts_past_the_deadline(
-    server: TestServer, scripted: ScriptedServer, fake_sleep: FakeSleep
+    server: TestServer, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     scripted.then(reply(429, headers={"x-ratelimit-reset": "30"}), reply(200, {}))
-    async with OryClient(str(server.make_url("/")), deadline=5.0) as ory:
+    async with OryClient(str(server.make_url("/")), timeouts=Timeouts(deadline=5.0)) as ory:
         with pytest.raises(RateLimitedError) as info:
             await ory._transport.send(request(ory))
     assert fake_sleep.delays == []
@@ -150,7 +158,7 @@ async def test_cancellation_within_a_deadline_is_not_a_timeout(
 ) -> None:
     never = asyncio.Event()
     scripted.then(hang(never))
-    async with OryClient(str(server.make_url("/")), deadline=30.0) as ory:
+    async with OryClient(str(server.make_url("/")), timeouts=Timeouts(deadline=30.0)) as ory:
         task = asyncio.create_task(ory._transport.send(request(ory)))
         for _ in range(1000):
             if scripted.seen:
@@ -164,25 +172,23 @@ async def test_cancellation_within_a_deadline_is_not_a_timeout(
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"deadline": 0}, "deadline must be a positive number"),
-        ({"deadline": "1"}, "deadline must be a positive number"),
-        ({"connect_timeout": -1}, "connect_timeout must be a positive number"),
+        ({"deadline": 0}, "deadline must be None or a positive number"),
+        ({"deadline": "1"}, "deadline must be None or a positive number"),
+        ({"connect": -1}, "connect must be None or a positive number"),
     ],
 )
 def test_time_options_are_checked(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        OryClient("http://127.0.0.1:4434", **kwargs)  # type: ignore[arg-type]
+        OryClient("http://127.0.0.1:4434", timeouts=Timeouts(**kwargs))  # type: ignore[arg-type]
 
 
 def test_connect_timeout_has_a_default() -> None:
-    ory = OryClient("http://127.0.0.1:4434", timeout=30.0)
+    ory = OryClient("http://127.0.0.1:4434", timeouts=30.0)
     assert ory._transport._timeout == aiohttp.ClientTimeout(total=30.0, sock_connect=10.0)
-    short = OryClient("http://127.0.0.1:4434", timeout=2.0, connect_timeout=5.0)
+    short = OryClient("http://127.0.0.1:4434", timeouts=Timeouts(read=2.0, connect=5.0))
     assert short._transport._timeout.sock_connect == 2.0
-    none = OryClient("http://127.0.0.1:4434", connect_timeout=None)
+    none = OryClient("http://127.0.0.1:4434", timeouts=Timeouts(connect=None))
     assert none._transport._timeout.sock_connect is None
-    given = aiohttp.ClientTimeout(total=3)
-    assert OryClient("http://127.0.0.1:4434", timeout=given)._transport._timeout is given
 
 
 async def test_a_connect_timeout_says_nothing_was_sent(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -193,7 +199,7 @@ async def test_a_connect_timeout_says_nothing_was_sent(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(aiohttp.TCPConnector, "_create_connection", connect_times_out)
     async with OryClient(
-        "http://127.0.0.1:9", connect_timeout=1.5, retry=RetryPolicy.none()
+        "http://127.0.0.1:9", timeouts=Timeouts(connect=1.5), retry=RetryPolicy.none()
     ) as ory:
         with pytest.raises(RequestTimeoutError, match=r"Could not connect .* within 1.5 s") as info:
             await ory._transport.send(request(ory, "POST"))

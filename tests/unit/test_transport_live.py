@@ -23,7 +23,8 @@ from ory_async import (
 )
 from ory_async._transport import Request
 from ory_async._urls import join_path, segment
-from tests.conftest import SECRET, FakeSleep
+from ory_async.testing import RetryWaits, no_waits
+from tests.conftest import SECRET
 from tests.scripted import ScriptedServer, drop, hang, reply
 
 ServerFactory = Callable[[ScriptedServer], Awaitable[TestServer]]
@@ -61,7 +62,7 @@ def get(ory: OryClient, *segments: str, method: str = "GET") -> Request:
 
 
 async def test_get_retried_on_503_then_succeeds(
-    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     scripted.then(reply(503), reply(503), reply(200, {"ok": True}))
     response = await ory._transport.send(get(ory, "admin", "identities"))
@@ -75,7 +76,7 @@ async def test_get_retried_on_503_then_succeeds(
 
 
 async def test_429_retry_after_is_honoured(
-    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     scripted.then(reply(429, headers={"Retry-After": "2"}), reply(200, {}))
     await ory._transport.send(get(ory, "admin", "identities"))
@@ -83,7 +84,7 @@ async def test_429_retry_after_is_honoured(
 
 
 async def test_ratelimit_reset_is_honoured_and_capped(
-    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     scripted.then(
         reply(429, headers={"x-ratelimit-reset": "3"}),
@@ -96,7 +97,7 @@ async def test_ratelimit_reset_is_honoured_and_capped(
 
 @pytest.mark.parametrize("method", ["POST", "PATCH"])
 async def test_post_and_patch_are_not_retried_by_default(
-    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep, method: str
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: RetryWaits, method: str
 ) -> None:
     scripted.then(reply(503), reply(200, {}))
     with pytest.raises(ServerError):
@@ -106,7 +107,7 @@ async def test_post_and_patch_are_not_retried_by_default(
 
 
 async def test_post_connection_drop_says_outcome_unknown(
-    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     scripted.then(drop(), reply(201, {}))
     with pytest.raises(TransportError, match="outcome is unknown") as info:
@@ -116,7 +117,7 @@ async def test_post_connection_drop_says_outcome_unknown(
 
 
 async def test_post_retried_when_opted_in(
-    serve: ServerFactory, scripted: ScriptedServer, fake_sleep: FakeSleep
+    serve: ServerFactory, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     server = await serve(scripted.then(reply(503), reply(201, {})))
     async with OryClient(
@@ -133,7 +134,7 @@ async def test_post_retried_when_opted_in(
 async def test_client_errors_are_never_retried(
     ory: OryClient,
     scripted: ScriptedServer,
-    fake_sleep: FakeSleep,
+    fake_sleep: RetryWaits,
     status: int,
     cls: type[Exception],
 ) -> None:
@@ -145,7 +146,7 @@ async def test_client_errors_are_never_retried(
 
 
 async def test_connection_drop_on_get_is_retried(
-    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     # aiohttp itself resends an idempotent request once after a disconnect (RFC 9112);
     # the second drop is ours to retry.
@@ -157,7 +158,7 @@ async def test_connection_drop_on_get_is_retried(
 
 
 async def test_exhausted_attempts_raise_the_last_error(
-    ory: OryClient, scripted: ScriptedServer, fake_sleep: FakeSleep
+    ory: OryClient, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     scripted.then(reply(502), reply(503), reply(504), reply(502))
     with pytest.raises(ServerError) as info:
@@ -169,7 +170,7 @@ async def test_exhausted_attempts_raise_the_last_error(
 
 
 async def test_retry_none_sends_once(
-    serve: ServerFactory, scripted: ScriptedServer, fake_sleep: FakeSleep
+    serve: ServerFactory, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
     server = await serve(scripted.then(reply(503), reply(200, {})))
     async with OryClient(str(server.make_url("/")), retry=RetryPolicy.none()) as ory:
@@ -179,23 +180,15 @@ async def test_retry_none_sends_once(
 
 
 async def test_cancel_during_backoff_propagates_at_once(
-    ory: OryClient, scripted: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+    ory: OryClient, scripted: ScriptedServer
 ) -> None:
-    from ory_async import _transport
-
-    waiting = asyncio.Event()
-
-    async def endless_sleep(_: float) -> None:
-        waiting.set()
-        await asyncio.Event().wait()
-
-    monkeypatch.setattr(_transport, "_sleep", endless_sleep)
-    scripted.then(reply(503), reply(200, {}))
-    task = asyncio.create_task(ory._transport.send(get(ory, "admin", "identities")))
-    await waiting.wait()
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
+    with no_waits(hold=True) as waits:
+        scripted.then(reply(503), reply(200, {}))
+        task = asyncio.create_task(ory._transport.send(get(ory, "admin", "identities")))
+        await waits.requested()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
     assert len(scripted.seen) == 1
     # The concurrency slot was released: the next request goes through.
     scripted.script.clear()
@@ -208,7 +201,7 @@ async def test_timeout_is_a_request_timeout_error(
 ) -> None:
     never = asyncio.Event()
     server = await serve(scripted.then(hang(never)))
-    async with OryClient(str(server.make_url("/")), timeout=0.05, retry=RetryPolicy.none()) as ory:
+    async with OryClient(str(server.make_url("/")), timeouts=0.05, retry=RetryPolicy.none()) as ory:
         with pytest.raises(
             RequestTimeoutError, match=r"No complete answer to GET /slow within 0.05 s"
         ):
@@ -216,7 +209,7 @@ async def test_timeout_is_a_request_timeout_error(
     never.set()
 
 
-async def test_redirects_are_never_followed(serve: ServerFactory, fake_sleep: FakeSleep) -> None:
+async def test_redirects_are_never_followed(serve: ServerFactory, fake_sleep: RetryWaits) -> None:
     elsewhere = ScriptedServer().then(reply(200, {}))
     other = await serve(elsewhere)
     target = str(other.make_url("/admin/identities"))
@@ -291,7 +284,7 @@ async def test_ids_arrive_as_one_segment(
 async def test_retries_and_requests_are_logged_without_secrets(
     ory: OryClient,
     scripted: ScriptedServer,
-    fake_sleep: FakeSleep,
+    fake_sleep: RetryWaits,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)

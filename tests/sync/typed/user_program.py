@@ -21,7 +21,7 @@ from ory_async.sync import OryClient
 
 
 def script() -> None:
-    with OryClient("http://127.0.0.1:4434", access_token="k", timeout=5) as ory:
+    with OryClient("http://127.0.0.1:4434", access_token="k", timeouts=5) as ory:
         created = ory.identities.create(CreateIdentityBody(schema_id="default", traits={}))
         reveal_type(created)
         reveal_type(ory.identities.get(created.id))
