@@ -93,7 +93,6 @@ QUICK: Final = Settings(
     memory_walk=3_000,
     memory_mark=1_000,
     whoami_checks=20,
-    kratos_walk_rounds=1,
     kratos_requests=100,
     kratos_batch=120,
     kratos_chunk=50,
@@ -316,15 +315,17 @@ def render(
 
 @contextlib.contextmanager
 def _kratos_set() -> Iterator[tuple[str, set[str]]]:
-    """A Kratos for one set of measurements: its admin URL and a set to record the ids the
-    set creates; on a Kratos the run did not start, those are deleted at the end."""
+    """A Kratos for one set of measurements: its admin URL and the ids it held before.
+    On a Kratos the run did not start, every identity added meanwhile is deleted at the
+    end, whatever happened."""
     with kratos_server.running() as kratos:
-        created: set[str] = set()
+        before = set(kratos_server.identity_ids(kratos.url))
         try:
-            yield kratos.url, created
+            yield kratos.url, before
         finally:
-            if kratos.process is None and created:  # not ours: leave it as it was
-                kratos_server.delete(kratos.url, sorted(created))
+            if kratos.process is None:  # not ours: leave it as it was
+                added = set(kratos_server.identity_ids(kratos.url)) - before
+                kratos_server.delete(kratos.url, sorted(added))
 
 
 def measure_kratos(settings: Settings, log: Any = print) -> list[report.Sample]:
@@ -347,18 +348,16 @@ def measure_kratos(settings: Settings, log: Any = print) -> list[report.Sample]:
         names = [RAW, ORY_ASYNC] if rnd % 2 == 0 else [ORY_ASYNC, RAW]
         # GETs read a server holding just the pool: Kratos's own GET slows down as the
         # in-memory database grows (about 4 ms with 1,000 identities, 10 ms with 3,000).
-        with _kratos_set() as (base, created):
+        with _kratos_set() as (base, _):
             pool = kratos_server.seed(base, settings.kratos_get_pool, f"bench-{run_id}-{rnd}-pool")
-            created.update(pool)
             for client in names:
                 add("kratos-get", client, rnd, {"base": base, "pool": pool})
-        with _kratos_set() as (base, created):
-            before = set(kratos_server.identity_ids(base))
+        with _kratos_set() as (base, before):
             for client in names[::-1]:
                 prefix = f"bench-{run_id}-{rnd}-{client}"
                 add("kratos-batch", client, rnd, {"base": base, "prefix": prefix})
             ids = kratos_server.identity_ids(base)
-            created.update(set(ids) - before)
+            created = set(ids) - before
             if len(created) != 2 * settings.kratos_batch:
                 msg = f"Kratos holds {len(created)} new identities, not {2 * settings.kratos_batch}"
                 raise BenchFailed(msg)
