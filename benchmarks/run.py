@@ -68,7 +68,7 @@ class Settings:
     memory_walk: int = 300_000
     memory_mark: int = 100_000
     whoami_checks: int = 2_000
-    kratos_rounds: int = 1
+    kratos_rounds: int = 3
     kratos_walk_rounds: int = 1
     kratos_requests: int = 5_000
     kratos_batch: int = 10_000
@@ -93,6 +93,7 @@ QUICK: Final = Settings(
     memory_walk=3_000,
     memory_mark=1_000,
     whoami_checks=20,
+    kratos_rounds=1,
     kratos_requests=100,
     kratos_batch=120,
     kratos_chunk=50,
