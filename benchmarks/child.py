@@ -12,7 +12,18 @@ import sys
 from itertools import cycle, islice
 from typing import Any
 
-from . import blocking, decode, get_identity, get_many, memory, payloads, readahead, walk, whoami
+from . import (
+    blocking,
+    decode,
+    get_identity,
+    get_many,
+    kratos,
+    memory,
+    payloads,
+    readahead,
+    walk,
+    whoami,
+)
 from .common import WrongData
 from .server import pin_to_cpu
 
@@ -59,6 +70,17 @@ def measure(spec: dict[str, Any]) -> dict[str, float]:
         return whoami.run(
             client, spec["base"], checks=spec["whoami_checks"], cached=workload == "whoami-cached"
         )
+    if workload == "kratos-batch":
+        return kratos.batch_create(
+            client, spec["base"], spec["prefix"], spec["kratos_batch"], spec["kratos_chunk"]
+        )
+    if workload == "kratos-walk":
+        return kratos.walk(
+            client, spec["base"], spec["kratos_page_size"], spec["count"], spec["checksum"]
+        )
+    if workload == "kratos-get":
+        ids = list(islice(cycle(spec["pool"]), spec["kratos_requests"]))
+        return get_identity.run(client, spec["base"], ids, concurrency=spec["concurrency"])
     msg = f"unknown workload {workload!r}"
     raise ValueError(msg)
 

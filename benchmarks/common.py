@@ -58,9 +58,12 @@ class Tally:
 
     def check(self, expected: Iterable[str], what: str) -> None:
         ids = list(expected)
-        want = sum(id_number(i) for i in ids)
-        if self.count != len(ids) or self.total != want:
-            msg = f"{what}: got {self.count} items (checksum {self.total:x}), expected {len(ids)} (checksum {want:x})"
+        self.check_sum(len(ids), sum(id_number(i) for i in ids), what)
+
+    def check_sum(self, count: int, checksum: int, what: str) -> None:
+        """Fail unless exactly ``count`` ids summing to ``checksum`` were added."""
+        if self.count != count or self.total != checksum:
+            msg = f"{what}: got {self.count} items (checksum {self.total:x}), expected {count} (checksum {checksum:x})"
             raise WrongData(msg)
 
 

@@ -13,6 +13,8 @@ from .common import EXP_ASYNC, KRATOS_CLIENT, ORY_ASYNC, ORY_CLIENT, RAW
 
 START: Final = "<!-- bench:start -->"
 END: Final = "<!-- bench:end -->"
+KRATOS_START: Final = "<!-- bench-kratos:start -->"
+KRATOS_END: Final = "<!-- bench-kratos:end -->"
 COLUMNS: Final = (RAW, ORY_ASYNC, ORY_SYNC, EXP_ASYNC, ORY_CLIENT, KRATOS_CLIENT)
 HEADINGS: Final = {
     RAW: "raw aiohttp + orjson",
@@ -277,7 +279,49 @@ def table(summary: dict[tuple[str, str], dict[str, float]], settings: Any) -> st
     return "\n".join(lines)
 
 
-def replace_between_markers(text: str, block: str) -> str:
-    """``text`` with everything between the bench markers replaced by ``block``."""
-    start, end = text.index(START) + len(START), text.index(END)
-    return text[:start] + "\n" + block.strip() + "\n" + text[end:]
+def kratos_rows(s: Any) -> list[Row]:
+    """The rows of the real-Kratos table (workload l) for the sizes in settings ``s``."""
+    return [
+        Row(
+            f"m) get identity x{s.kratos_requests:,}, concurrency {s.concurrency}",
+            "kratos-get",
+            _rate("req"),
+            "",
+            None,
+        ),
+        Row(
+            f"m) walk {2 * s.kratos_batch:,} identities, pages of {s.kratos_page_size} "
+            "(the `Link` header)",
+            "kratos-walk",
+            _rate("ids"),
+            "",
+            None,
+        ),
+        Row(
+            f"m) batch-create {s.kratos_batch:,} identities, chunks of {s.kratos_chunk:,}, "
+            "4 in flight",
+            "kratos-batch",
+            _rate("ids"),
+            "",
+            None,
+        ),
+    ]
+
+
+def kratos_table(summary: dict[tuple[str, str], dict[str, float]], settings: Any) -> str:
+    """The Markdown table of workload l: the floor and ory_async (with its ratio)."""
+    lines = [f"| workload | {HEADINGS[RAW]} | {HEADINGS[ORY_ASYNC]} |", "|---|---|---|"]
+    for row in kratos_rows(settings):
+        cells = [row.label]
+        for client in (RAW, ORY_ASYNC):
+            figures = summary.get((row.workload, client))
+            cells.append(row.cell(figures) if figures else "—")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def replace_between_markers(text: str, block: str, start: str = START, end: str = END) -> str:
+    """``text`` with everything between the markers (the bench table's, by default)
+    replaced by ``block``."""
+    first, last = text.index(start) + len(start), text.index(end)
+    return text[:first] + "\n" + block.strip() + "\n" + text[last:]

@@ -3,28 +3,34 @@
 ``python -m benchmarks.run`` starts the benchmark server in its own process, runs each
 measurement in a fresh child process (pinned to another CPU than the server), takes
 medians over the rounds, and writes the table between the markers of
-``benchmarks/README.md``. ``--quick`` runs tiny sizes (a smoke run). Any client that
-returns wrong data makes the run fail with a non-zero exit status.
+``benchmarks/README.md``. Workload l runs against a real Ory Kratos (the binary ``make
+kratos`` builds, or ``ORY_KRATOS_URL``), and is skipped with a notice when there is none.
+``--quick`` runs tiny sizes (a smoke run). Any client that returns wrong data makes the
+run fail with a non-zero exit status.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
 import platform
+import secrets
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
-from . import imports, limited, report
+from . import imports, kratos_server, limited, report
 from .blocking import ORY_SYNC
-from .common import EXP_ASYNC, KRATOS_CLIENT, ORY_ASYNC, ORY_CLIENT, RAW, sdk_available
+from .common import EXP_ASYNC, KRATOS_CLIENT, ORY_ASYNC, ORY_CLIENT, RAW, id_number, sdk_available
 from .process import ROOT
 from .server import Sizes, serve
 
@@ -64,6 +70,13 @@ class Settings:
     memory_mark: int = 100_000
     whoami_checks: int = 2_000
     blocking_requests: int = 3_000
+    kratos_rounds: int = 3
+    kratos_walk_rounds: int = 1
+    kratos_requests: int = 5_000
+    kratos_batch: int = 10_000
+    kratos_chunk: int = 1_000
+    kratos_page_size: int = kratos_server.PAGE_SIZE
+    kratos_get_pool: int = 1_000
 
 
 QUICK: Final = Settings(
@@ -83,10 +96,20 @@ QUICK: Final = Settings(
     memory_mark=1_000,
     whoami_checks=20,
     blocking_requests=100,
+    kratos_rounds=1,
+    kratos_requests=100,
+    kratos_batch=120,
+    kratos_chunk=50,
+    kratos_page_size=100,
+    kratos_get_pool=50,
 )
 
-WORKLOADS: Final = "abcdefghil"
-"""The workloads' letters, as in the table (``--only`` takes some of them)."""
+TABLE: Final = "abcdefghil"
+"""The letters of the main table's workloads."""
+KRATOS: Final = "m"
+"""The letter of the workloads against a real Kratos (their own table)."""
+WORKLOADS: Final = TABLE + KRATOS
+"""The workloads' letters, as in the tables (``--only`` takes some of them)."""
 
 
 def letter(workload: str) -> str:
@@ -273,7 +296,7 @@ def render(
     samples: list[report.Sample],
     settings: Settings,
     seconds: float,
-    only: str = WORKLOADS,
+    only: str = TABLE,
     kept_from: str | None = None,
 ) -> str:
     """The README block: how the run was made, then the table.
@@ -282,9 +305,7 @@ def render(
     """
     summary = report.summarize(samples)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    what = (
-        "`make bench`" if only == WORKLOADS else f"rows {', '.join(only)} re-run (`--only {only}`)"
-    )
+    what = "`make bench`" if only == TABLE else f"rows {', '.join(only)} re-run (`--only {only}`)"
     kept = "" if kept_from is None else f" The other rows are from the run saved at {kept_from}."
     return "\n".join(
         [
@@ -300,6 +321,83 @@ def render(
             "The last column says whether ory_async meets its target.",
             "",
             report.table(summary, settings),
+        ]
+    )
+
+
+@contextlib.contextmanager
+def _kratos_set() -> Iterator[tuple[str, set[str]]]:
+    """A Kratos for one set of measurements: its admin URL and the ids it held before.
+    On a Kratos the run did not start, every identity added meanwhile is deleted at the
+    end, whatever happened."""
+    with kratos_server.running() as kratos:
+        before = set(kratos_server.identity_ids(kratos.url))
+        try:
+            yield kratos.url, before
+        finally:
+            if kratos.process is None:  # not ours: leave it as it was
+                added = set(kratos_server.identity_ids(kratos.url)) - before
+                kratos_server.delete(kratos.url, sorted(added))
+
+
+def measure_kratos(settings: Settings, log: Any = print) -> list[report.Sample]:
+    """Workload l against a real Kratos, the floor and ory_async side by side; per round
+    two fresh servers. On the first, seeded with the pool of ids, each client gets
+    identities by id. On the second, each client batch-creates its identities, and then
+    each walks all of them. The order of the clients alternates from row to row and from
+    round to round."""
+    samples: list[report.Sample] = []
+    common = dataclasses.asdict(settings)
+    run_id = secrets.token_hex(4)  # unique emails, even on a Kratos that outlives the run
+
+    def add(workload: str, client: str, rnd: int, spec: dict[str, Any]) -> None:
+        figures = child({**common, **spec, "workload": workload, "client": client})
+        samples.append(report.Sample(workload, client, rnd, figures))
+        shown = ", ".join(f"{k}={v:.4g}" for k, v in figures.items())
+        log(f"  round {rnd + 1} {workload:18} {client:28} {shown}")
+
+    for rnd in range(settings.kratos_rounds):
+        names = [RAW, ORY_ASYNC] if rnd % 2 == 0 else [ORY_ASYNC, RAW]
+        # GETs read a server holding just the pool: Kratos's own GET slows down as the
+        # in-memory database grows (about 4 ms with 1,000 identities, 10 ms with 3,000).
+        with _kratos_set() as (base, _):
+            pool = kratos_server.seed(base, settings.kratos_get_pool, f"bench-{run_id}-{rnd}-pool")
+            for client in names:
+                add("kratos-get", client, rnd, {"base": base, "pool": pool})
+        with _kratos_set() as (base, before):
+            for client in names[::-1]:
+                prefix = f"bench-{run_id}-{rnd}-{client}"
+                add("kratos-batch", client, rnd, {"base": base, "prefix": prefix})
+            ids = kratos_server.identity_ids(base)
+            created = set(ids) - before
+            if len(created) != 2 * settings.kratos_batch:
+                msg = f"Kratos holds {len(created)} new identities, not {2 * settings.kratos_batch}"
+                raise BenchFailed(msg)
+            walked = {"base": base, "count": len(ids), "checksum": sum(id_number(i) for i in ids)}
+            for turn in range(settings.kratos_walk_rounds):
+                for client in names if turn % 2 == 0 else names[::-1]:
+                    add("kratos-walk", client, rnd * settings.kratos_walk_rounds + turn, walked)
+    return samples
+
+
+def render_kratos(samples: list[report.Sample], settings: Settings, seconds: float) -> str:
+    """The README block of workload m: how the run was made, then the table."""
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    where = (
+        "the Kratos `ORY_KRATOS_URL` names"
+        if os.environ.get("ORY_KRATOS_URL")
+        else "Kratos v1.3.1 built by `make kratos` (`dsn: memory`), two fresh ones per round, "
+        "pinned to one CPU, the clients to the other"
+    )
+    return "\n".join(
+        [
+            f"Latest run: {when} ({seconds / 60:.1f} min; {_rounds(settings.kratos_rounds)} of "
+            "each row; medians). Both clients side by side in one run, against the same servers.",
+            f"Machine: {_cpu()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}; {where}.",
+            f"Versions: {_versions()}.",
+            "",
+            report.kratos_table(report.summarize(samples), settings),
         ]
     )
 
@@ -340,35 +438,49 @@ def main(argv: list[str] | None = None) -> None:
         "--rounds", type=int, default=None, help="rounds of every workload (a busy machine)"
     )
     args = parser.parse_args(argv)
+    # A plain SIGTERM would skip the clean-up: the servers (Kratos among them) must stop.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     settings = QUICK if args.quick else Settings()
     if args.rounds is not None:
-        settings = dataclasses.replace(settings, rounds=args.rounds, get_rounds=args.rounds)
+        settings = dataclasses.replace(
+            settings, rounds=args.rounds, get_rounds=args.rounds, kratos_rounds=args.rounds
+        )
     print(f"clients: {', '.join(clients())}")
-    partial = args.only != WORKLOADS
     unknown = sorted(set(args.only) - set(WORKLOADS))
     if unknown:
         parser.error(f"--only takes letters of {WORKLOADS}; not {''.join(unknown)}")
+    only = "".join(c for c in TABLE if c in args.only)
+    partial = args.only != WORKLOADS
+    if not partial or args.only_limited:  # --only re-runs table rows, not the limited ones
+        limited_block = measure_limited(args.quick)
+        print(limited_block)
+        if not args.no_readme:
+            args.readme.write_text(limited.replace_block(args.readme.read_text(), limited_block))
+    if args.only_limited:
+        return
+    if only:
+        _main_table(args, settings, only)
+    if KRATOS in args.only:
+        _kratos_table(args, settings)
+
+
+def _main_table(args: argparse.Namespace, settings: Settings, only: str) -> None:
+    """Measure the main table's workloads ``only`` and rewrite (or print) that table."""
+    partial = only != TABLE
     raw = HERE / "results" / "latest.raw.json"
     write_readme = not args.no_readme
     if partial and not raw.exists() and write_readme:
         # Without the samples of a full run the other rows would come out empty.
         print(f"{raw} is missing (no full run on this machine): the table is printed, not written")
         write_readme = False
-    if not partial or args.only_limited:  # --only re-runs table rows, not the limited ones
-        limited_block = measure_limited(args.quick)
-        print(limited_block)
-        if write_readme:
-            args.readme.write_text(limited.replace_block(args.readme.read_text(), limited_block))
-    if args.only_limited:
-        return
     started = time.perf_counter()
-    samples = measure(settings, only=args.only)
+    samples = measure(settings, only=only)
     kept_from = None
     if partial and raw.exists():
         kept = [report.Sample(**s) for s in json.loads(raw.read_text())]
-        samples = [s for s in kept if letter(s.workload) not in args.only] + samples
+        samples = [s for s in kept if letter(s.workload) not in only] + samples
         kept_from = datetime.fromtimestamp(raw.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    block = render(samples, settings, time.perf_counter() - started, args.only, kept_from)
+    block = render(samples, settings, time.perf_counter() - started, only, kept_from)
     print(block)
     if partial and not raw.exists():
         return  # a partial run never stands in for a full one
@@ -376,6 +488,26 @@ def main(argv: list[str] | None = None) -> None:
     raw.write_text(json.dumps([dataclasses.asdict(s) for s in samples], indent=1))
     if write_readme:
         args.readme.write_text(report.replace_between_markers(args.readme.read_text(), block))
+        print(f"updated {args.readme}")
+
+
+def _kratos_table(args: argparse.Namespace, settings: Settings) -> None:
+    """Measure workload m against a real Kratos and rewrite (or print) its table; without
+    a Kratos, say so in one line and go on."""
+    reason = kratos_server.unavailable()
+    if reason is not None:
+        print(f"skipping workload {KRATOS} (real Kratos): {reason}")
+        return
+    started = time.perf_counter()
+    samples = measure_kratos(settings)
+    block = render_kratos(samples, settings, time.perf_counter() - started)
+    print(block)
+    if not args.no_readme:
+        text = args.readme.read_text()
+        block_text = report.replace_between_markers(
+            text, block, report.KRATOS_START, report.KRATOS_END
+        )
+        args.readme.write_text(block_text)
         print(f"updated {args.readme}")
 
 

@@ -8,6 +8,7 @@ fails ``make test``. The generated SDKs are compared only where they are install
 
 from __future__ import annotations
 
+import dataclasses
 import urllib.request
 from collections.abc import Iterator
 from itertools import cycle, islice
@@ -24,6 +25,8 @@ from benchmarks import (
     get_identity,
     get_many,
     imports,
+    kratos,
+    kratos_server,
     memory,
     payloads,
     readahead,
@@ -38,7 +41,9 @@ from benchmarks.common import (
     ORY_ASYNC,
     ORY_CLIENT,
     RAW,
+    Tally,
     WrongData,
+    id_number,
     next_token,
     sdk_available,
 )
@@ -274,3 +279,94 @@ def test_memory_walk_of_synthetic_identities() -> None:
 def test_whoami_cpu_per_check(base: str) -> None:
     for client, cached in ((RAW, False), (ORY_ASYNC, False), (ORY_ASYNC, True)):
         assert 0 < whoami.run(client, base, checks=5, cached=cached)["cpu_seconds"] < 1
+
+
+def _needs_kratos() -> None:
+    reason = kratos_server.unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+
+
+def test_kratos_rows_run_side_by_side_on_a_real_kratos() -> None:
+    _needs_kratos()
+    settings = dataclasses.replace(
+        run.QUICK,
+        kratos_batch=60,
+        kratos_chunk=25,
+        kratos_page_size=50,
+        kratos_requests=40,
+        kratos_get_pool=20,
+    )
+    samples = run.measure_kratos(settings, log=lambda _line: None)
+    measured = sorted((s.workload, s.client) for s in samples)
+    assert measured == sorted(
+        (w, c) for w in ("kratos-batch", "kratos-walk", "kratos-get") for c in (RAW, ORY_ASYNC)
+    )
+    assert all(s.figures["rate"] > 0 for s in samples)
+    table = report.kratos_table(report.summarize(samples), settings)
+    assert "| m) walk 120 identities, pages of 50 (the `Link` header) | " in table
+    assert "—" not in table  # every cell measured
+
+
+def test_kratos_workloads_fail_on_wrong_data() -> None:
+    _needs_kratos()
+    with kratos_server.running() as server:
+        base = server.url
+        created = kratos.batch_create(RAW, base, "smoke", 7, 3)
+        assert created["rate"] > 0
+        ids = kratos_server.identity_ids(base)
+        assert len(ids) == 7
+        checksum = sum(id_number(i) for i in ids)
+        for client in (RAW, ORY_ASYNC):
+            assert kratos.walk(client, base, 2, 7, checksum)["rate"] > 0  # four pages
+            with pytest.raises(WrongData, match="expected 8"):
+                kratos.walk(client, base, 2, 8, checksum)
+        # The same emails again: every body conflicts, so no client may report success.
+        with pytest.raises(WrongData, match="not created"):
+            kratos.batch_create(ORY_ASYNC, base, "smoke", 7, 3)
+        with pytest.raises(WrongData, match=r"not created|HTTP 409"):  # Kratos: 409 for a lone body
+            kratos.batch_create(RAW, base, "smoke", 7, 3)
+        assert len(kratos_server.identity_ids(base)) == 7
+
+
+def test_without_kratos_the_rows_are_skipped_with_a_notice(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(kratos_server, "unavailable", lambda: "no Kratos binary at /nowhere")
+
+    def must_not_run(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("nothing is measured without a Kratos")
+
+    monkeypatch.setattr(run, "measure_kratos", must_not_run)
+    monkeypatch.setattr(run, "measure", must_not_run)
+    run.main(["--only", "m", "--no-readme"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:] == ["skipping workload m (real Kratos): no Kratos binary at /nowhere"]
+
+
+def test_kratos_table_has_its_own_markers() -> None:
+    samples = [
+        report.Sample(w, c, 0, {"seconds": 1.0, "rate": rate})
+        for w in ("kratos-batch", "kratos-walk", "kratos-get")
+        for c, rate in ((RAW, 200.0), (ORY_ASYNC, 150.0))
+    ]
+    table = report.kratos_table(report.summarize(samples), run.Settings())
+    assert "| m) get identity x5,000, concurrency 64 | 200 req/s (1.00x) | 150 req/s (0.75x) |" in (
+        table
+    )
+    assert "| m) walk 20,000 identities, pages of 500 (the `Link` header) |" in table
+    assert "| m) batch-create 10,000 identities, chunks of 1,000, 4 in flight |" in table
+    text = f"{report.START}\nmain\n{report.END}\n{report.KRATOS_START}\nold\n{report.KRATOS_END}\n"
+    replaced = report.replace_between_markers(text, "new", report.KRATOS_START, report.KRATOS_END)
+    assert (
+        replaced
+        == f"{report.START}\nmain\n{report.END}\n{report.KRATOS_START}\nnew\n{report.KRATOS_END}\n"
+    )
+
+
+def test_a_tally_checks_a_count_and_a_checksum() -> None:
+    tally = Tally()
+    tally.add(payloads.NIL_UUID)
+    tally.check_sum(1, 0, "one nil id")
+    with pytest.raises(WrongData):
+        tally.check_sum(1, 1, "a wrong checksum")
