@@ -173,9 +173,13 @@ class _Writer:
             add(f"{indent}if v is not None:")
             indent += "    "
         if tp is datetime:
-            add(f"{indent}v = {self.ref(_values.timestamp, 'ts')}(v)")
+            add(f"{indent}if v.__class__ is str:")
+            add(f"{indent}    v = {self.ref(_values.parse_timestamp, 'parse')}(v)")
+            add(f"{indent}    if v.tzinfo is None: v = {self.ref(_values.as_utc, 'utc')}(v)")
+            add(f"{indent}else: v = {self.ref(_values.timestamp, 'ts')}(v)")
         elif open_enum_of(tp) is not None:
-            add(f"{indent}v = {self.ref(_values.open_enum(tp), 'enum')}(v)")
+            values = self.ref(_values.OpenEnumValues(tp), "enum")
+            add(f"{indent}v = {values}[v] if v.__class__ is str else {values}(v)")
         elif get_origin(tp) is list and len(get_args(tp)) == 1:
             add(f"{indent}if v.__class__ is not list: v = {self.ref(_values.array, 'a')}(v)")
             self._items(get_args(tp)[0], indent)

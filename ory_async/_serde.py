@@ -106,7 +106,9 @@ def _build(*, strict: bool, detailed: bool, generated: bool = True) -> cattrs.Co
     conv.register_structure_hook(float, _values.number)
     conv.register_structure_hook(datetime, _values.timestamp)
     conv.register_structure_hook_func(_is_json_object, _values.json_object)
-    conv.register_structure_hook_factory(lambda t: open_enum_of(t) is not None, _values.open_enum)
+    conv.register_structure_hook_factory(
+        lambda t: open_enum_of(t) is not None, _values.OpenEnumValues
+    )
 
     def list_or_null(tp: Any) -> Callable[[Any, Any], Any]:
         if detailed:

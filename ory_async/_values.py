@@ -9,32 +9,37 @@ call them, so both paths follow the same rules by construction:
 * :func:`string`, :func:`boolean`, :func:`integer`, :func:`number`: the JSON type must
   match (no ``"false"`` -> ``True`` or ``1`` -> ``"1"`` coercion);
 * :func:`json_object`: a JSON object typed ``dict[str, Any]`` is kept as parsed;
-* :func:`timestamp`: RFC 3339 as Go writes it, up to nine fractional digits and ``Z``;
-  a value without an offset is UTC;
+* :func:`timestamp`: RFC 3339 as Go writes it (:data:`parse_timestamp`: up to nine
+  fractional digits and ``Z``), always timezone-aware (:func:`as_utc`: a value without
+  an offset is UTC);
 * :func:`array`: a list the server sends as ``null`` (or leaves out) is ``[]``;
-* :func:`open_enum`: a known value gives the enum member, any other string stays ``str``.
+* :class:`OpenEnumValues`: a known value gives the enum member, any other string stays
+  ``str``.
+
+The generated functions may test a value's class inline to skip a call that would
+return the value unchanged (a ``str`` for :func:`string`, a ``list`` for :func:`array`,
+an aware datetime for :func:`as_utc`), never to change a value on their own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, get_args
+from typing import Any, Final, get_args
 
 from ._markers import open_enum_of
 
 __all__ = [
+    "OpenEnumValues",
     "array",
+    "as_utc",
     "boolean",
     "integer",
     "json_object",
     "number",
-    "open_enum",
+    "parse_timestamp",
     "string",
     "timestamp",
 ]
-
-_fromiso = datetime.fromisoformat
 
 
 def _refuse(expected: str, value: Any) -> TypeError:
@@ -76,15 +81,22 @@ def json_object(value: Any, _: Any = None) -> dict[str, Any]:
     raise _refuse("a JSON object", value)
 
 
+parse_timestamp: Final = datetime.fromisoformat
+"""RFC 3339 text to a datetime: Python's parser reads Go's nine fractional digits and ``Z``."""
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment``, read as UTC when it has no offset."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def timestamp(value: Any, _: Any = None) -> datetime:
-    """An RFC 3339 timestamp (or a datetime), always timezone-aware: no offset means UTC."""
+    """An RFC 3339 timestamp (or a datetime), always timezone-aware."""
     if isinstance(value, str):
-        parsed = _fromiso(value)
-    elif isinstance(value, datetime):
-        parsed = value
-    else:
-        raise _refuse("an RFC 3339 timestamp string", value)
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+        return as_utc(parse_timestamp(value))
+    if isinstance(value, datetime):
+        return as_utc(value)
+    raise _refuse("an RFC 3339 timestamp string", value)
 
 
 def array(value: Any, _: Any = None) -> list[Any]:
@@ -96,20 +108,27 @@ def array(value: Any, _: Any = None) -> list[Any]:
     raise _refuse("a JSON array", value)
 
 
-def open_enum(tp: Any) -> Callable[[Any, Any], Any]:
-    """The rule of open-enum type ``tp`` (``SomeOpenEnum | str``, optionally ``| None``)."""
-    enum_cls = open_enum_of(tp)
-    if enum_cls is None:
-        raise TypeError(f"{tp!r} is not an open enum")
-    members: dict[str, Any] = {m.value: m for m in enum_cls}
-    lookup = members.get
-    nullable = type(None) in get_args(tp)
+class OpenEnumValues(dict[str, Any]):
+    """The rule of one open-enum type (``SomeOpenEnum | str``, optionally ``| None``).
 
-    def known_or_str(value: Any, _: Any = None) -> Any:
+    Indexing with a string gives its member, or the string itself for a value the enum
+    does not know; calling it judges any parsed value (cattrs' hook signature).
+    """
+
+    def __init__(self, tp: Any) -> None:
+        enum_cls = open_enum_of(tp)
+        if enum_cls is None:
+            raise TypeError(f"{tp!r} is not an open enum")
+        super().__init__((m.value, m) for m in enum_cls)
+        self.name = enum_cls.__name__
+        self.nullable = type(None) in get_args(tp)
+
+    def __missing__(self, value: str) -> str:
+        return value
+
+    def __call__(self, value: Any, _: Any = None) -> Any:
         if isinstance(value, str):
-            return lookup(value, value)
-        if value is None and nullable:
+            return self[value]
+        if value is None and self.nullable:
             return None
-        raise _refuse(f"a string for {enum_cls.__name__}", value)
-
-    return known_or_str
+        raise _refuse(f"a string for {self.name}", value)
