@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from .. import models
 from .._headers import check_header_value
 from ..auth import Auth
-from ..models import (
-    FlowError,
-    LoginFlow,
-    RecoveryFlow,
-    RegistrationFlow,
-    SettingsFlow,
-    VerificationFlow,
-)
-from ..models.v0 import V0Flow, V0FlowError
 from ._base import Service, check_str
+
+if TYPE_CHECKING:
+    from ..models import (
+        FlowError,
+        LoginFlow,
+        RecoveryFlow,
+        RegistrationFlow,
+        SettingsFlow,
+        V0Flow,
+        V0FlowError,
+        VerificationFlow,
+    )
 
 __all__ = ["FlowsService"]
 
@@ -33,7 +37,7 @@ def _flow_id(value: str, name: str = "id") -> str:
 class FlowsService(Service):
     """Self-service flows (``/self-service/<kind>/flows?id=``; public URL on v1, admin URL on v0).
 
-    On v0 servers every ``get_*`` returns a :class:`~ory_async.models.v0.V0Flow`, whose
+    On v0 servers every ``get_*`` returns a :class:`~ory_async.models.V0Flow`, whose
     forms are described per method instead of as UI nodes.
     """
 
@@ -58,7 +62,7 @@ class FlowsService(Service):
             timeout=timeout,
         )
         if self._api == "v0":
-            return await self._transport.call(request, V0Flow)
+            return await self._transport.call(request, models.V0Flow)
         return await self._transport.call(request, model)
 
     async def get_login(
@@ -70,19 +74,19 @@ class FlowsService(Service):
             NotFoundError: unknown flow. GoneError: the flow expired; start a new one.
             ForbiddenError: the flow belongs to another browser (CSRF).
         """
-        return await self._get("login", LoginFlow, id, auth, timeout)
+        return await self._get("login", models.LoginFlow, id, auth, timeout)
 
     async def get_registration(
         self, id: str, *, auth: Auth | None = None, timeout: float | None = None
     ) -> RegistrationFlow | V0Flow:
         """Get a registration flow (errors as :meth:`get_login`)."""
-        return await self._get("registration", RegistrationFlow, id, auth, timeout)
+        return await self._get("registration", models.RegistrationFlow, id, auth, timeout)
 
     async def get_recovery(
         self, id: str, *, auth: Auth | None = None, timeout: float | None = None
     ) -> RecoveryFlow | V0Flow:
         """Get a recovery flow (errors as :meth:`get_login`)."""
-        return await self._get("recovery", RecoveryFlow, id, auth, timeout)
+        return await self._get("recovery", models.RecoveryFlow, id, auth, timeout)
 
     async def get_settings(
         self,
@@ -101,13 +105,13 @@ class FlowsService(Service):
         """
         if session_token is not None:
             check_header_value(session_token, what="session_token")
-        return await self._get("settings", SettingsFlow, id, auth, timeout, session_token)
+        return await self._get("settings", models.SettingsFlow, id, auth, timeout, session_token)
 
     async def get_verification(
         self, id: str, *, auth: Auth | None = None, timeout: float | None = None
     ) -> VerificationFlow | V0Flow:
         """Get a verification flow (errors as :meth:`get_login`)."""
-        return await self._get("verification", VerificationFlow, id, auth, timeout)
+        return await self._get("verification", models.VerificationFlow, id, auth, timeout)
 
     async def get_error(
         self, id: str, *, auth: Auth | None = None, timeout: float | None = None
@@ -126,5 +130,5 @@ class FlowsService(Service):
             timeout=timeout,
         )
         if self._api == "v0":
-            return await self._transport.call(request, V0FlowError)
-        return await self._transport.call(request, FlowError)
+            return await self._transport.call(request, models.V0FlowError)
+        return await self._transport.call(request, models.FlowError)

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
+from .. import models
 from .._pagination import AsyncPager, Style
 from .._urls import QueryValue, segment
 from ..auth import Auth
 from ..errors import ClientClosedError
-from ..models import Consistency, CreateIdentityBody, Identity, JsonPatch, UpdateIdentityBody
 from ._base import Service, check_int, check_str, check_str_list, check_timeout
 from ._batch import BatchCreate, BatchInput
 from ._get_many import ID_COST, MAX_URL, GetMany
+
+if TYPE_CHECKING:
+    from ..models import Consistency, CreateIdentityBody, Identity, JsonPatch, UpdateIdentityBody
 
 __all__ = ["IdentitiesService"]
 
 MAX_IDS: Final = 500
 MAX_PAGE_SIZE: Final = 500
 LEGACY_CAP: Final = 1000
-_CONSISTENCY: Final = frozenset(c.value for c in Consistency)
 
 
 class IdentitiesService(Service):
@@ -38,13 +40,13 @@ class IdentitiesService(Service):
             ConflictError: a credential identifier or address already belongs to another
                 identity.
         """
-        if not isinstance(body, CreateIdentityBody):
+        if not isinstance(body, models.CreateIdentityBody):
             msg = f"body must be a CreateIdentityBody, not {type(body).__name__}"
             raise TypeError(msg)
         request = self._request(
             "POST", self._admin_url("identities"), json=body, auth=auth, timeout=timeout
         )
-        return await self._transport.call(request, Identity)
+        return await self._transport.call(request, models.Identity)
 
     async def get(
         self,
@@ -73,7 +75,7 @@ class IdentitiesService(Service):
             auth=auth,
             timeout=timeout,
         )
-        return await self._transport.call(request, Identity)
+        return await self._transport.call(request, models.Identity)
 
     async def get_by_external_id(
         self,
@@ -102,7 +104,7 @@ class IdentitiesService(Service):
             auth=auth,
             timeout=timeout,
         )
-        result: Identity = await self._transport.call(request, Identity)
+        result: Identity = await self._transport.call(request, models.Identity)
         return result
 
     async def update(
@@ -124,13 +126,13 @@ class IdentitiesService(Service):
             BadRequestError: the body does not validate.
             ConflictError: the change collides with another identity.
         """
-        if not isinstance(body, UpdateIdentityBody):
+        if not isinstance(body, models.UpdateIdentityBody):
             msg = f"body must be an UpdateIdentityBody, not {type(body).__name__}"
             raise TypeError(msg)
         request = self._request(
             "PUT", self._admin_url("identities", segment(id)), json=body, auth=auth, timeout=timeout
         )
-        return await self._transport.call(request, Identity)
+        return await self._transport.call(request, models.Identity)
 
     async def patch(
         self,
@@ -157,7 +159,7 @@ class IdentitiesService(Service):
             msg = "patch needs at least one JsonPatch operation"
             raise ValueError(msg)
         for op in ops:
-            if not isinstance(op, JsonPatch):
+            if not isinstance(op, models.JsonPatch):
                 msg = f"operations must be JsonPatch objects, not {type(op).__name__}"
                 raise TypeError(msg)
         request = self._request(
@@ -167,7 +169,7 @@ class IdentitiesService(Service):
             auth=auth,
             timeout=timeout,
         )
-        return await self._transport.call(request, Identity)
+        return await self._transport.call(request, models.Identity)
 
     async def delete(
         self, id: str, *, auth: Auth | None = None, timeout: float | None = None
@@ -275,7 +277,7 @@ class IdentitiesService(Service):
         if len(used) > 1:
             msg = f"the server takes one filter at a time, got {', '.join(used)}"
             raise ValueError(msg)
-        if consistency is not None and consistency not in _CONSISTENCY:
+        if consistency is not None and consistency not in {c.value for c in models.Consistency}:
             msg = (
                 f'consistency must be "strong", "eventual" or "" (the default), got {consistency!r}'
             )
@@ -300,7 +302,7 @@ class IdentitiesService(Service):
         return self._pager(
             self._admin_url("identities"),
             query,
-            item_type=Identity,
+            item_type=models.Identity,
             style=style,
             per_page=size,
             auth=auth,
