@@ -1,10 +1,11 @@
-"""Specialised structure functions for attrs models: the fast path of decoding.
+"""Specialised structure functions for attrs models: the fast converter's hook factory.
 
 cattrs builds one function per class that calls a hook for every field. For the models
 here most fields are strings, booleans, timestamps, open enums, JSON objects, lists of
-models or ``None``; this module writes a function per class that checks those inline
-(an exact-type test and nothing else on the common path) and hands anything unusual to
-the converter's own hook for that type, so results are exactly what cattrs would give.
+models or ``None``; this module writes a function per class that converts each field
+with the value rules of :mod:`ory_async._values` (testing a value's exact class inline
+only to skip a call that would return it unchanged) and hands any other type to the
+converter's own hook, so results are exactly what cattrs would give.
 
 A class with no validators, converters or ``__attrs_pre_init__``/``__attrs_post_init__``
 is filled directly, which is what its ``__init__`` does minus the call overhead: the
@@ -12,7 +13,9 @@ function creates an instance of the class's mutable twin (a subclass that adds n
 and sets attributes plainly), stores each field with a plain attribute assignment (the
 interpreter's fastest store), and then turns the instance into the frozen class itself
 by assigning ``__class__`` (the layouts are identical). Any other class is built
-through ``__init__``.
+through ``__init__``. The twin earns its lines: building every class through
+``__init__`` instead costs about half as much again per page (callgrind, 250
+identities: 30.3 against 19.9 million instructions).
 
 Only the fast converter uses these functions. They raise on bad input like cattrs'
 fast path does (with no field path); :func:`ory_async._serde.decode` then asks the
