@@ -184,8 +184,12 @@ class _Writer:
             values = self.ref(_values.OpenEnumValues(tp), "enum")
             add(f"{indent}v = {values}[v] if v.__class__ is str else {values}(v)")
         elif get_origin(tp) is list and len(get_args(tp)) == 1:
-            add(f"{indent}if v.__class__ is not list: v = {self.ref(_values.array, 'a')}(v)")
-            self._items(get_args(tp)[0], indent)
+            # A null list has no items to convert: the rule's [] is the value.
+            array = self.ref(_values.array, "a")
+            add(f"{indent}if v is None: v = {array}(v)")
+            add(f"{indent}else:")
+            add(f"{indent}    if v.__class__ is not list: v = {array}(v)")
+            self._items(get_args(tp)[0], indent + "    ")
         elif get_origin(tp) is dict and get_args(tp)[:1] == (str,):
             key, value = self.item(str, "k"), self.item(get_args(tp)[1], "x")
             add(f"{indent}if v.__class__ is dict: v = {{{key}: {value} for k, x in v.items()}}")
