@@ -12,7 +12,7 @@ import sys
 from itertools import cycle, islice
 from typing import Any
 
-from . import decode, get_identity, get_many, memory, payloads, readahead, walk, whoami
+from . import blocking, decode, get_identity, get_many, memory, payloads, readahead, walk, whoami
 from .common import WrongData
 from .server import pin_to_cpu
 
@@ -26,6 +26,11 @@ def measure(spec: dict[str, Any]) -> dict[str, float]:
         return get_identity.run(
             client, spec["base"], ids, concurrency=spec["concurrency"], threads=spec["threads"]
         )
+    if workload in ("blocking-get", "threads-get"):
+        pool = payloads.identity_ids(spec["identities"])[: spec["get_pool"]]
+        count = spec["blocking_requests"]
+        ids = list(islice(cycle(pool), count))
+        return blocking.run(workload, client, spec["base"], ids, threads=spec["threads"])
     if workload == "walk":
         kind = spec["kind"]
         expected = (

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from . import imports, limited, report
+from .blocking import ORY_SYNC
 from .common import EXP_ASYNC, KRATOS_CLIENT, ORY_ASYNC, ORY_CLIENT, RAW, sdk_available
 from .process import ROOT
 from .server import Sizes, serve
@@ -62,6 +63,7 @@ class Settings:
     memory_walk: int = 300_000
     memory_mark: int = 100_000
     whoami_checks: int = 2_000
+    blocking_requests: int = 3_000
 
 
 QUICK: Final = Settings(
@@ -80,9 +82,10 @@ QUICK: Final = Settings(
     memory_walk=3_000,
     memory_mark=1_000,
     whoami_checks=20,
+    blocking_requests=100,
 )
 
-WORKLOADS: Final = "abcdefghi"
+WORKLOADS: Final = "abcdefghil"
 """The workloads' letters, as in the table (``--only`` takes some of them)."""
 
 
@@ -101,6 +104,8 @@ def letter(workload: str) -> str:
         "whoami": "h",
         "whoami-cached": "h",
         "get_many": "i",
+        "blocking-get": "l",
+        "threads-get": "l",
     }[workload]
 
 
@@ -179,6 +184,12 @@ def measure(settings: Settings, log: Any = print, only: str = WORKLOADS) -> list
                     if client != KRATOS_CLIENT:  # legacy Kratos has no ids filter
                         spec = {**common, "workload": "get_many", "client": client, "base": base}
                         add("get_many", client, rnd, child(spec))
+            if "l" in only:
+                for workload in ("blocking-get", "threads-get"):
+                    for client in (ORY_SYNC, ORY_ASYNC, ORY_CLIENT):
+                        if sdk_available(client):
+                            spec = {**common, "workload": workload, "client": client, "base": base}
+                            add(workload, client, rnd, child(spec))
             if "h" in only:
                 for client in order(rnd):
                     if client in (RAW, ORY_ASYNC, EXP_ASYNC):

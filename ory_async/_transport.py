@@ -19,6 +19,7 @@ from yarl import URL
 from . import _serde
 from ._methods import IDEMPOTENT_METHODS
 from ._pacing import Pacer, carries_rate_limit
+from ._redirects import MAX_REDIRECTS, same_origin_target
 from ._retry import RetryPolicy, describe_failure, is_rate_limited
 from ._version import __version__
 from .auth import Auth
@@ -27,6 +28,7 @@ from .errors import (
     ContentEncodingError,
     MalformedResponseError,
     OryError,
+    RedirectError,
     RequestTimeoutError,
     ResponseTooLargeError,
     TransportError,
@@ -254,6 +256,20 @@ class Transport:
             TransportError: no answer (``RequestTimeoutError`` when it took too long).
             ClientClosedError: the client was closed.
         """
+        for _ in range(MAX_REDIRECTS):
+            try:
+                return await self._send_in_time(request)
+            except RedirectError as redirect:
+                target = same_origin_target(request.url, redirect.status, redirect.location)
+                if target is None:
+                    raise
+                logger.debug(
+                    "%s %s: following a same-origin redirect", request.method, request.path
+                )
+                request = attrs.evolve(request, url=target)
+        return await self._send_in_time(request)  # the last hop's redirect is raised
+
+    async def _send_in_time(self, request: Request) -> Response:
         session, semaphore = self._bind()
         if self._deadline is None:
             return await self._send(session, semaphore, request, None)

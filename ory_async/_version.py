@@ -1,3 +1,3 @@
 """The installed version of ory_async."""
 
-__version__ = "0.1.0.dev0"
+__version__ = "0.1.0"

@@ -12,7 +12,7 @@
     │   ├── GoneError            410
     │   ├── RateLimitedError     429 (.retry_after)
     │   ├── ServerError          5xx
-    │   └── RedirectError        3xx (never followed: credentials stay with the configured origin)
+    │   └── RedirectError        3xx not followed (only 307/308 within the same origin are)
     ├── TransportError           the request failed before an answer arrived
     │   ├── RequestTimeoutError
     │   └── MalformedResponseError   the answer broke HTTP (status line, headers, framing)
@@ -341,7 +341,7 @@ class ApiError(OryError):
             text += f" ({', '.join(extras)})"
         hint = self._hint()
         if hint:
-            text += f". {hint}"
+            text += f" {hint}" if text.endswith(".") else f". {hint}"
         return _printable(scrub_secrets(text, secrets))
 
     def _hint(self) -> str:
@@ -360,7 +360,10 @@ class UnauthorizedError(ApiError):
 
     def _hint(self) -> str:
         if self.path.startswith("/admin") or "/admin/" in self.path:
-            return "Check the API key (ORY_API_KEY / auth=BearerToken(...)) for this project"
+            return (
+                "Check the API key for this project (ORY_API_KEY, or --api-key-file on the "
+                "command line, or auth=BearerToken(...) in Python)"
+            )
         return ""
 
 
@@ -385,13 +388,15 @@ class NotFoundError(ApiError):
             return ""
         if self.path.startswith("/admin/") or "/admin/" in self.path:
             return (
-                "The server has no such route: base_url may be wrong (self-hosted, use the "
-                "Kratos admin URL such as http://127.0.0.1:4434; on Ory Network, the project "
-                'URL), or the server may be Kratos 0.x, which needs api="v0"'
+                f"The server has no such route: the admin URL may be wrong ({_URL_SETTINGS}; "
+                "self-hosted, the Kratos admin URL such as http://127.0.0.1:4434, on Ory "
+                'Network the project URL), or the server may be Kratos 0.x, which needs api="v0" '
+                "(--api v0)"
             )
         return (
-            "The server has no such route: base_url (or public_url) may be wrong, or the "
-            'server may speak another API generation than api= says (api="v1" for Kratos >= 1.0)'
+            f"The server has no such route: a URL may be wrong ({_URL_SETTINGS}), or the "
+            'server may speak another API generation than api= (--api) says (api="v1" for '
+            "Kratos >= 1.0)"
         )
 
 
@@ -411,12 +416,24 @@ class RateLimitedError(ApiError):
         return f"Retry after {wait:g} s" if wait is not None else ""
 
 
+# Where a user sets the two URLs, whichever way they run ory_async.
+_URL_SETTINGS = (
+    "ORY_SDK_URL and ORY_PUBLIC_URL, --url and --public-url on the command line, "
+    "base_url and public_url in Python"
+)
+
+
 class ServerError(ApiError):
     """5xx: the server or a proxy in front of it failed."""
 
 
 class RedirectError(ApiError):
-    """3xx: the server answered with a redirect, which ory_async never follows."""
+    """3xx: a redirect ory_async does not follow.
+
+    Only a 307/308 to the origin the request was sent to is followed (self-hosted Kratos
+    sends those from admin paths without ``/admin``); any other redirect is raised, so
+    credentials never leave the configured origin.
+    """
 
     @property
     def location(self) -> str | None:
@@ -428,9 +445,10 @@ class RedirectError(ApiError):
 
     def _hint(self) -> str:
         return (
-            "ory_async does not follow redirects, so credentials never leave the configured "
-            "origin; check base_url/public_url (self-hosted Kratos: base_url is the admin URL, "
-            "public_url the public one)"
+            "ory_async does not follow redirects to another origin (or that may change the "
+            "method), so credentials never leave the configured origin; check the URLs "
+            f"({_URL_SETTINGS}; self-hosted Kratos: the admin URL and the public URL are two "
+            "ports)"
         )
 
 

@@ -26,6 +26,16 @@ class _StreamWriterCompatResponse(aiohttp.ClientResponse):
 if "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters:
     aioresponses.core.ClientResponse = _StreamWriterCompatResponse  # type: ignore[attr-defined]
 
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--server",
+        choices=("fake", "kratos", "both"),
+        default="fake",
+        help="what the integration suite runs against: FakeOry (default), a real Kratos, or both",
+    )
+
+
 # The one credential the suite uses; tests assert it never shows up in output.
 SECRET = "ory_pat_TESTSECRET_0123456789"
 

@@ -17,6 +17,8 @@ import orjson
 import pytest
 
 from benchmarks import (
+    blocking,
+    bridges,
     child,
     decode,
     get_identity,
@@ -111,6 +113,22 @@ def test_get_identity(base: str, client: str) -> None:
     ids = list(islice(cycle(pool), 100))
     result = get_identity.run(client, base, ids, concurrency=8, threads=4)
     assert result["rate"] > 0
+
+
+@pytest.mark.parametrize("workload", ["blocking-get", "threads-get"])
+@pytest.mark.parametrize("client", [blocking.ORY_SYNC, ORY_ASYNC, ORY_CLIENT])
+def test_blocking_client_workloads(base: str, client: str, workload: str) -> None:
+    _needs(client)
+    pool = payloads.identity_ids(SIZES.identities)[: SIZES.get_pool]
+    ids = list(islice(cycle(pool), 80))
+    result = blocking.run(workload, client, base, ids, threads=4)
+    assert all(value > 0 for key, value in result.items() if key != "extra_us")
+    if client == blocking.ORY_SYNC:
+        assert {"async_cpu_us", "async_rate"} & set(result)
+
+
+def test_the_bridge_designs_all_run() -> None:
+    assert [name for name, _cpu, _wall in bridges.run()][1].endswith("(chosen)")
 
 
 def test_a_wrong_answer_fails_the_get_benchmark() -> None:

@@ -1,5 +1,11 @@
 """aiohttp integration: one :class:`~ory_async.OryClient` per app, and a session check.
 
+A handler decorated with :func:`require_session` (or every handler, behind
+:func:`session_middleware`) runs only with a valid session. Without one, a browser (a
+request accepting HTML) is redirected (303) to the login flow with ``return_to``, API
+clients get JSON 401/403, and Ory being unavailable is a 503 with ``Retry-After``. A
+session cookie Ory re-issued is added to the response.
+
 ::
 
     from aiohttp import web
@@ -19,31 +25,40 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any, overload
 
 import attrs
-import orjson
 from aiohttp import web
 
 from .._client import OryClient
 from ..models import Session
-from ._session import SessionRejected, SessionVerifier, detail_json
+from ._session import SessionCheck, SessionRejected, SessionVerifier
 
-__all__ = ["current_session", "get_ory", "require_session", "setup"]
+__all__ = [
+    "current_check",
+    "current_session",
+    "get_ory",
+    "optional_session",
+    "require_session",
+    "session_middleware",
+    "setup",
+]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 
 _STATUS: dict[int, type[web.HTTPException]] = {
+    303: web.HTTPSeeOther,
     401: web.HTTPUnauthorized,
     403: web.HTTPForbidden,
     503: web.HTTPServiceUnavailable,
 }
 # A typed request key where aiohttp has them (3.12+), else the plain string key.
-_SESSION: Any = (
-    web.RequestKey("ory_async.session", Session)
+_CHECK: Any = (
+    web.RequestKey("ory_async.session_check", SessionCheck)
     if hasattr(web, "RequestKey")
-    else "ory_async.session"
+    else "ory_async.session_check"
 )
 
 
@@ -81,6 +96,15 @@ def setup(
             await client.close()
 
     app.cleanup_ctx.append(ory_client)
+    app.on_response_prepare.append(_pass_cookies_on)
+
+
+async def _pass_cookies_on(request: web.Request, response: web.StreamResponse) -> None:
+    """Add the session cookie Ory re-issued during this request to its response."""
+    check: Any = request.get(_CHECK)
+    if isinstance(check, SessionCheck):
+        for value in check.set_cookies:
+            response.headers.add("Set-Cookie", value)
 
 
 def _state(request: web.Request) -> _OryState:
@@ -100,41 +124,124 @@ def get_ory(request: web.Request) -> OryClient:
     return client
 
 
-def _response(rejected: SessionRejected) -> web.HTTPException:
-    return _STATUS[rejected.status](
-        text=orjson.dumps(detail_json(rejected)).decode(),
-        content_type="application/json",
-        headers=rejected.headers,
+def _response(
+    verifier: SessionVerifier,
+    rejected: SessionRejected,
+    request: web.Request,
+    ory: OryClient | None,
+) -> web.HTTPException:
+    reply = verifier.reply(
+        rejected,
+        ory=ory,
+        url=str(request.url),
+        method=request.method,
+        accept=request.headers.get("Accept"),
+    )
+    headers = {k: v for k, v in reply.headers if k != "Content-Type"}
+    if reply.status == 303:
+        return web.HTTPSeeOther(location=headers.pop("Location"), headers=headers)
+    return _STATUS[reply.status](
+        text=reply.body.decode(), content_type="application/json", headers=headers
     )
 
 
-async def current_session(request: web.Request) -> Session:
+async def current_check(
+    request: web.Request, *, aal: str | None = None, fresh: bool = False
+) -> SessionCheck:
+    """The request's session check (the session, its source, cookies to pass on).
+
+    Asks Ory at most once per request (unless ``fresh``); see :func:`current_session`.
+    """
+    state = _state(request)
+    ory: OryClient | None = None
+    try:
+        known: Any = request.get(_CHECK)
+        if isinstance(known, SessionCheck) and not fresh:
+            state.verifier.require_aal(known, aal)
+            return known
+        ory = get_ory(request)
+        check = await state.verifier.check(
+            ory, request.headers, request.cookies, aal=aal, fresh=fresh
+        )
+    except SessionRejected as exc:
+        raise _response(state.verifier, exc, request, ory or state.client) from None
+    request[_CHECK] = check
+    return check
+
+
+async def current_session(
+    request: web.Request, *, aal: str | None = None, fresh: bool = False
+) -> Session:
     """The request's Ory session; asks Ory once per request.
 
+    Args:
+        request: the request being handled.
+        aal: the least assurance level needed (``"aal2"``).
+        fresh: skip the cache and ask Ory (``Cache-Control: max-age=0``).
+
     Raises:
+        web.HTTPSeeOther: a browser without a valid session, sent to the login flow (303).
         web.HTTPUnauthorized: no or invalid session (401).
         web.HTTPForbidden: assurance level too low (403; the JSON body has ``error_id``).
         web.HTTPServiceUnavailable: Ory unreachable, rate-limiting or failing (503, with
             ``Retry-After``): the user is not logged out.
     """
-    known: Any = request.get(_SESSION)
-    if isinstance(known, Session):
-        return known
-    state = _state(request)
+    return (await current_check(request, aal=aal, fresh=fresh)).session
+
+
+async def optional_session(request: web.Request) -> Session | None:
+    """The request's session, or None when it has no valid one (Ory down is still a 503)."""
     try:
-        session = await state.verifier.verify(get_ory(request), request.headers, request.cookies)
-    except SessionRejected as exc:
-        raise _response(exc) from None
-    request[_SESSION] = session
-    return session
+        return await current_session(request)
+    except (web.HTTPUnauthorized, web.HTTPSeeOther):
+        return None
 
 
-def require_session(handler: Handler) -> Handler:
-    """Decorate a handler so that it runs only with a valid session (see :func:`current_session`)."""
+@overload
+def require_session(handler: Handler, /) -> Handler: ...
 
-    @functools.wraps(handler)
-    async def wrapper(request: web.Request) -> web.StreamResponse:
-        await current_session(request)
+
+@overload
+def require_session(*, aal: str | None = None) -> Callable[[Handler], Handler]: ...
+
+
+def require_session(
+    handler: Handler | None = None, /, *, aal: str | None = None
+) -> Handler | Callable[[Handler], Handler]:
+    """Decorate a handler so that it runs only with a valid session (see :func:`current_session`).
+
+    ``@require_session`` or ``@require_session(aal="aal2")``.
+    """
+
+    def decorate(inner: Handler) -> Handler:
+        @functools.wraps(inner)
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            await current_check(request, aal=aal)
+            return await inner(request)
+
+        return wrapper
+
+    return decorate(handler) if handler is not None else decorate
+
+
+def session_middleware(
+    *, required: bool = True, aal: str | None = None, exclude: Iterable[str] = ()
+) -> Middleware:
+    """A middleware that checks every request's session before its handler runs.
+
+    ``required=False`` lets requests without a valid session through (read it with
+    :func:`optional_session`); ``exclude`` lists path prefixes left unchecked.
+    """
+    skipped = tuple(exclude)
+
+    @web.middleware
+    async def ory_session(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not (skipped and request.path.startswith(skipped)):
+            try:
+                await current_check(request, aal=aal)
+            except (web.HTTPUnauthorized, web.HTTPSeeOther):
+                if required:
+                    raise
         return await handler(request)
 
-    return wrapper
+    return ory_session

@@ -18,7 +18,7 @@ import asyncio
 import enum
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Final, TypeAlias
 
@@ -194,8 +194,10 @@ class BatchCreate(ChunkStream[BatchCreateResult]):
         concurrency: int,
         auth: Auth | None,
         timeout: float | None = None,
+        existing: Callable[[Sequence[str]], Awaitable[set[str]]] | None = None,
     ) -> None:
         super().__init__(concurrency=concurrency)
+        self._existing = existing
         self._transport = transport
         self._timeout = timeout
         self._url = url
@@ -311,7 +313,42 @@ class BatchCreate(ChunkStream[BatchCreateResult]):
             return _all(entries, outcome, exc)
         except OryError as exc:  # a 2xx we could not read: the server did apply it
             return _all(entries, BatchOutcome.UNKNOWN, exc)
-        return _match(entries, response, after_timeout=after_timeout)
+        results = _match(entries, response, after_timeout=after_timeout)
+        if self._existing is not None and _conflicted(results):
+            return await self._confirm(entries, results, after_timeout=after_timeout)
+        return results
+
+    async def _confirm(
+        self, entries: list[_Entry], results: list[BatchCreateResult], *, after_timeout: bool
+    ) -> list[BatchCreateResult]:
+        """Check that bodies reported created exist, and resend those that do not.
+
+        Kratos up to v1.3.1 rolls the whole batch back when one body conflicts, yet
+        reports the others as created; a body whose reported identity does not exist was
+        never applied, so sending it again creates it once.
+        """
+        assert self._existing is not None
+        created = {r.identity_id: r for r in results if r.identity_id is not None}
+        try:
+            present = await self._existing(list(created))
+        except OryError as exc:
+            note = "the server refused a body of this batch, and whether it kept the others could not be checked"
+            return [
+                attrs.evolve(
+                    r, outcome=BatchOutcome.UNKNOWN, identity_id=None, exception=exc, note=note
+                )
+                if r.identity_id is not None
+                else r
+                for r in results
+            ]
+        lost = {r.index for i, r in created.items() if i not in present}
+        if not lost:
+            return results
+        kept = [r for r in results if r.index not in lost]
+        resent = await self._post(
+            [e for e in entries if e.index in lost], after_timeout=after_timeout
+        )
+        return sorted(kept + resent, key=lambda r: r.index)
 
     async def _halves(
         self, entries: list[_Entry], *, after_timeout: bool
@@ -319,6 +356,13 @@ class BatchCreate(ChunkStream[BatchCreateResult]):
         mid = len(entries) // 2
         first = await self._post(entries[:mid], after_timeout=after_timeout)
         return first + await self._post(entries[mid:], after_timeout=after_timeout)
+
+
+def _conflicted(results: list[BatchCreateResult]) -> bool:
+    """Whether a body was refused as a conflict while others were reported created."""
+    return any(r.identity_id for r in results) and any(
+        r.error is not None and r.error.code == HTTPStatus.CONFLICT for r in results
+    )
 
 
 def _all(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final, Literal
 
-from .. import models
+from .. import _revocations, models
 from .._pagination import AsyncPager, Style
 from .._urls import QueryValue, segment
 from ..auth import Auth
@@ -183,6 +183,8 @@ class IdentitiesService(Service):
             "DELETE", self._admin_url("identities", segment(id)), auth=auth, timeout=timeout
         )
         await self._transport.call_empty(request)
+        # Its sessions went with it: caches of them (contrib.SessionVerifier) drop them.
+        _revocations.announce(str(self._context.public_url), identities=(id,))
 
     async def delete_credentials(
         self,
@@ -441,7 +443,20 @@ class IdentitiesService(Service):
             concurrency=concurrency,
             auth=self._auth(auth),
             timeout=check_timeout(timeout),
+            existing=self._existing_ids(auth, check_timeout(timeout)),
         )
+
+    def _existing_ids(
+        self, auth: Auth | None, timeout: float | None
+    ) -> Callable[[Sequence[str]], Awaitable[set[str]]] | None:
+        if self._api != "v1":
+            return None
+
+        async def existing(ids: Sequence[str]) -> set[str]:
+            found = self.get_many(ids, auth=auth, timeout=timeout)
+            return {identity.id async for identity in found}
+
+        return existing
 
 
 def _token_after(last_id: str, size: int) -> Mapping[str, str]:

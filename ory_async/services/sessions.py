@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final, Literal
 
-from .. import models
+import attrs
+from yarl import URL
+
+from .. import _revocations, models
 from .._pagination import AsyncPager
+from .._transport import Response
 from .._urls import join_path, segment
 from ..auth import Auth, SessionCookie, SessionToken
+from ..errors import DecodeError
 from ._base import (
     Service,
     check_bool,
@@ -27,6 +33,13 @@ MAX_PAGE_SIZE: Final = 1000
 MAX_MANAGE_IDS: Final = 500
 WILDCARD: Final = "*"
 EXPANDABLE: Final = ("identity", "devices")
+_FRESH: Final = {"Cache-Control": "max-age=0"}
+
+
+@functools.lru_cache(maxsize=16)
+def _whoami_url(public_url: URL) -> URL:
+    # The most frequent call of a web app: its URL is joined once per public URL.
+    return join_path(public_url, "sessions", "whoami")
 
 
 def _expand(values: Iterable[str] | None) -> list[str]:
@@ -159,6 +172,7 @@ class SessionsService(Service):
             timeout=timeout,
         )
         await self._transport.call_empty(request)
+        self._ended(identities=(identity_id,))
 
     async def disable(
         self, id: str, *, auth: Auth | None = None, timeout: float | None = None
@@ -173,6 +187,7 @@ class SessionsService(Service):
             "DELETE", self._admin_url("sessions", segment(id)), auth=auth, timeout=timeout
         )
         await self._transport.call_empty(request)
+        self._ended(sessions=(id,))
 
     async def extend(
         self, id: str, *, auth: Auth | None = None, timeout: float | None = None
@@ -242,7 +257,10 @@ class SessionsService(Service):
             if len(ids) > 1:
                 msg = 'identities="*" stands alone; it cannot be mixed with identity ids'
                 raise ValueError(msg)
-            return await self._manage_all(str(action), auth, timeout)
+            try:
+                return await self._manage_all(str(action), auth, timeout)
+            finally:  # some may have ended even if a later round failed
+                self._ended(everything=True)
         total = 0
         for start in range(0, len(ids), MAX_MANAGE_IDS):
             chunk = ids[start : start + MAX_MANAGE_IDS]
@@ -252,7 +270,26 @@ class SessionsService(Service):
                 else models.ManageSessionsBody(action=str(action), identities=chunk)
             )
             total += (await self._manage_once(body, auth, timeout)).processed
+            if field == "sessions":
+                self._ended(sessions=chunk)
+            else:
+                self._ended(identities=chunk)
         return total
+
+    def _ended(
+        self,
+        *,
+        sessions: Iterable[str] = (),
+        identities: Iterable[str] = (),
+        everything: bool = False,
+    ) -> None:
+        """Tell session caches (``contrib.SessionVerifier``) that these sessions ended."""
+        _revocations.announce(
+            str(self._context.public_url),
+            sessions=sessions,
+            identities=identities,
+            everything=everything,
+        )
 
     async def _manage_all(self, action: str, auth: Auth | None, timeout: float | None) -> int:
         body = models.ManageSessionsBody(action=action, identities=[WILDCARD])
@@ -303,6 +340,24 @@ class SessionsService(Service):
             ForbiddenError: the session's assurance level is too low (``error_id`` is
                 ``session_aal2_required``).
         """
+        session, _ = await self.whoami_response(tokenize_as=tokenize_as, auth=auth, timeout=timeout)
+        return session
+
+    async def whoami_response(
+        self,
+        *,
+        tokenize_as: str | None = None,
+        fresh: bool = False,
+        auth: Auth | None = None,
+        timeout: float | None = None,
+    ) -> tuple[Session, Response]:
+        """As :meth:`whoami`, also returning the response, for its headers.
+
+        What a session check in an app needs besides the session: ``Ory-Session-Cache-For``
+        (how long the answer may be reused) and ``Set-Cookie`` (a re-issued session
+        cookie to pass on to the browser). ``fresh=True`` sends ``Cache-Control:
+        max-age=0``: Ory answers from its database, not from a cache of its own.
+        """
         token = self._auth(auth)
         if not isinstance(token, SessionToken | SessionCookie):
             got = "no credentials" if token is None else type(token).__name__
@@ -314,9 +369,57 @@ class SessionsService(Service):
         check_str("tokenize_as", tokenize_as)
         request = self._request(
             "GET",
-            join_path(self._context.public_url, "sessions", "whoami"),
-            query={"tokenize_as": tokenize_as},
+            _whoami_url(self._context.public_url),
+            query={"tokenize_as": tokenize_as} if tokenize_as is not None else None,
             auth=token,
+            headers=_FRESH if fresh else None,
             timeout=timeout,
         )
-        return await self._transport.call(request, models.Session)
+        return await self._transport.call_with_response(request, models.Session)
+
+    async def jwks(self, url: str | URL | None = None, *, timeout: float | None = None) -> bytes:
+        """The JSON Web Key Set that verifies tokenized sessions, as JSON bytes.
+
+        ``GET /.well-known/jwks.json`` on the public URL unless ``url`` names another place
+        (self-hosted Kratos signs with keys you publish yourself). No credentials are sent.
+        """
+        target = join_path(self._context.public_url, ".well-known", "jwks.json")
+        if url is not None:
+            target = URL(url)
+            if not target.is_absolute() or target.scheme not in ("http", "https"):
+                msg = f"url must be an absolute http(s) URL, got {str(url)!r}"
+                raise ValueError(msg)
+        request = attrs.evolve(self._request("GET", target, timeout=timeout), auth=None)
+        return (await self._transport.send(request)).body
+
+    async def tokenize(
+        self,
+        credentials: str | SessionToken | SessionCookie,
+        template: str,
+        *,
+        timeout: float | None = None,
+    ) -> str:
+        """A user's session as a short-lived JWT (``whoami?tokenize_as=<template>``).
+
+        ``credentials`` is a session token (a ``str`` or :class:`~ory_async.SessionToken`)
+        or a browser's :class:`~ory_async.SessionCookie`. ``template`` names a session
+        token template configured in the project. Hand the token to services of your own,
+        which verify it against the project's JWKS (``contrib.SessionVerifier(jwt=...)``)
+        without calling Ory.
+
+        Raises:
+            ValueError: before any request, for an empty template.
+            UnauthorizedError: no valid session for these credentials.
+            BadRequestError: the project has no such template.
+            DecodeError: Ory answered without a token.
+        """
+        check_str("template", template)
+        if not template:
+            msg = "template must name a session token template"
+            raise ValueError(msg)
+        auth = SessionToken(credentials) if isinstance(credentials, str) else credentials
+        session, _ = await self.whoami_response(tokenize_as=template, auth=auth, timeout=timeout)
+        if not session.tokenized:
+            msg = f"GET /sessions/whoami?tokenize_as={template} answered without a token"
+            raise DecodeError(msg, body=b"", field="tokenized", target="Session")
+        return session.tokenized

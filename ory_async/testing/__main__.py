@@ -34,13 +34,23 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=4434, help="admin port (default 4434)")
     parser.add_argument("--public-port", type=int, default=4433, help="public port (default 4433)")
-    parser.add_argument("--api", choices=("v1", "v0"), default="v1")
+    parser.add_argument(
+        "--api",
+        choices=("v1", "v0"),
+        default="v1",
+        help="API generation: v1 (Kratos >= 1.0, Ory Network) or v0 (legacy Kratos v0.5)",
+    )
     parser.add_argument(
         "--api-key-env",
         metavar="VAR",
         help="require 'Authorization: Bearer <key>' on admin routes, key read from $VAR",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed for ids and tokens")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed for ids and tokens, for the same ids every run (default: random)",
+    )
     parser.add_argument(
         "--seed-identities",
         "--identities",

@@ -20,6 +20,7 @@ from . import (
     _routes_native_flows,
     _routes_session_manage,
     _routes_sessions,
+    _routes_tokens,
 )
 from ._errors import KratosError, dumps
 from ._faults import Fault, Faults, RateLimiter
@@ -54,6 +55,7 @@ def build_routers(api: str) -> tuple[Router, Router]:
         _routes_native_flows.register(public)
         _routes_my_sessions.register(public)
         _routes_misc.register_health(public)
+        _routes_tokens.register(public)
     _routes_sessions.register_public(public, v0=api == "v0")
     return admin, public
 

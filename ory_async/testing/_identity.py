@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 import copy
-import hashlib
 from typing import Any
 
+from . import _hashes as hashes
 from ._errors import bad_request
 from ._identity_fields import (
     CASE_INSENSITIVE_TYPES,
@@ -259,14 +258,7 @@ class IdentityStore:
             check_keys(config, IMPORT_CONFIG_KEYS[ctype], ctype)
             existing = creds.get(ctype)
             if ctype == "password":
-                cfg: dict[str, Any] = {}
-                if config.get("hashed_password"):
-                    cfg["hashed_password"] = config["hashed_password"]
-                elif config.get("password"):
-                    cfg["hashed_password"] = self._hash(str(config["password"]))
-                if config.get("use_password_migration_hook"):
-                    cfg["use_password_migration_hook"] = True
-                cred = _credential("password", cfg, 1, now)
+                cred = _credential("password", _password_config(config), 1, now)
                 cred["identifiers"] = list((existing or {}).get("identifiers") or [])
                 creds["password"] = cred
             elif ctype in ("oidc", "saml"):
@@ -282,12 +274,6 @@ class IdentityStore:
                 cred = _credential(ctype, dict(config), 1 if ctype == "webauthn" else 0, now)
                 cred["identifiers"] = [ident["id"]]
                 creds[ctype] = cred
-
-    def _hash(self, password: str) -> str:
-        salt = self.ids.token(16)
-        digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 1)
-        encoded = base64.b64encode(digest).decode().rstrip("=")
-        return f"$pbkdf2-sha256$i=1,l=32${salt}${encoded}"
 
     # --- views --------------------------------------------------------------------------------
 
@@ -319,6 +305,28 @@ def _credential(ctype: str, config: dict[str, Any], version: int, now: str) -> d
         "created_at": now,
         "updated_at": now,
     }
+
+
+def _password_config(config: dict[str, Any]) -> dict[str, Any]:
+    """An imported password credential's config, as Kratos stores it.
+
+    The migration hook flag stands alone; a plain-text password wins over a hash and is
+    hashed; whatever hash results must be of a format Kratos knows.
+    """
+    if config.get("use_password_migration_hook"):
+        return {"use_password_migration_hook": True}
+    hashed = str(config.get("hashed_password") or "")
+    if config.get("password"):
+        try:
+            hashed = hashes.generate(str(config["password"]))
+        except hashes.PasswordTooLongError as exc:
+            raise bad_request(str(exc)) from None
+    if not hashes.is_known_format(hashed):
+        raise bad_request(
+            "The imported password does not match any known hash format. "
+            "For more information see https://www.ory.sh/dr/2"
+        )
+    return {"hashed_password": hashed}
 
 
 def _provider(ctype: str, raw: dict[str, Any]) -> dict[str, Any]:

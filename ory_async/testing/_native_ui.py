@@ -38,6 +38,16 @@ def password_policy(length: int) -> dict[str, Any]:
     }
 
 
+def password_too_long(limit: int, length: int) -> dict[str, Any]:
+    """Kratos's 4000033 message for a password longer than its hasher reads."""
+    return {
+        "id": 4000033,
+        "text": f"The password must be at most {limit} characters long, but got {length}.",
+        "type": "error",
+        "context": {"max_length": limit, "actual_length": length},
+    }
+
+
 def validation_error(reason: str) -> dict[str, Any]:
     """A generic 4000001 message carrying a schema validation failure."""
     return {"id": 4000001, "text": reason, "type": "error", "context": {"reason": reason}}

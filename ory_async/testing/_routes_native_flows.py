@@ -6,22 +6,20 @@
 like Kratos: ``{"session_token", "session", "continue_with"}`` (registration also
 ``identity``); failed ones answer 400 with the flow, its ``ui.messages`` set.
 
-Passwords set through FakeOry (registration, or an admin create or update with a
-plaintext password) log in; imported hashes of other algorithms (bcrypt, argon2, ...)
-never match. An inactive identity with the right password gets ``identity_disabled``.
+Passwords log in whether FakeOry hashed them (registration, or an admin create or update
+with a plain-text password) or they were imported as a hash of any format Kratos reads
+(``_hashes``). An inactive identity with the right password gets ``identity_disabled``.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from . import _hashes as hashes
 from ._errors import KratosError, json_response, no_content, not_found
 from ._identity_fields import Identity
 from ._native_ui import (
@@ -30,6 +28,7 @@ from ._native_ui import (
     MIN_PASSWORD_LENGTH,
     login_nodes,
     password_policy,
+    password_too_long,
     registration_nodes,
     validation_error,
 )
@@ -148,16 +147,18 @@ def _new_session(ctx: Ctx, identity_id: str) -> SessionRecord:
 
 
 def check_password(ident: Identity, password: str) -> bool:
-    """True when ``password`` matches the identity's password hash (FakeOry's own scheme)."""
+    """True when ``password`` matches the identity's password hash, whatever its format.
+
+    Like Kratos, a match against a hash FakeOry would not write (an imported argon2 or
+    pbkdf2 hash, say) replaces it with FakeOry's own (bcrypt) hash of the password.
+    """
     config = ((ident.get("credentials") or {}).get("password") or {}).get("config") or {}
     hashed = str(config.get("hashed_password") or "")
-    parts = hashed.split("$")
-    if len(parts) != 5 or parts[1] != "pbkdf2-sha256":
+    if not hashes.matches(password, hashed):
         return False
-    salt, expected = parts[3], parts[4]
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 1)
-    actual = base64.b64encode(digest).decode().rstrip("=")
-    return hmac.compare_digest(actual, expected)
+    if not hashes.is_own_format(hashed) and len(password.encode()) <= hashes.BCRYPT_MAX_BYTES:
+        config["hashed_password"] = hashes.generate(password)
+    return True
 
 
 async def submit_login(ctx: Ctx) -> web.StreamResponse:
@@ -209,10 +210,11 @@ async def submit_registration(ctx: Ctx) -> web.StreamResponse:
         traits = _traits_from_form(body)
     password = str(body.get("password") or "")
     nodes = _registration_nodes(ctx, traits)
-    if len(password) < MIN_PASSWORD_LENGTH:
+    problem = _password_problem(password)
+    if problem is not None:
         for node in nodes:
             if node["attributes"]["name"] == "password":
-                node["messages"] = [password_policy(len(password))]
+                node["messages"] = [problem]
         return _failed(rec, nodes, [])
     store = ctx.state.store
     create = {
@@ -238,6 +240,16 @@ async def submit_registration(ctx: Ctx) -> web.StreamResponse:
         "continue_with": [{"action": "set_ory_session_token", "ory_session_token": session.token}],
     }
     return json_response(body_out)
+
+
+def _password_problem(password: str) -> dict[str, Any] | None:
+    """The message Kratos puts on the password node, or None for a usable password."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return password_policy(len(password))
+    size = len(password.encode())
+    if size > hashes.BCRYPT_MAX_BYTES:
+        return password_too_long(hashes.BCRYPT_MAX_BYTES, size)
+    return None
 
 
 def _traits_from_form(body: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from ._paging import (
 )
 from ._router import Ctx, Router
 from ._state import SessionRecord
+from ._tokenizer import cache_headers, refresh_cookie
 from ._util import NIL_UUID, go_atoi, go_parse_bool, parse_uuid
 
 SESSION_COOKIE = "ory_kratos_session"
@@ -237,15 +238,36 @@ async def delete_identity_sessions(ctx: Ctx) -> web.StreamResponse:
 
 async def whoami(ctx: Ctx) -> web.StreamResponse:
     """GET /sessions/whoami on the public site."""
+    state = ctx.state
     rec = current_session(ctx)
     if rec is None:
-        if ctx.state.api == "v0":
+        if state.api == "v0":
             raise KratosError(401, reason="No valid session cookie found.")
         raise no_session()
     if rec.aal_required == "aal2" and rec.aal != "aal2":
         raise aal2_required(ctx)
-    body = ctx.state.session_json(rec, identity="public", devices=True)
-    return json_response(body, headers={"X-Kratos-Authenticated-Identity-Id": rec.identity_id})
+    body = state.session_json(rec, identity="public", devices=True)
+    headers = {"X-Kratos-Authenticated-Identity-Id": rec.identity_id}
+    now = state.clock.now()
+    template = ctx.q("tokenize_as") if state.api == "v1" else None
+    if template:
+        body["tokenized"] = state.tokens.tokenize(
+            template, body, state.public_url, now, state.ids.uuid()
+        )
+    else:
+        headers.update(cache_headers(state.tokens, rec.expires_at, now))
+    response = json_response(body, headers=headers)
+    if ctx.request.cookies.get(SESSION_COOKIE):
+        refresh_cookie(
+            state.tokens,
+            response,
+            cookie_name=SESSION_COOKIE,
+            token=rec.token,
+            session_id=rec.id,
+            expires_at=rec.expires_at,
+            now=now,
+        )
+    return response
 
 
 def register_admin(router: Router) -> None:

@@ -15,13 +15,14 @@ from ._faults import Faults, RateLimiter
 from ._identity_fields import Identity
 from ._ratelimit import LimitQuota, OryRateLimiter, tier_limits
 from ._recording import RequestLog
+from ._server_tokens import SessionTokensControls
 from ._state import FLOW_KINDS, FakeState, FlowRecord
 from ._util import Clock, IdFactory, SystemClock, format_time
 
 TraitsFactory = Callable[[int], dict[str, Any]]
 
 
-class FakeOry:
+class FakeOry(SessionTokensControls):
     """An in-memory Ory Kratos (admin + public API) for tests, speaking raw JSON over HTTP.
 
     Use it as ``async with FakeOry() as fake:`` and point a client at ``fake.url`` (admin)
@@ -31,7 +32,9 @@ class FakeOry:
     Args:
         api: ``"v1"`` (Kratos ≥ 1.0 / Ory Network) or ``"v0"`` (Kratos v0.5 paths and shapes).
         api_key: When set, admin routes require ``Authorization: Bearer <api_key>``.
-        seed: Seed for ids and tokens (same seed, same ids).
+        seed: Seed for ids and tokens: the same seed gives the same ids, for reproducible
+            tests. None (the default) draws random version-4 UUIDs, as the real server
+            does, so two fakes never share ids.
         kratos_paging_bugs: Reproduce the off-by-one (identity sessions) and overlap
             (schemas) pagination bugs of real Kratos.
         host: Interface to bind; loopback by default.
@@ -48,7 +51,7 @@ class FakeOry:
         self,
         api: Literal["v1", "v0"] = "v1",
         api_key: str | None = None,
-        seed: int = 0,
+        seed: int | None = None,
         kratos_paging_bugs: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from ._courier import CourierStore
 from ._identity import IdentityStore
 from ._schemas import SchemaStore, default_schema
+from ._tokenizer import SessionTokens
 from ._util import Clock, IdFactory, format_time
 
 V1_VERSION = "v26.2.0"
@@ -75,6 +76,8 @@ class FakeState:
     manage_sessions_batch_size: int = MANAGE_SESSIONS_BATCH
     version: str = ""
     courier: CourierStore = field(init=False)
+    tokens: SessionTokens = field(default_factory=SessionTokens)
+    """Tokenized sessions, whoami caching headers and cookie re-issue."""
     batch_gateway_limit: int | None = None
     """Batch creates with more entries than this answer 504 and apply nothing (None: off)."""
 

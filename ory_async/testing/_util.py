@@ -1,4 +1,4 @@
-"""Small helpers shared by FakeOry: clocks, deterministic ids, Go-style text formats."""
+"""Small helpers shared by FakeOry: clocks, ids, Go-style text formats."""
 
 from __future__ import annotations
 
@@ -67,9 +67,13 @@ class ManualClock:
 
 
 class IdFactory:
-    """Deterministic UUIDs, tokens and codes from one seeded random generator."""
+    """UUIDs, tokens and codes from one random generator, reproducible when seeded.
 
-    def __init__(self, seed: int) -> None:
+    Without a seed the generator starts from the operating system's randomness, so two
+    fakes never hand out the same ids; with one, the same seed gives the same ids.
+    """
+
+    def __init__(self, seed: int | None = None) -> None:
         self.rng = random.Random(seed)  # noqa: S311 - test data, not secrets
 
     def uuid(self) -> str:

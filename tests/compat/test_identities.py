@@ -46,7 +46,7 @@ async def test_create_get_and_external_id(
     password = got.credentials["password"]
     assert password.identifiers == ["a@example.org"]
     assert password.config is not None
-    assert str(password.config["hashed_password"]).startswith("$pbkdf2-sha256$")
+    assert str(password.config["hashed_password"]).startswith("$2a$04$")
 
     by_external = await run(identity_api.get_identity_by_external_id, "crm-1")
     assert by_external.id == created.id

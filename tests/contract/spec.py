@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any, Final
 
@@ -200,6 +200,28 @@ KNOWN_DIFFERENCES: Final = (
         "§0",
         "the admin port serves every admin route under /admin, metrics included; only the v0 spec lists /metrics/prometheus",
     ),
+    *(
+        Difference(
+            "v1",
+            "GET",
+            template,
+            "path",
+            "§0",
+            "a same-origin 307 from Kratos v1.3.1's admin port: /version and /health/* move under /admin",
+        )
+        for template in ("/admin/version", "/admin/health/*")
+    ),
+    *(
+        Difference(
+            "v1",
+            "GET",
+            template,
+            "status",
+            "§0",
+            "Kratos v1.3.1's admin port answers 307 to the same path under /admin (followed: same origin)",
+        )
+        for template in ("/version", "/health/*")
+    ),
 )
 
 
@@ -361,6 +383,7 @@ class Exchange:
     status: int = 0
     content_type: str = ""
     response_body: bytes = b""
+    response_headers: Mapping[str, str] = attrs.field(factory=dict)
 
 
 def check(api: str, exchange: Exchange) -> list[str]:

@@ -13,16 +13,25 @@ from ory_async.testing import FakeOry
 from tests.contract.spec import spec_for
 from tests.contract.test_coverage import beyond_rows, table_rows
 from tests.integration.conftest import Harness
+from tests.integration.differential import not_in_kratos
 
 INTEGRATION = Path(__file__).resolve().parents[1] / "integration"
 
 
-def covered_operations() -> set[str]:
+_FAKE_ONLY_ARGUMENTS = frozenset({"fake", "fake_v0", "ory_v0"})
+
+
+def covered_operations(*, on_both_servers: bool = False) -> set[str]:
+    """Operations named by ``covers`` (only in scenarios that also run on Kratos, if asked)."""
     found: set[str] = set()
     for path in INTEGRATION.glob("test_*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if not isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef):
+                continue
+            arguments = {a.arg for a in node.args.args}
+            neutral = bool(arguments & {"ory", "server"}) and not arguments & _FAKE_ONLY_ARGUMENTS
+            if on_both_servers and not neutral:
                 continue
             for decorator in node.decorator_list:
                 if (
@@ -42,6 +51,20 @@ def test_every_listed_operation_has_an_integration_test() -> None:
     assert not missing, f"operations without an integration test: {missing}"
     unknown = sorted(covered_operations() - expected)
     assert not unknown, f"covers() names that are not reference operations: {unknown}"
+
+
+def test_every_v1_operation_runs_against_kratos_too() -> None:
+    # Every v1 operation (the seeds' IdentityApi and those beyond them) has a scenario that
+    # runs on both servers, unless Kratos v1.3.1 lacks it (tests/kratos/DEVIATIONS.md).
+    v1 = {
+        f"{row['ref']}.{row['op']}"
+        for row in [*table_rows(), *beyond_rows()]
+        if row["ref"] in ("IdentityApi", "Kratos v1")
+    }
+    absent = set(not_in_kratos())
+    assert absent <= v1
+    missing = sorted(v1 - absent - covered_operations(on_both_servers=True))
+    assert not missing, f"v1 operations no scenario runs against a real Kratos: {missing}"
 
 
 def test_the_contract_check_knows_every_operation_beyond_the_seeds() -> None:

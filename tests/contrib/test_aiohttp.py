@@ -55,6 +55,7 @@ async def test_sessions_are_checked(
     missing = await http.get("/me")
     assert missing.status == 401
     assert (await missing.json())["detail"]["reason"]
+    assert missing.headers["WWW-Authenticate"] == 'X-Session-Token realm="ory"'
 
     for token in (users.expired, users.revoked, "not-a-token"):
         denied = await http.get("/me", headers={"X-Session-Token": token})

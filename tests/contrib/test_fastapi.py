@@ -76,10 +76,12 @@ async def test_sessions_are_checked(factory: Factory, users: Users, fake: FakeOr
         missing = await http.get("/me")
         assert missing.status_code == 401
         assert missing.json()["detail"]["reason"]
+        assert missing.headers["WWW-Authenticate"] == 'X-Session-Token realm="ory"'
 
         for token in (users.expired, users.revoked, "not-a-token"):
             denied = await http.get("/me", headers={"X-Session-Token": token})
             assert denied.status_code == 401, token
+            assert denied.headers["WWW-Authenticate"] == 'X-Session-Token realm="ory"'
 
         aal = await http.get("/me", headers={"X-Session-Token": users.aal1})
         assert aal.status_code == 403
@@ -185,3 +187,18 @@ async def test_lifespans_nest() -> None:
         assert not made[0].closed
     assert order == ["start", "stop"]
     assert made[0].closed
+
+
+async def test_behind_the_asgi_middleware_ory_is_asked_once(
+    factory: Factory, users: Users, fake: FakeOry
+) -> None:
+    from ory_async.contrib.asgi import OrySessionMiddleware
+
+    app = make_app(factory)
+    app.add_middleware(OrySessionMiddleware, exclude=["/ping"])
+    async with running(app) as http:
+        ok = await http.get("/me", headers={"X-Session-Token": users.token})
+        assert ok.status_code == 200
+        assert len(fake.requests.matching("GET", "/sessions/whoami")) == 1
+        assert (await http.get("/ping")).status_code == 200  # excluded: no session needed
+        assert (await http.get("/me")).status_code == 401

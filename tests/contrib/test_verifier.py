@@ -31,3 +31,21 @@ async def test_a_check_sends_the_credentials_for_that_call_only(
     assert "Cookie" not in first.headers
     assert second.headers["Cookie"] == f"ory_kratos_session={users.token}"
     assert "X-Session-Token" not in second.headers
+
+
+async def test_a_401_says_how_to_send_a_session(factory: Factory, fake: FakeOry) -> None:
+    from ory_async.contrib._session import SessionRejected
+
+    async with factory() as ory:
+        for verifier, challenge in (
+            (SessionVerifier(), 'X-Session-Token realm="ory"'),
+            (
+                SessionVerifier(accept_bearer=True),
+                'X-Session-Token realm="ory", Bearer realm="ory"',
+            ),
+        ):
+            for headers in ({}, {"X-Session-Token": "unknown"}):
+                with pytest.raises(SessionRejected) as info:
+                    await verifier.verify(ory, headers, {})
+                assert info.value.status == 401
+                assert info.value.headers == {"WWW-Authenticate": challenge}

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import uuid
 from pathlib import Path
 
 import aiohttp
@@ -232,3 +233,16 @@ def test_runner_prints_urls() -> None:
         proc.wait(timeout=10)
         assert proc.stdout is not None
         proc.stdout.close()
+
+
+def test_ids_are_random_v4_uuids_unless_seeded() -> None:
+    first, second = FakeOry(), FakeOry()
+    ids = first.seed_identities(3)
+    assert set(ids).isdisjoint(second.seed_identities(3))
+    assert all(uuid.UUID(i).version == 4 for i in ids)
+    _, token = first.create_session(ids[0])
+    _, other = second.create_session(second.seed_identities(1)[0])
+    assert token != other
+    # The same seed gives the same ids, for tests that need them fixed.
+    assert FakeOry(seed=7).seed_identities(3) == FakeOry(seed=7).seed_identities(3)
+    assert FakeOry(seed=7).seed_identities(3) != FakeOry(seed=8).seed_identities(3)

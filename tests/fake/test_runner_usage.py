@@ -67,3 +67,20 @@ def test_port_in_use_is_one_line_and_exit_2(busy_port: int) -> None:
         " and 0 (public): "
     )
     assert "in use" in lines[0]
+
+
+def test_every_option_of_help_says_what_it_does(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    entries: list[list[str]] = []
+    for line in out.split("\noptions:\n", 1)[1].splitlines():
+        if line.startswith("  -"):
+            entries.append([line.strip()])
+        else:
+            entries[-1].append(line.strip())
+    assert len(entries) >= 9
+    for entry in entries:
+        name, _, text = entry[0].partition("  ")
+        assert (text + " ".join(entry[1:])).strip(), f"no description: {name!r}"
+    assert "(default: random)" in out

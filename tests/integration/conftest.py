@@ -1,25 +1,71 @@
-"""Integration fixtures: the real OryClient against FakeOry over loopback HTTP.
+"""Integration fixtures: the real OryClient against FakeOry or a real Kratos over loopback.
+
+One fixture parameter, ``server``, decides which: ``--server=fake`` (the default, what
+``make test`` runs), ``--server=kratos`` or ``--server=both`` (``make test-kratos``). A test
+that asks for ``server`` or ``ory`` runs against each server chosen; one that needs FakeOry's
+own controls (``fake``: faults, rate limits, paging bugs, v0) runs against FakeOry only.
 
 Every exchange a test makes is captured on the client's side of the wire and checked
 against the OpenAPI spec of its API generation when the test ends (see
 ``tests/contract/spec.py``), so the whole integration run doubles as the contract suite.
+With both servers, the exchanges of each scenario are compared too (``differential.py``):
+a difference not explained in ``tests/kratos/DEVIATIONS.md`` fails the scenario.
+
+Every test runs twice against FakeOry: with the async client, and with the blocking client
+(``ory_async.sync.OryClient``) driven through ``tests/sync_facade.py``; against Kratos, with
+the async client. A test that needs the async client's internals or the request trace of its
+borrowed session is marked ``async_only``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import secrets
+import zlib
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
+import orjson
 import pytest
-from multidict import MultiDict
+from multidict import CIMultiDict, MultiDict
 
 from ory_async import OryClient, RetryPolicy
+from ory_async import sync as ory_sync
 from ory_async.testing import FakeOry
 from tests.contract.spec import Exchange, check
+from tests.integration.differential import (
+    DEVIATIONS,
+    Shape,
+    compare,
+    deviations,
+    not_in_kratos,
+    shape,
+    unexplained,
+)
+from tests.integration.servers import ServerKind, ServerUnderTest
+from tests.kratos import server as kratos_server
+from tests.kratos.server import Kratos
+from tests.sync_facade import facade
 
 API_KEY = "ory_pat_INTEGRATION_0123456789"
+
+
+class _RecordingContent:
+    """A response's content stream that adds what ``iter_any`` reads to an exchange."""
+
+    def __init__(self, content: aiohttp.StreamReader, exchange: Exchange) -> None:
+        self._content = content
+        self._exchange = exchange
+
+    async def iter_any(self) -> AsyncIterator[bytes]:
+        async for chunk in self._content.iter_any():
+            self._exchange.response_body += chunk
+            yield chunk
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._content, name)
 
 
 def _tracing(exchanges: list[Exchange]) -> aiohttp.TraceConfig:
@@ -43,6 +89,10 @@ def _tracing(exchanges: list[Exchange]) -> aiohttp.TraceConfig:
     async def end(_: Any, ctx: SimpleNamespace, params: aiohttp.TraceRequestEndParams) -> None:
         ctx.exchange.status = params.response.status
         ctx.exchange.content_type = params.response.headers.get("Content-Type", "")
+        ctx.exchange.response_headers = CIMultiDict(params.response.headers)
+        # A body without Content-Length is read piece by piece (iter_any), which sends no
+        # chunk signal: record those pieces where they are read.
+        params.response.content = _RecordingContent(params.response.content, ctx.exchange)  # type: ignore[assignment]
 
     async def chunk_received(
         _: Any, ctx: SimpleNamespace, params: aiohttp.TraceResponseChunkReceivedParams
@@ -56,30 +106,43 @@ def _tracing(exchanges: list[Exchange]) -> aiohttp.TraceConfig:
     return trace
 
 
-ClientFactory = Callable[..., Any]
-
-
 class Harness:
-    """A FakeOry and OryClients pointed at it, with the exchanges they made."""
+    """The servers and OryClients of one test, with the exchanges the clients made."""
 
-    def __init__(self) -> None:
+    def __init__(self, client_kind: str = "async") -> None:
+        self.client_kind = client_kind
         self.exchanges: dict[str, list[Exchange]] = {"v1": [], "v0": []}
         self._stack: list[Any] = []
+        self.kind: ServerKind | None = None  # set when the test runs on ``server``
+        self.scenario = ""
 
     async def start(self, api: str = "v1", **fake_options: Any) -> FakeOry:
+        """A FakeOry of this test's own, stopped when the test ends."""
         fake = FakeOry(api=api, seed=7, **fake_options)  # type: ignore[arg-type]
         await fake.start()
         self._stack.append(fake)
         return fake
 
-    async def client(self, fake: FakeOry, **options: Any) -> OryClient:
+    async def client(self, server: FakeOry | ServerUnderTest, **options: Any) -> OryClient:
+        """An OryClient on ``server`` whose exchanges this harness records.
+
+        With the blocking client, the client owns its session (no trace).
+        """
+        options.setdefault("retry", RetryPolicy(wait_initial=0.0, wait_jitter=0.0, wait_max=0.0))
+        if self.client_kind == "sync":
+            blocking = ory_sync.OryClient(
+                server.url, public_url=server.public_url, api=server.api, **options
+            )
+            wrapped = facade(blocking)
+            self._stack.append(wrapped)
+            return wrapped
         session = aiohttp.ClientSession(
-            trace_configs=[_tracing(self.exchanges[fake.api])], cookie_jar=aiohttp.DummyCookieJar()
+            trace_configs=[_tracing(self.exchanges[server.api])],
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
         self._stack.append(session)
-        options.setdefault("retry", RetryPolicy(wait_initial=0.0, wait_jitter=0.0, wait_max=0.0))
         client = OryClient(
-            fake.url, public_url=fake.public_url, api=fake.api, session=session, **options
+            server.url, public_url=server.public_url, api=server.api, session=session, **options
         )
         self._stack.append(client)
         return client
@@ -97,25 +160,162 @@ class Harness:
         ]
 
 
+HERE = Path(__file__).parent
+SERVER_KINDS: tuple[ServerKind, ...] = ("fake", "kratos")
+_RECORDS = pytest.StashKey[dict[str, dict[str, Shape]]]()
+_RUN_TAG = secrets.token_hex(3)
+
+
+def customer_schema() -> dict[str, Any]:
+    """The second identity schema both servers are configured with."""
+    return dict(orjson.loads((DEVIATIONS.parent / "customer.schema.json").read_bytes()))
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests that run on a server run on each one ``--server`` chose."""
+    if "server_kind" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("server")
+        kinds = SERVER_KINDS if chosen == "both" else (chosen,)
+        metafunc.parametrize("server_kind", kinds)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Against Kratos alone, leave out what needs FakeOry; with both, what needs one of them."""
+    chosen = config.getoption("server")
+    if chosen == "fake":
+        return
+    absent = not_in_kratos()
+    keep, drop = [], []
+    for item in items:
+        if not item.path.is_relative_to(HERE):
+            keep.append(item)  # the rest of the suite has no server parameter
+            continue
+        callspec = getattr(item, "callspec", None)
+        kind = callspec.params.get("server_kind") if callspec is not None else None
+        fake_only = (
+            "fake" in getattr(item, "fixturenames", ())
+            or kind is None
+            or any(op in absent for m in item.iter_markers("covers") for op in m.args)
+        )
+        blocking = callspec is not None and callspec.params.get("harness") == "sync"
+        if (kind == "kratos" and (fake_only or blocking)) or (
+            chosen == "kratos" and kind != "kratos"
+        ):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def _start_kratos() -> Kratos:
+    try:
+        return kratos_server.start()
+    except kratos_server.KratosUnavailableError as missing:
+        pytest.fail(str(missing), pytrace=False)
+
+
+_KRATOS_LOGS = pytest.StashKey[list[Kratos]]()
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    """After a failed run, the log of each Kratos the run started (kept in its folder)."""
+    if exitstatus == 0:
+        return
+    for real in config.stash.get(_KRATOS_LOGS, []):
+        terminalreporter.section(f"Kratos log ({real.log_path})")
+        terminalreporter.write_line(real.log()[-20_000:] or "(empty)")
+
+
+@pytest.fixture(scope="session")
+def kratos(pytestconfig: pytest.Config) -> Iterator[Kratos]:
+    """The real Kratos of this run: started on first use, stopped when the run ends."""
+    server = _start_kratos()
+    pytestconfig.stash.setdefault(_KRATOS_LOGS, []).append(server)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
-async def harness() -> AsyncIterator[Harness]:
-    h = Harness()
+async def server(
+    request: pytest.FixtureRequest, server_kind: ServerKind, harness: Harness
+) -> AsyncIterator[ServerUnderTest]:
+    """The server this run of the test talks to."""
+    tag = f"{_RUN_TAG}{zlib.crc32(request.node.originalname.encode()):08x}"
+    harness.kind = server_kind
+    harness.scenario = f"{request.node.path.name}::{request.node.originalname}"
+    if server_kind == "fake":
+        fake = await harness.start("v1")
+        yield ServerUnderTest("fake", fake.url, fake.public_url, tag, fake=fake)
+    elif request.node.get_closest_marker("own_server") is None:
+        real: Kratos = request.getfixturevalue("kratos")
+        yield ServerUnderTest("kratos", real.url, real.public_url, tag)
+    else:  # a scenario that walks everything gets a Kratos nobody else wrote to
+        real = _start_kratos()
+        try:
+            yield ServerUnderTest("kratos", real.url, real.public_url, tag)
+        finally:
+            real.remove()
+
+
+@pytest.fixture(params=["async", "sync"])
+async def harness(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    client_kind = str(request.param)
+    if client_kind == "sync" and request.node.get_closest_marker("async_only"):
+        pytest.skip("needs the async client's internals or its request trace")
+    h = Harness(client_kind)
     try:
         yield h
     finally:
         await h.close()
     problems = h.contract_problems()
     assert not problems, "requests or responses that break the spec:\n" + "\n".join(problems[:20])
+    if (
+        h.kind is not None
+        and h.client_kind == "async"
+        and getattr(request.node, "rep_call_passed", False)
+    ):
+        _compare_with_the_other_server(request.config, h)
+
+
+def _compare_with_the_other_server(config: pytest.Config, h: Harness) -> None:
+    assert h.kind is not None
+    records = config.stash.setdefault(_RECORDS, {})
+    mine = shape(h.exchanges["v1"])
+    both = records.setdefault(h.scenario, {})
+    both[h.kind] = mine
+    if len(both) < len(SERVER_KINDS):
+        return
+    found = unexplained(compare(both["fake"], both["kratos"]), deviations())
+    assert not found, (
+        f"FakeOry and Kratos answered {h.scenario} differently; fix FakeOry or explain each "
+        f"in {DEVIATIONS.name}:\n" + "\n".join(f"  {d}" for d in found)
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.rep_call_passed = report.passed  # type: ignore[attr-defined]
+    return report
 
 
 @pytest.fixture
-async def fake(harness: Harness) -> FakeOry:
-    return await harness.start("v1")
+async def fake(server: ServerUnderTest) -> FakeOry:
+    """The FakeOry behind ``server`` (a test asking for it runs against FakeOry only)."""
+    assert server.fake is not None
+    return server.fake
 
 
 @pytest.fixture
-async def ory(harness: Harness, fake: FakeOry) -> OryClient:
-    return await harness.client(fake)
+async def ory(harness: Harness, server: ServerUnderTest) -> OryClient:
+    return await harness.client(server)
 
 
 @pytest.fixture

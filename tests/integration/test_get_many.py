@@ -102,7 +102,7 @@ async def test_include_credential_and_bad_ids(ory: OryClient, fake: FakeOry) -> 
         assert identity.credentials is not None
         config = identity.credentials["password"].config
         assert config is not None
-        assert str(config["hashed_password"]).startswith("$pbkdf2")
+        assert str(config["hashed_password"]).startswith("$2a$04$")
     (request,) = fake.requests.matching("GET", "/admin/identities")
     assert request.query_values("include_credential") == ["password"]
 

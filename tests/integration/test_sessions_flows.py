@@ -18,7 +18,10 @@ from ory_async import (
 from ory_async.models import CreateIdentityBody, LoginFlow, Session, SettingsFlow
 from ory_async.testing import FakeOry
 from tests.integration.conftest import Harness
+from tests.integration.servers import ServerUnderTest, start_flow
 from tests.shared_files import fixture_json
+
+MISSING = "00000000-0000-4000-8000-000000000000"
 
 covers = pytest.mark.covers
 
@@ -38,20 +41,93 @@ async def new_identity(ory: OryClient, email: str) -> str:
 
 
 @covers("IdentityApi.get_session", "IdentityApi.extend_session", "IdentityApi.disable_session")
-async def test_session_lifecycle(ory: OryClient, fake: FakeOry) -> None:
-    identity_id = await new_identity(ory, "s@example.com")
-    session, _token = fake.create_session(identity_id)
-    plain = await ory.sessions.get(session["id"])
+async def test_session_lifecycle(ory: OryClient, server: ServerUnderTest) -> None:
+    signed_up = await server.register(server.email("s"))
+    plain = await ory.sessions.get(signed_up.id)
     assert plain.identity is None
-    assert plain.devices == []
-    expanded = await ory.sessions.get(session["id"], expand=["identity", "devices"])
+    assert plain.active is True
+    expanded = await ory.sessions.get(signed_up.id, expand=["identity", "devices"])
     assert expanded.identity is not None
-    assert expanded.identity.id == identity_id
-    assert await ory.sessions.extend(session["id"]) is None
-    await ory.sessions.disable(session["id"])
-    assert (await ory.sessions.get(session["id"])).active is False
+    assert expanded.identity.id == signed_up.identity_id
+    extended = await ory.sessions.extend(signed_up.id)
+    assert extended is None or extended.id == signed_up.id
+    await ory.sessions.disable(signed_up.id)
+    assert (await ory.sessions.get(signed_up.id)).active is False
+    with pytest.raises(UnauthorizedError):
+        await ory.sessions.whoami(auth=SessionToken(signed_up.token))
     with pytest.raises(NotFoundError):
-        await ory.sessions.get("00000000-0000-4000-8000-000000000000")
+        await ory.sessions.get(MISSING)
+
+
+@pytest.mark.own_server
+@covers("IdentityApi.list_sessions")
+async def test_list_all_sessions_and_resume(ory: OryClient, server: ServerUnderTest) -> None:
+    made = set()
+    for n in range(4):
+        email = server.email(f"all{n}")
+        made.add((await server.register(email)).id)
+        made.add((await server.login(email)).id)
+    walked = [s async for s in ory.sessions.list(page_size=3, active=True, expand=["identity"])]
+    assert sorted(s.id for s in walked) == sorted(made)
+    assert all(s.identity is not None for s in walked)
+    first = await ory.sessions.list(page_size=5)
+    assert first.next_token is not None
+    rest = await ory.sessions.list(page_size=5, page_token=first.next_token).collect()
+    assert sorted([s.id for s in first.items] + [s.id for s in rest]) == sorted(made)
+
+
+@covers("IdentityApi.list_identity_sessions", "IdentityApi.delete_identity_sessions")
+async def test_identity_sessions(ory: OryClient, server: ServerUnderTest) -> None:
+    email = server.email("mine")
+    made = {(await server.register(email)).id}
+    made |= {(await server.login(email)).id for _ in range(4)}
+    identity_id = (await server.login(email)).identity_id
+    walked = [s.id async for s in ory.sessions.list_for_identity(identity_id, per_page=2)]
+    assert made <= set(walked)
+    assert len(walked) == len(set(walked)) == 6
+    await ory.sessions.delete_for_identity(identity_id)
+    assert await ory.sessions.list_for_identity(identity_id).collect() == []
+    with pytest.raises(NotFoundError):
+        await ory.sessions.delete_for_identity(identity_id)
+
+
+async def test_whoami_by_session_token(ory: OryClient, server: ServerUnderTest) -> None:
+    signed_up = await server.register(server.email("me"))
+    me = await ory.with_auth(SessionToken(signed_up.token)).sessions.whoami()
+    assert me.id == signed_up.id
+    assert me.identity is not None
+    assert me.identity.id == signed_up.identity_id
+    with pytest.raises(UnauthorizedError, match="No valid session credentials found"):
+        await ory.with_auth(SessionToken("not-a-session-token")).sessions.whoami()
+
+
+async def test_native_flows_and_their_errors(ory: OryClient, server: ServerUnderTest) -> None:
+    login = await ory.flows.get_login(await start_flow(server, "login"))
+    assert isinstance(login, LoginFlow)
+    assert login.ui is not None
+    assert login.ui.nodes
+    registration = await start_flow(server, "registration")
+    assert (await ory.flows.get_registration(registration)).id == registration
+    with pytest.raises(NotFoundError):
+        await ory.flows.get_login(MISSING)
+    with pytest.raises(NotFoundError):
+        await ory.flows.get_error(MISSING)
+
+
+async def test_a_settings_flow_belongs_to_its_user(ory: OryClient, server: ServerUnderTest) -> None:
+    if server.fake is not None:
+        pytest.xfail("FakeOry serves no native settings flow yet")
+    alice = await server.register(server.email("alice"))
+    bob = await server.register(server.email("bob"))
+    settings_id = await start_flow(server, "settings", session_token=alice.token)
+    settings = await ory.flows.get_settings(settings_id, session_token=alice.token)
+    assert isinstance(settings, SettingsFlow)
+    assert settings.identity is not None
+    assert settings.identity.id == alice.identity_id
+    with pytest.raises(UnauthorizedError):
+        await ory.flows.get_settings(settings_id)
+    with pytest.raises(ForbiddenError):
+        await ory.flows.get_settings(settings_id, session_token=bob.token)
 
 
 async def test_extend_on_older_projects_returns_the_session(harness: Harness) -> None:
@@ -92,19 +168,14 @@ async def test_identity_sessions_with_kratos_paging_bugs(harness: Harness) -> No
         await ory.sessions.delete_for_identity(identity_id)
 
 
-async def test_whoami_by_token(ory: OryClient, fake: FakeOry) -> None:
+async def test_whoami_needs_the_assurance_level_asked_for(ory: OryClient, fake: FakeOry) -> None:
     identity_id = await new_identity(ory, "me@example.com")
-    session, token = fake.create_session(identity_id)
-    me = await ory.with_auth(SessionToken(token)).sessions.whoami()
-    assert me.id == session["id"]
-    assert me.identity is not None
-    assert me.identity.id == identity_id
+    _session, token = fake.create_session(identity_id)
+    await ory.with_auth(SessionToken(token)).sessions.whoami()
     whoami = fake.requests.matching("GET", "/sessions/whoami")[-1]
     assert whoami.headers["X-Session-Token"] == token
     assert "Authorization" not in whoami.headers
     assert whoami.site == "public"
-    with pytest.raises(UnauthorizedError, match="No valid session credentials found"):
-        await ory.with_auth(SessionToken("not-a-session-token")).sessions.whoami()
     _, aal1 = fake.create_session(identity_id, aal="aal1", aal_required="aal2")
     with pytest.raises(ForbiddenError) as info:
         await ory.sessions.whoami(auth=SessionToken(aal1))
@@ -124,7 +195,7 @@ async def test_whoami_by_browser_cookie(ory: OryClient, fake: FakeOry) -> None:
         await ory.sessions.whoami(auth=SessionCookie("ory_kratos_session=nope"))
 
 
-async def test_flows_and_errors(ory: OryClient, fake: FakeOry) -> None:
+async def test_flows_recorded_from_real_servers(ory: OryClient, fake: FakeOry) -> None:
     login = fake.add_flow(
         "login", spec_valid(fixture_json("flows/login/ory-network-get-login-browser.json"))
     )

@@ -162,6 +162,8 @@ def test_install_section_shows_the_checkout_and_the_wheel_and_the_index_once_rel
         "pip install '.[testing]'",
         "pip install '.[cli]'",
         "pip install '.[fastapi]'",
+        "pip install '.[django]'",
+        "pip install '.[flask]'",
         "pip install '.[examples]'",
     ]
     assert "python -m build" in " ".join(wheel_block)
@@ -218,4 +220,12 @@ def test_the_cli_extra_runs_the_demo_and_the_testing_extra_the_testing_example(
         for r in requires
         if re.search(r"extra == [\"']testing[\"']", r)
     }
-    assert testing == {"jsonschema", "pytest", "pytest-asyncio"}
+    assert testing == {
+        "jsonschema",
+        "pytest",
+        "pytest-asyncio",
+        "bcrypt",
+        "argon2-cffi",
+        "libpass",
+        "cryptography",
+    }

@@ -174,6 +174,17 @@ def test_redirect_error_names_location() -> None:
     assert err.location == "http://127.0.0.1:4434/admin/identities"
     assert "redirected to http://127.0.0.1:4434/admin/identities" in str(err)
     assert "does not follow redirects" in str(err)
+    # The hint names the URL settings of Python, the environment and the command line.
+    for setting in ("public_url", "ORY_PUBLIC_URL", "--public-url", "ORY_SDK_URL", "--url"):
+        assert setting in str(err)
+
+
+def test_a_reason_ending_in_a_full_stop_gets_no_second_one() -> None:
+    body = {"error": {"code": 401, "status": "Unauthorized", "reason": "The key is invalid."}}
+    err = make(401, body)
+    assert "The key is invalid. Check the API key" in str(err)
+    assert "invalid.." not in str(err)
+    assert "--api-key-file" in str(err)
 
 
 def test_errors_pickle() -> None:

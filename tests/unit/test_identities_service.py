@@ -34,6 +34,7 @@ from tests.shared_files import fixture_bytes, fixture_json
 from tests.unit.conftest import ANY, BASE, PUBLIC, query_of
 
 ID = "5ff66179-c240-4703-b0d8-494592cefff5"
+NEW_ID = "8a2c7972-ed41-4940-8bc1-ecd85bed659b"
 
 
 def body_of(kwargs: dict[str, Any]) -> Any:
@@ -361,20 +362,74 @@ async def test_batch_create_mixed_results_in_order(ory: OryClient) -> None:
                         },
                     },
                     None,
-                    {"action": "create", "identity": "new-id", "patch_id": entries[2]["patch_id"]},
+                    {"action": "create", "identity": NEW_ID, "patch_id": entries[2]["patch_id"]},
                 ]
             }
         )
 
+    created = fixture_json("identities/migratest-identity-minimal.json") | {"id": NEW_ID}
     with aioresponses() as m:
         m.patch(f"{BASE}/admin/identities", callback=answer)
+        m.get(re.compile(rf"{re.escape(BASE)}/admin/identities\?.*"), payload=[created])
         results = [r async for r in ory.identities.batch_create(bodies)]
+        lookups = [(u, k) for meth, u, k in sent(m) if meth == "GET"]
     assert [r.outcome for r in results] == ["failed", "unknown", "created"]
+    # After a conflict, the body reported created is looked up before it is reported.
+    [(url, _)] = lookups
+    assert url.query.getall("ids") == [NEW_ID]
     assert results[0].error is not None
     assert results[0].error.code == 409
     assert "conflicts with another identity" in results[0].reason
     assert results[1].reason == "the server returned no result for this body"
-    assert results[2].identity_id == "new-id"
+    assert results[2].identity_id == NEW_ID
+
+
+def _rolled_back_batch(url: URL, **kwargs: Any) -> Any:
+    """Kratos v1.3.1: one row conflicts, the others are reported created but rolled back."""
+    from aioresponses import CallbackResult
+
+    entries = orjson.loads(kwargs["data"])["identities"]
+    answers: list[dict[str, Any]] = []
+    for n, entry in enumerate(entries):
+        if entry["create"]["traits"]["email"] == "taken@example.com":
+            error = {"code": 409, "status": "Conflict", "message": "exists already"}
+            answers.append({"action": "error", "patch_id": entry["patch_id"], "error": error})
+        else:
+            answers.append({"action": "create", "identity": f"{ID[:-2]}{n:02d}"})
+    return CallbackResult(payload={"identities": answers})
+
+
+async def test_batch_create_resends_rows_a_conflict_rolled_back(ory: OryClient) -> None:
+    emails = ["a@example.com", "taken@example.com", "c@example.com"]
+    bodies = [CreateIdentityBody(schema_id="default", traits={"email": e}) for e in emails]
+    with aioresponses() as m:
+        m.patch(f"{BASE}/admin/identities", callback=_rolled_back_batch)
+        m.get(re.compile(rf"{re.escape(BASE)}/admin/identities\?.*"), payload=[])
+        m.patch(
+            f"{BASE}/admin/identities",
+            payload={"identities": [{"action": "create", "identity": NEW_ID}] * 2},
+        )
+        results = await ory.identities.batch_create(bodies).collect()
+        patches = [body_of(k)["identities"] for meth, _, k in sent(m) if meth == "PATCH"]
+    assert [r.outcome for r in results] == ["created", "failed", "created"]
+    assert [r.identity_id for r in results] == [NEW_ID, None, NEW_ID]
+    first, resent = patches
+    assert len(first) == 3
+    # Only the two rows the lookup did not find go again, with the same patch ids.
+    assert [e["create"]["traits"]["email"] for e in resent] == ["a@example.com", "c@example.com"]
+    assert [e["patch_id"] for e in resent] == [first[0]["patch_id"], first[2]["patch_id"]]
+
+
+async def test_batch_create_rows_it_cannot_confirm_are_unknown(ory: OryClient) -> None:
+    emails = ["a@example.com", "taken@example.com"]
+    bodies = [CreateIdentityBody(schema_id="default", traits={"email": e}) for e in emails]
+    with aioresponses() as m:
+        m.patch(f"{BASE}/admin/identities", callback=_rolled_back_batch)
+        m.get(re.compile(rf"{re.escape(BASE)}/admin/identities\?.*"), status=403, payload={})
+        results = await ory.identities.batch_create(bodies).collect()
+    assert [r.outcome for r in results] == ["unknown", "failed"]
+    assert results[0].identity_id is None
+    assert "could not be checked" in results[0].reason
 
 
 async def test_batch_create_whole_chunk_failure(ory: OryClient) -> None:

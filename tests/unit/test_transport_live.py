@@ -229,6 +229,42 @@ async def test_redirects_are_never_followed(serve: ServerFactory, fake_sleep: Fa
     assert SECRET not in str(info.value)
 
 
+async def test_a_same_origin_307_is_followed_with_method_body_and_credentials(
+    ory: OryClient, scripted: ScriptedServer
+) -> None:
+    # What self-hosted Kratos v1.x answers to an admin path without /admin.
+    scripted.then(
+        reply(307, headers={"Location": "/admin/version"}), reply(200, {"version": "v1.3.1"})
+    )
+    response = await ory._transport.send(get(ory, "version", method="POST"))
+    assert response.status == 200
+    first, second = scripted.seen
+    assert (first.method, first.raw_path) == ("POST", "/version")
+    assert (second.method, second.raw_path) == ("POST", "/admin/version")
+    assert second.body == b"{}"
+    assert second.headers["Authorization"] == f"Bearer {SECRET}"
+
+
+@pytest.mark.parametrize("status", [301, 302, 303])
+async def test_redirects_that_may_change_the_method_are_not_followed(
+    ory: OryClient, scripted: ScriptedServer, status: int
+) -> None:
+    scripted.then(reply(status, headers={"Location": "/admin/version"}), reply(200, {}))
+    with pytest.raises(RedirectError):
+        await ory._transport.send(get(ory, "version"))
+    assert len(scripted.seen) == 1
+
+
+async def test_same_origin_redirects_stop_after_a_few_hops(
+    ory: OryClient, scripted: ScriptedServer
+) -> None:
+    hops = [reply(307, headers={"Location": f"/hop{n}"}) for n in range(10)]
+    scripted.then(*hops)
+    with pytest.raises(RedirectError, match="redirected to /hop3"):
+        await ory._transport.send(get(ory, "start"))
+    assert [s.raw_path for s in scripted.seen] == ["/start", "/hop0", "/hop1", "/hop2"]
+
+
 @pytest.mark.parametrize(
     ("identifier", "raw"),
     [

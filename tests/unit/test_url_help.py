@@ -47,8 +47,9 @@ async def test_router_404_on_a_v1_call_says_the_url_or_api_may_be_wrong(ory: Ory
     assert error.no_such_route
     text = str(error)
     assert text.startswith("404 Not Found on GET /admin/identities/x")
-    assert "base_url may be wrong" in text
-    assert 'api="v0"' in text
+    assert "the admin URL may be wrong (ORY_SDK_URL and ORY_PUBLIC_URL, --url and" in text
+    assert "base_url and public_url in Python" in text
+    assert 'api="v0" (--api v0)' in text
 
 
 async def test_router_404_on_a_frontend_call_names_the_urls(ory: OryClient) -> None:
@@ -56,7 +57,9 @@ async def test_router_404_on_a_frontend_call_names_the_urls(ory: OryClient) -> N
         m.get(ANY, status=404, body=ROUTER_404, content_type="text/plain")
         with pytest.raises(NotFoundError) as caught:
             await ory.schemas.get("default")
-    assert "base_url (or public_url) may be wrong" in str(caught.value)
+    text = str(caught.value)
+    assert "a URL may be wrong (ORY_SDK_URL and ORY_PUBLIC_URL, --url and --public-url" in text
+    assert "base_url and public_url in Python" in text
 
 
 async def test_an_endpoint_404_has_no_url_hint(ory: OryClient) -> None:

@@ -1,0 +1,1 @@
+"""Maintainer scripts: regenerating shipped tables, checking a release."""
