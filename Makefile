@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,cli,testing,examples]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,cli,testing,examples,compat]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -19,7 +19,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict ory_async tests
+	$(BIN)/mypy --strict ory_async tests benchmarks tools
 
 unit: $(STAMP)
 	$(BIN)/pytest -q --ignore=tests/packaging

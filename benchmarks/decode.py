@@ -37,17 +37,17 @@ def _decoder(client: str, kind: Kind) -> Callable[[bytes], list[Any]]:
     if client == RAW:
         import orjson
 
-        return orjson.loads  # type: ignore[no-any-return]
+        return orjson.loads
     if client == ORY_ASYNC:
         from ory_async._serde import decode
         from ory_async.models import Identity, Session
 
         target: Any = list[Identity] if kind == "identities" else list[Session]
-        return lambda body: decode(body, target)  # type: ignore[no-any-return]
+        return lambda body: decode(body, target)
     sdk = importlib.import_module(SDK_MODULES[client])
     api_client = sdk.ApiClient(sdk.Configuration(host="http://127.0.0.1"))
     name = "List[Identity]" if kind == "identities" else "List[Session]"
-    return lambda body: api_client.deserialize(  # type: ignore[no-any-return]
+    return lambda body: api_client.deserialize(
         body.decode("utf-8"), name, "application/json; charset=utf-8"
     )
 

@@ -83,7 +83,7 @@ async def _ory_async(base: str, kind: str, clock: _Clock) -> tuple[int, bytes]:
         bodies[:] = [body]
         return decode(body, target, **kwargs)
 
-    _serde.decode = clock.timed(recording)  # type: ignore[assignment]
+    _serde.decode = clock.timed(recording)
     count = 0
     try:
         async with OryClient(base) as ory:
@@ -95,7 +95,7 @@ async def _ory_async(base: str, kind: str, clock: _Clock) -> tuple[int, bytes]:
             async for _ in pager:
                 count += 1
     finally:
-        _serde.decode = decode  # type: ignore[assignment]
+        _serde.decode = decode
     return count, bodies[0]
 
 

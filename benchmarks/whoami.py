@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Final
 
 from .common import EXP_ASYNC, ORY_ASYNC, RAW, WrongData
@@ -75,7 +75,7 @@ async def _exp_async(base: str, checks: int) -> float:
 
 def run(client: str, base: str, *, checks: int, cached: bool = False) -> dict[str, float]:
     """CPU seconds per check."""
-    runners: dict[str, Callable[[], Awaitable[float]]] = {
+    runners: dict[str, Callable[[], Coroutine[Any, Any, float]]] = {
         RAW: lambda: _raw(base, checks),
         ORY_ASYNC: lambda: _ory_async(base, checks, cached),
         EXP_ASYNC: lambda: _exp_async(base, checks),

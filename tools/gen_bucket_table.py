@@ -1,10 +1,13 @@
-"""Regenerate ``ory_async/_bucket_table.py`` from Ory Network's rate-limit table.
+"""Regenerate Ory Network's rate-limit tables from the data behind Ory's docs.
 
-``python tools/gen_bucket_table.py ../shared/openapi/ory-network-rate-limits.json
-../shared/openapi/ory-network-client.json`` keeps the identity (Kratos) endpoints of
+``python tools/gen_bucket_table.py tests/data/openapi/ory-network-rate-limits.json
+tests/data/openapi/ory-network-client.json`` keeps the identity (Kratos) endpoints of
 the docs' endpoint-to-bucket map, plus any that only the spec's
-``x-ory-ratelimit-bucket`` names; the table ships in the package, so the client never
-reads these files at run time.
+``x-ory-ratelimit-bucket`` names, and writes the map twice: once for the client
+(``ory_async/_bucket_table.py``) and once for FakeOry (``ory_async/testing/_bucket_table.py``),
+which never imports the client's copy, so a mistake in one shows up as a disagreement in
+the tests. FakeOry's per-tier limits go to ``ory_async/testing/_tiers.py``. The tables
+ship in the package, so nothing reads these files at run time.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-TARGET = Path(__file__).resolve().parents[1] / "ory_async" / "_bucket_table.py"
-TIERS_TARGET = Path(__file__).resolve().parents[1] / "ory_async" / "testing" / "_tiers.py"
+PACKAGE = Path(__file__).resolve().parents[1] / "ory_async"
+TARGETS = (PACKAGE / "_bucket_table.py", PACKAGE / "testing" / "_bucket_table.py")
+"""The client's copy of the endpoint-to-bucket map, and FakeOry's."""
+TIERS_TARGET = PACKAGE / "testing" / "_tiers.py"
 
 TIERS_HEADER = '''"""Ory Network's per-bucket limits by tier and environment (generated, do not edit).
 
@@ -80,9 +85,12 @@ def main() -> None:
     """Read the files named on the command line and write the table."""
     table = json.loads(Path(sys.argv[1]).read_text())
     spec = json.loads(Path(sys.argv[2]).read_text()) if len(sys.argv) > 2 else None
-    TARGET.write_text(render(rows(table, spec)))
+    text = render(rows(table, spec))
+    for target in TARGETS:
+        target.write_text(text)
+        print(f"wrote {target}")
     TIERS_TARGET.write_text(render_tiers(table))
-    print(f"wrote {TARGET}")
+    print(f"wrote {TIERS_TARGET}")
 
 
 if __name__ == "__main__":

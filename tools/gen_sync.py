@@ -276,6 +276,8 @@ def _stream_item(cls: type) -> type | None:
     for base in getattr(cls, "__orig_bases__", ()):
         if typing.get_origin(base) is ChunkStream:
             item = typing.get_args(base)[0]
+            if isinstance(item, typing.ForwardRef):  # a model, named before it is loaded
+                item = getattr(importlib.import_module("ory_async.models"), item.__forward_arg__)
             return item if isinstance(item, type) else None
     return None
 
@@ -295,7 +297,10 @@ def _method(
     returns = func.returns
     assert returns is not None, f"{owner.__name__}.{name} has no return annotation"
     doc = _sync_doc(ast.get_docstring(func, clean=False))
-    runtime_hints = typing.get_type_hints(getattr(owner, name))
+    # Services name models for type checkers only (the models load on first use).
+    models = importlib.import_module("ory_async.models")
+    names = {n: getattr(models, n) for n in models.__all__}
+    runtime_hints = typing.get_type_hints(getattr(owner, name), localns=names)
     hint = runtime_hints.get("return")
     inner = f"{target}.{name}({call})"
     if isinstance(func, ast.AsyncFunctionDef):

@@ -1,5 +1,6 @@
-"""The pieces of the ``ory-async`` command: settings, output, and one module per job.
+"""The ``ory-async`` command: settings, output, and one module per job.
 
-``ory_async.cli`` builds the argument parser and dispatches to these modules; the
-settings and client set-up shared by every command are in ``_config``.
+``main`` builds the argument parser and dispatches to the job modules (``commands``,
+``export``, ``importer``, ``demo``); the settings and client set-up shared by every
+command are in ``_config``.
 """

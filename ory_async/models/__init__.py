@@ -12,146 +12,151 @@ Every model is a frozen attrs class converted by the one converter in ``ory_asyn
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .._markers import UNSET, Unset
 from ..errors import GenericError
-from .batch import (
-    BatchPatchIdentitiesBody,
-    BatchPatchIdentitiesResponse,
-    IdentityPatch,
-    IdentityPatchAction,
-    IdentityPatchResponse,
-    PatchIdentitiesBody,
-)
-from .common import (
-    AddressVia,
-    AuthenticatorAssuranceLevel,
-    Consistency,
-    CredentialType,
-    ErrorGeneric,
-    FlowType,
-    IdentityState,
-    JsonObject,
-    JsonValue,
-    Region,
-    VerifiableAddressStatus,
-)
-from .courier import (
-    CourierMessageStatus,
-    CourierMessageTemplateType,
-    CourierMessageType,
-    Message,
-    MessageChannel,
-    MessageDispatch,
-    MessageDispatchStatus,
-)
-from .durations import (
-    check_go_duration,
-    format_go_duration,
-    to_go_duration,
-    to_single_unit_duration,
-)
-from .flows import (
-    FlowError,
-    FlowState,
-    LoginFlow,
-    LoginFlowTestContext,
-    LoginFlowTestDebugPayload,
-    LoginFlowTestSchemaValidationError,
-    LoginFlowTestStepError,
-    LogoutFlow,
-    RecoveryFlow,
-    RegistrationFlow,
-    SettingsFlow,
-    SuccessfulNativeLogin,
-    SuccessfulNativeRegistration,
-    VerificationFlow,
-)
-from .frontend import RevokedSessionsCount
-from .identities import (
-    CreateIdentityBody,
-    Identity,
-    IdentityCredentials,
-    IdentityCredentialsLookupSecretCode,
-    IdentityWithCredentials,
-    IdentityWithCredentialsLookupSecret,
-    IdentityWithCredentialsLookupSecretConfig,
-    IdentityWithCredentialsOidc,
-    IdentityWithCredentialsOidcConfig,
-    IdentityWithCredentialsOidcConfigProvider,
-    IdentityWithCredentialsPasskey,
-    IdentityWithCredentialsPasskeyConfig,
-    IdentityWithCredentialsPassword,
-    IdentityWithCredentialsPasswordConfig,
-    IdentityWithCredentialsSaml,
-    IdentityWithCredentialsSamlConfig,
-    IdentityWithCredentialsSamlConfigProvider,
-    IdentityWithCredentialsTotp,
-    IdentityWithCredentialsTotpConfig,
-    IdentityWithCredentialsWebAuthn,
-    IdentityWithCredentialsWebAuthnConfig,
-    JsonPatch,
-    RecoveryIdentityAddress,
-    UpdateIdentityBody,
-    VerifiableIdentityAddress,
-)
-from .native import (
-    CodeLogin,
-    CodeRecovery,
-    CodeRegistration,
-    CodeVerification,
-    FlowRejected,
-    LookupSecretLogin,
-    LookupSecretSettings,
-    PasswordLogin,
-    PasswordRegistration,
-    PasswordSettings,
-    ProfileSettings,
-    TotpLogin,
-    TotpSettings,
-)
-from .recovery import (
-    CreateRecoveryCodeForIdentityBody,
-    CreateRecoveryLinkForIdentityBody,
-    RecoveryCodeForIdentity,
-    RecoveryLinkForIdentity,
-)
-from .schemas import (
-    IdentitySchemaContainer,
-)
-from .sessions import (
-    ManageSessionsAction,
-    ManageSessionsBody,
-    ManageSessionsResponse,
-    Session,
-    SessionAuthenticationMethod,
-    SessionDevice,
-)
-from .ui import (
-    UiContainer,
-    UiNode,
-    UiNodeAnchorAttributes,
-    UiNodeAttributes,
-    UiNodeDivisionAttributes,
-    UiNodeGroup,
-    UiNodeImageAttributes,
-    UiNodeInputAttributes,
-    UiNodeInputAttributesOption,
-    UiNodeInputType,
-    UiNodeMeta,
-    UiNodeScriptAttributes,
-    UiNodeTextAttributes,
-    UiNodeType,
-    UiNodeUnknownAttributes,
-    UiText,
-    UiTextType,
-)
-from .v0 import (
-    V0Flow,
-    V0FlowError,
-    V0FlowMethod,
-    V0FlowMethodConfig,
-    V0FormField,
-)
+
+if TYPE_CHECKING:
+    from .batch import (
+        BatchPatchIdentitiesBody,
+        BatchPatchIdentitiesResponse,
+        IdentityPatch,
+        IdentityPatchAction,
+        IdentityPatchResponse,
+        PatchIdentitiesBody,
+    )
+    from .common import (
+        AddressVia,
+        AuthenticatorAssuranceLevel,
+        Consistency,
+        CredentialType,
+        ErrorGeneric,
+        FlowType,
+        IdentityState,
+        JsonObject,
+        JsonValue,
+        Region,
+        VerifiableAddressStatus,
+    )
+    from .courier import (
+        CourierMessageStatus,
+        CourierMessageTemplateType,
+        CourierMessageType,
+        Message,
+        MessageChannel,
+        MessageDispatch,
+        MessageDispatchStatus,
+    )
+    from .durations import (
+        check_go_duration,
+        format_go_duration,
+        to_go_duration,
+        to_single_unit_duration,
+    )
+    from .flows import (
+        FlowError,
+        FlowState,
+        LoginFlow,
+        LoginFlowTestContext,
+        LoginFlowTestDebugPayload,
+        LoginFlowTestSchemaValidationError,
+        LoginFlowTestStepError,
+        LogoutFlow,
+        RecoveryFlow,
+        RegistrationFlow,
+        SettingsFlow,
+        SuccessfulNativeLogin,
+        SuccessfulNativeRegistration,
+        VerificationFlow,
+    )
+    from .frontend import RevokedSessionsCount
+    from .identities import (
+        CreateIdentityBody,
+        Identity,
+        IdentityCredentials,
+        IdentityCredentialsLookupSecretCode,
+        IdentityWithCredentials,
+        IdentityWithCredentialsLookupSecret,
+        IdentityWithCredentialsLookupSecretConfig,
+        IdentityWithCredentialsOidc,
+        IdentityWithCredentialsOidcConfig,
+        IdentityWithCredentialsOidcConfigProvider,
+        IdentityWithCredentialsPasskey,
+        IdentityWithCredentialsPasskeyConfig,
+        IdentityWithCredentialsPassword,
+        IdentityWithCredentialsPasswordConfig,
+        IdentityWithCredentialsSaml,
+        IdentityWithCredentialsSamlConfig,
+        IdentityWithCredentialsSamlConfigProvider,
+        IdentityWithCredentialsTotp,
+        IdentityWithCredentialsTotpConfig,
+        IdentityWithCredentialsWebAuthn,
+        IdentityWithCredentialsWebAuthnConfig,
+        JsonPatch,
+        RecoveryIdentityAddress,
+        UpdateIdentityBody,
+        VerifiableIdentityAddress,
+    )
+    from .native import (
+        CodeLogin,
+        CodeRecovery,
+        CodeRegistration,
+        CodeVerification,
+        FlowRejected,
+        LookupSecretLogin,
+        LookupSecretSettings,
+        PasswordLogin,
+        PasswordRegistration,
+        PasswordSettings,
+        ProfileSettings,
+        TotpLogin,
+        TotpSettings,
+    )
+    from .recovery import (
+        CreateRecoveryCodeForIdentityBody,
+        CreateRecoveryLinkForIdentityBody,
+        RecoveryCodeForIdentity,
+        RecoveryLinkForIdentity,
+    )
+    from .schemas import (
+        IdentitySchemaContainer,
+    )
+    from .sessions import (
+        ManageSessionsAction,
+        ManageSessionsBody,
+        ManageSessionsResponse,
+        Session,
+        SessionAuthenticationMethod,
+        SessionDevice,
+    )
+    from .ui import (
+        UiContainer,
+        UiNode,
+        UiNodeAnchorAttributes,
+        UiNodeAttributes,
+        UiNodeDivisionAttributes,
+        UiNodeGroup,
+        UiNodeImageAttributes,
+        UiNodeInputAttributes,
+        UiNodeInputAttributesOption,
+        UiNodeInputType,
+        UiNodeMeta,
+        UiNodeScriptAttributes,
+        UiNodeTextAttributes,
+        UiNodeType,
+        UiNodeUnknownAttributes,
+        UiText,
+        UiTextType,
+    )
+    from .v0 import (
+        V0Flow,
+        V0FlowError,
+        V0FlowMethod,
+        V0FlowMethodConfig,
+        V0FormField,
+    )
 
 __all__ = [
     "UNSET",
@@ -272,3 +277,35 @@ __all__ = [
     "to_go_duration",
     "to_single_unit_duration",
 ]
+
+_SUBMODULES = (
+    "batch",
+    "common",
+    "courier",
+    "durations",
+    "flows",
+    "frontend",
+    "identities",
+    "native",
+    "recovery",
+    "schemas",
+    "sessions",
+    "ui",
+    "v0",
+)
+
+
+def __getattr__(name: str) -> Any:
+    # The model classes are built on first use, not by ``import ory_async``: creating
+    # them is most of what importing the package would otherwise cost.
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    namespace = globals()
+    for sub in _SUBMODULES:
+        module = importlib.import_module(f"{__name__}.{sub}")
+        namespace.update((n, getattr(module, n)) for n in module.__all__ if n in __all__)
+    return namespace[name]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

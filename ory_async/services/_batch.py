@@ -20,12 +20,12 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from http import HTTPStatus
-from typing import Final
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
 from yarl import URL
 
-from .. import _serde
+from .. import _serde, models
 from .._markers import UNSET, Unset
 from .._transport import Request, Transport
 from ..auth import Auth
@@ -39,15 +39,21 @@ from ..errors import (
     TransportError,
     scrub_error,
 )
-from ..models import BatchPatchIdentitiesResponse, CreateIdentityBody
-from ..models.batch import IdentityPatch, IdentityPatchAction, IdentityPatchResponse
 from ._inflight import ChunkStream
+
+if TYPE_CHECKING:
+    from ..models import (
+        BatchPatchIdentitiesResponse,
+        CreateIdentityBody,
+        IdentityPatch,
+        IdentityPatchResponse,
+    )
 
 __all__ = ["BatchCreate", "BatchCreateResult", "BatchInput", "BatchOutcome"]
 
 PLAINTEXT_CHUNK: Final = 200
 
-BatchInput = CreateIdentityBody | IdentityPatch
+BatchInput: TypeAlias = "CreateIdentityBody | IdentityPatch"
 """What ``batch_create`` takes per row: a body, or an :class:`IdentityPatch` carrying the
 caller's own ``patch_id`` (a UUID) to correlate results with source rows."""
 
@@ -146,9 +152,9 @@ def _prepare(index: int, item: object) -> _Entry | BatchCreateResult:
     """Encode one input row, or the ``failed`` result that says why it cannot be sent."""
     body: object = item
     patch_id: object = UNSET
-    if isinstance(item, IdentityPatch):
+    if isinstance(item, models.IdentityPatch):
         body, patch_id = item.create, item.patch_id
-    if not isinstance(body, CreateIdentityBody):
+    if not isinstance(body, models.CreateIdentityBody):
         what = f"batch_create takes CreateIdentityBody or IdentityPatch objects, got {type(body).__name__}"
         return _refused(index, what)
     if isinstance(patch_id, Unset):
@@ -161,7 +167,7 @@ def _prepare(index: int, item: object) -> _Entry | BatchCreateResult:
         if not sent_id:  # the server would refuse the whole batch
             return _refused(index, f"patch_id must be a UUID string, got {patch_id!r}")
     try:
-        encoded = _serde.encode(IdentityPatch(create=body, patch_id=sent_id))
+        encoded = _serde.encode(models.IdentityPatch(create=body, patch_id=sent_id))
     except Exception as exc:  # any encoder failure refuses this body only
         return _refused(index, f"the body cannot be encoded as JSON: {exc}")
     return _Entry(index=index, patch_id=sent_id, encoded=encoded)
@@ -250,8 +256,8 @@ class BatchCreate(ChunkStream[BatchCreateResult]):
                     yield current
                     current = _Chunk()
                 continue
-            assert isinstance(item, CreateIdentityBody | IdentityPatch)
-            body = item.create if isinstance(item, IdentityPatch) else item
+            assert isinstance(item, models.CreateIdentityBody | models.IdentityPatch)
+            body = item.create if isinstance(item, models.IdentityPatch) else item
             plain = has_plaintext_password(body)
             if plain and not current.plaintext and len(current.entries) >= PLAINTEXT_CHUNK:
                 yield current
@@ -287,7 +293,7 @@ class BatchCreate(ChunkStream[BatchCreateResult]):
         )
         self.requests += 1
         try:
-            response = await self._transport.call(request, BatchPatchIdentitiesResponse)
+            response = await self._transport.call(request, models.BatchPatchIdentitiesResponse)
         except ClientClosedError:
             raise
         except BadRequestError as exc:
@@ -408,9 +414,9 @@ def _match(
         identity_id = error = None
         if answer is None:
             pass  # no result for this body: the server may still have created it
-        elif answer.action == IdentityPatchAction.CREATE and answer.identity:
+        elif answer.action == models.IdentityPatchAction.CREATE and answer.identity:
             outcome, identity_id = BatchOutcome.CREATED, answer.identity
-        elif answer.action == IdentityPatchAction.ERROR:
+        elif answer.action == models.IdentityPatchAction.ERROR:
             # A server may echo the credential into a row's error: it stays out of the
             # result (its reason, its repr, a report written from it).
             error = scrub_error(answer.error, secrets) if answer.error is not None else None

@@ -13,10 +13,12 @@ import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from ..models import Identity
 from ._inflight import ChunkStream
+
+if TYPE_CHECKING:
+    from ..models import Identity
 
 __all__ = ["MAX_URL", "GetMany", "canonical_id"]
 
@@ -28,7 +30,7 @@ ID_COST: Final = len("&ids=") + 36
 
 _CANONICAL: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
-FetchChunk = Callable[[list[str]], Awaitable[list[Identity]]]
+FetchChunk = Callable[[list[str]], Awaitable[list["Identity"]]]
 
 
 def canonical_id(value: object) -> str:
@@ -51,7 +53,7 @@ def canonical_id(value: object) -> str:
         raise ValueError(msg) from None
 
 
-class GetMany(ChunkStream[Identity]):
+class GetMany(ChunkStream["Identity"]):
     """The async iterable ``identities.get_many`` returns; see there.
 
     Use it in ``async with`` (or call :meth:`aclose`) when you may stop early, so chunks

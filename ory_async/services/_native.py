@@ -9,15 +9,17 @@ A 400 without a flow in it (a malformed request) stays a ``BadRequestError``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import orjson
 
-from .. import _serde
+from .. import _serde, models
 from .._transport import Request, Transport
 from ..errors import BadRequestError, DecodeError
-from ..models import FlowRejected
+
+if TYPE_CHECKING:
+    from ..models import FlowRejected
 
 __all__ = ["body_of", "flow_id_of", "submit"]
 
@@ -77,4 +79,4 @@ async def submit(
         flow = _rejected_flow(exc, flow_type)
         if flow is None:
             raise
-        return FlowRejected(flow=flow)
+        return models.FlowRejected(flow=flow)

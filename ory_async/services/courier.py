@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
+from .. import models
 from .._pagination import AsyncPager
 from .._urls import segment
 from ..auth import Auth
-from ..models import CourierMessageStatus, Message
 from ._base import Service, check_int, check_str
+
+if TYPE_CHECKING:
+    from ..models import CourierMessageStatus, Message
 
 __all__ = ["CourierService"]
 
@@ -55,7 +58,7 @@ class CourierService(Service):
                 "page_size": page_size,
                 "page_token": page_token,
             },
-            item_type=Message,
+            item_type=models.Message,
             style="token",
             per_page=page_size or 250,
             auth=auth,
@@ -75,5 +78,5 @@ class CourierService(Service):
         request = self._request(
             "GET", self._admin_url("courier", "messages", segment(id)), auth=auth, timeout=timeout
         )
-        result: Message = await self._transport.call(request, Message)
+        result: Message = await self._transport.call(request, models.Message)
         return result

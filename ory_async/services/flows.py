@@ -3,37 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
+from .. import models
 from .._headers import check_header_value
 from .._transport import Request
 from ..auth import Auth, SessionToken
-from ..models import (
-    CodeLogin,
-    CodeRecovery,
-    CodeRegistration,
-    CodeVerification,
-    FlowError,
-    FlowRejected,
-    LoginFlow,
-    LookupSecretLogin,
-    LookupSecretSettings,
-    PasswordLogin,
-    PasswordRegistration,
-    PasswordSettings,
-    ProfileSettings,
-    RecoveryFlow,
-    RegistrationFlow,
-    SettingsFlow,
-    SuccessfulNativeLogin,
-    SuccessfulNativeRegistration,
-    TotpLogin,
-    TotpSettings,
-    VerificationFlow,
-)
-from ..models.v0 import V0Flow, V0FlowError
 from ._base import Service, check_bool, check_str, check_timeout
 from ._native import body_of, flow_id_of, submit
+
+if TYPE_CHECKING:
+    from ..models import (
+        CodeRecovery,
+        CodeVerification,
+        FlowError,
+        FlowRejected,
+        LoginFlow,
+        RecoveryFlow,
+        RegistrationFlow,
+        SettingsFlow,
+        VerificationFlow,
+    )
+    from ..models.v0 import V0Flow, V0FlowError
 
 __all__ = [
     "FlowsService",
@@ -50,23 +41,39 @@ __all__ = [
 F = TypeVar("F")
 S = TypeVar("S")
 
-LoginBody: TypeAlias = PasswordLogin | CodeLogin | TotpLogin | LookupSecretLogin | Mapping[str, Any]
+LoginBody: TypeAlias = (
+    models.PasswordLogin
+    | models.CodeLogin
+    | models.TotpLogin
+    | models.LookupSecretLogin
+    | Mapping[str, Any]
+)
 """What ``flows.login`` submits: a method body, or a mapping with a ``method`` key."""
-RegistrationBody: TypeAlias = PasswordRegistration | CodeRegistration | Mapping[str, Any]
+RegistrationBody: TypeAlias = (
+    models.PasswordRegistration | models.CodeRegistration | Mapping[str, Any]
+)
 """What ``flows.registration`` submits."""
 SettingsBody: TypeAlias = (
-    PasswordSettings | ProfileSettings | TotpSettings | LookupSecretSettings | Mapping[str, Any]
+    models.PasswordSettings
+    | models.ProfileSettings
+    | models.TotpSettings
+    | models.LookupSecretSettings
+    | Mapping[str, Any]
 )
 """What ``flows.settings`` submits."""
-LoginResult: TypeAlias = SuccessfulNativeLogin | FlowRejected[LoginFlow]
+LoginResult: TypeAlias = models.SuccessfulNativeLogin | models.FlowRejected[models.LoginFlow]
 """A signed-in session, or the login flow with what was wrong."""
-RegistrationResult: TypeAlias = SuccessfulNativeRegistration | FlowRejected[RegistrationFlow]
+RegistrationResult: TypeAlias = (
+    models.SuccessfulNativeRegistration | models.FlowRejected[models.RegistrationFlow]
+)
 """The new identity (and its session), or the registration flow with what was wrong."""
-SettingsResult: TypeAlias = SettingsFlow | FlowRejected[SettingsFlow]
+SettingsResult: TypeAlias = models.SettingsFlow | models.FlowRejected[models.SettingsFlow]
 """The settings flow after a saved change (``state == "success"``), or with what was wrong."""
-RecoveryResult: TypeAlias = RecoveryFlow | FlowRejected[RecoveryFlow]
+RecoveryResult: TypeAlias = models.RecoveryFlow | models.FlowRejected[models.RecoveryFlow]
 """The recovery flow's next step, or the flow with what was wrong."""
-VerificationResult: TypeAlias = VerificationFlow | FlowRejected[VerificationFlow]
+VerificationResult: TypeAlias = (
+    models.VerificationFlow | models.FlowRejected[models.VerificationFlow]
+)
 """The verification flow's next step, or the flow with what was wrong."""
 
 
@@ -106,7 +113,7 @@ class FlowsService(Service):
             timeout=timeout,
         )
         if self._api == "v0":
-            return await self._transport.call(request, V0Flow)
+            return await self._transport.call(request, models.V0Flow)
         return await self._transport.call(request, model)
 
     async def get_login(
@@ -118,19 +125,19 @@ class FlowsService(Service):
             NotFoundError: unknown flow. GoneError: the flow expired; start a new one.
             ForbiddenError: the flow belongs to another browser (CSRF).
         """
-        return await self._get("login", LoginFlow, id, auth, timeout)
+        return await self._get("login", models.LoginFlow, id, auth, timeout)
 
     async def get_registration(
         self, id: str, *, auth: Auth | None = None, timeout: float | None = None
     ) -> RegistrationFlow | V0Flow:
         """Get a registration flow (errors as :meth:`get_login`)."""
-        return await self._get("registration", RegistrationFlow, id, auth, timeout)
+        return await self._get("registration", models.RegistrationFlow, id, auth, timeout)
 
     async def get_recovery(
         self, id: str, *, auth: Auth | None = None, timeout: float | None = None
     ) -> RecoveryFlow | V0Flow:
         """Get a recovery flow (errors as :meth:`get_login`)."""
-        return await self._get("recovery", RecoveryFlow, id, auth, timeout)
+        return await self._get("recovery", models.RecoveryFlow, id, auth, timeout)
 
     async def get_settings(
         self,
@@ -149,13 +156,13 @@ class FlowsService(Service):
         """
         if session_token is not None:
             check_header_value(session_token, what="session_token")
-        return await self._get("settings", SettingsFlow, id, auth, timeout, session_token)
+        return await self._get("settings", models.SettingsFlow, id, auth, timeout, session_token)
 
     async def get_verification(
         self, id: str, *, auth: Auth | None = None, timeout: float | None = None
     ) -> VerificationFlow | V0Flow:
         """Get a verification flow (errors as :meth:`get_login`)."""
-        return await self._get("verification", VerificationFlow, id, auth, timeout)
+        return await self._get("verification", models.VerificationFlow, id, auth, timeout)
 
     async def get_error(
         self, id: str, *, auth: Auth | None = None, timeout: float | None = None
@@ -174,8 +181,8 @@ class FlowsService(Service):
             timeout=timeout,
         )
         if self._api == "v0":
-            return await self._transport.call(request, V0FlowError)
-        return await self._transport.call(request, FlowError)
+            return await self._transport.call(request, models.V0FlowError)
+        return await self._transport.call(request, models.FlowError)
 
     # --- native (API) flows -----------------------------------------------------------------
 
@@ -276,7 +283,7 @@ class FlowsService(Service):
             "return_to": check_str("return_to", return_to),
             "return_session_token_exchange_code": return_session_token_exchange_code,
         }
-        return await self._start("login", LoginFlow, query, session_token, timeout)
+        return await self._start("login", models.LoginFlow, query, session_token, timeout)
 
     async def login(
         self,
@@ -306,7 +313,13 @@ class FlowsService(Service):
         if flow is None:
             flow = await self.start_login(session_token=session_token, timeout=timeout)
         return await self._submit(
-            "login", flow, body, SuccessfulNativeLogin, LoginFlow, session_token, timeout
+            "login",
+            flow,
+            body,
+            models.SuccessfulNativeLogin,
+            models.LoginFlow,
+            session_token,
+            timeout,
         )
 
     async def start_registration(
@@ -325,7 +338,7 @@ class FlowsService(Service):
             "return_to": check_str("return_to", return_to),
             "return_session_token_exchange_code": return_session_token_exchange_code,
         }
-        return await self._start("registration", RegistrationFlow, query, None, timeout)
+        return await self._start("registration", models.RegistrationFlow, query, None, timeout)
 
     async def registration(
         self,
@@ -354,8 +367,8 @@ class FlowsService(Service):
             "registration",
             flow,
             body,
-            SuccessfulNativeRegistration,
-            RegistrationFlow,
+            models.SuccessfulNativeRegistration,
+            models.RegistrationFlow,
             None,
             timeout,
         )
@@ -369,7 +382,7 @@ class FlowsService(Service):
             UnauthorizedError: no active session for the token.
             ForbiddenError: the session needs a second factor first.
         """
-        return await self._start("settings", SettingsFlow, {}, session_token, timeout)
+        return await self._start("settings", models.SettingsFlow, {}, session_token, timeout)
 
     async def settings(
         self,
@@ -398,12 +411,12 @@ class FlowsService(Service):
         if flow is None:
             flow = await self.start_settings(session_token=session_token, timeout=timeout)
         return await self._submit(
-            "settings", flow, body, SettingsFlow, SettingsFlow, session_token, timeout
+            "settings", flow, body, models.SettingsFlow, models.SettingsFlow, session_token, timeout
         )
 
     async def start_recovery(self, *, timeout: float | None = None) -> RecoveryFlow:
         """Start a native account recovery flow (``GET /self-service/recovery/api``)."""
-        return await self._start("recovery", RecoveryFlow, {}, None, timeout)
+        return await self._start("recovery", models.RecoveryFlow, {}, None, timeout)
 
     async def recovery(
         self,
@@ -432,11 +445,13 @@ class FlowsService(Service):
         """
         if flow is None:
             flow = await self.start_recovery(timeout=timeout)
-        return await self._submit("recovery", flow, body, RecoveryFlow, RecoveryFlow, None, timeout)
+        return await self._submit(
+            "recovery", flow, body, models.RecoveryFlow, models.RecoveryFlow, None, timeout
+        )
 
     async def start_verification(self, *, timeout: float | None = None) -> VerificationFlow:
         """Start a native verification flow (``GET /self-service/verification/api``)."""
-        return await self._start("verification", VerificationFlow, {}, None, timeout)
+        return await self._start("verification", models.VerificationFlow, {}, None, timeout)
 
     async def verification(
         self,
@@ -459,5 +474,11 @@ class FlowsService(Service):
         if flow is None:
             flow = await self.start_verification(timeout=timeout)
         return await self._submit(
-            "verification", flow, body, VerificationFlow, VerificationFlow, None, timeout
+            "verification",
+            flow,
+            body,
+            models.VerificationFlow,
+            models.VerificationFlow,
+            None,
+            timeout,
         )

@@ -9,15 +9,18 @@ sent along, whatever ``auth`` the client was made with.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
+from .. import models
 from .._headers import check_header_value
 from .._pagination import AsyncPager
 from .._transport import Request
 from .._urls import segment
 from ..auth import Auth, SessionCookie, SessionToken
-from ..models import LogoutFlow, RevokedSessionsCount, Session, SuccessfulNativeLogin
 from ._base import Service, check_str, check_timeout, migration_paging
+
+if TYPE_CHECKING:
+    from ..models import LogoutFlow, RevokedSessionsCount, Session, SuccessfulNativeLogin
 
 __all__ = ["FrontendService", "UserAuth"]
 
@@ -109,7 +112,7 @@ class FrontendService(Service):
             query={"return_to": return_to},
             timeout=timeout,
         )
-        result: LogoutFlow = await self._transport.call(request, LogoutFlow)
+        result: LogoutFlow = await self._transport.call(request, models.LogoutFlow)
         return result
 
     async def logout(self, session_token: str, *, timeout: float | None = None) -> None:
@@ -159,7 +162,7 @@ class FrontendService(Service):
         return self._pager(
             self._public_url("sessions"),
             query,
-            item_type=Session,
+            item_type=models.Session,
             style="page",
             per_page=size,
             auth=user,
@@ -198,7 +201,9 @@ class FrontendService(Service):
         self._require("v1", "frontend.revoke_my_other_sessions")
         user = _user_auth(auth, "revoke_my_other_sessions")
         request = self._user_request("DELETE", "sessions", auth=user, timeout=timeout)
-        result: RevokedSessionsCount = await self._transport.call(request, RevokedSessionsCount)
+        result: RevokedSessionsCount = await self._transport.call(
+            request, models.RevokedSessionsCount
+        )
         return result.count
 
     async def exchange_session_token(
@@ -222,5 +227,7 @@ class FrontendService(Service):
         request = self._user_request(
             "GET", "sessions", "token-exchange", auth=None, query=query, timeout=timeout
         )
-        result: SuccessfulNativeLogin = await self._transport.call(request, SuccessfulNativeLogin)
+        result: SuccessfulNativeLogin = await self._transport.call(
+            request, models.SuccessfulNativeLogin
+        )
         return result

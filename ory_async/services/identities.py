@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
-from .. import _revocations
+from .. import _revocations, models
 from .._pagination import AsyncPager, Style
 from .._urls import QueryValue, segment
 from ..auth import Auth
 from ..errors import ClientClosedError
-from ..models import (
-    Consistency,
-    CreateIdentityBody,
-    Identity,
-    JsonPatch,
-    LoginFlow,
-    UpdateIdentityBody,
-)
 from ._base import Service, check_int, check_str, check_str_list, check_timeout
 from ._batch import BatchCreate, BatchInput
 from ._get_many import ID_COST, MAX_URL, GetMany
+
+if TYPE_CHECKING:
+    from ..models import (
+        Consistency,
+        CreateIdentityBody,
+        Identity,
+        JsonPatch,
+        LoginFlow,
+        UpdateIdentityBody,
+    )
 
 __all__ = ["IdentitiesService"]
 
@@ -28,7 +30,7 @@ MAX_IDS: Final = 500
 MAX_PROVIDER_ID: Final = 255
 MAX_PAGE_SIZE: Final = 500
 LEGACY_CAP: Final = 1000
-_CONSISTENCY: Final = frozenset(c.value for c in Consistency)
+_CONSISTENCY: Final = frozenset(c.value for c in models.Consistency)
 
 
 class IdentitiesService(Service):
@@ -47,13 +49,13 @@ class IdentitiesService(Service):
             ConflictError: a credential identifier or address already belongs to another
                 identity.
         """
-        if not isinstance(body, CreateIdentityBody):
+        if not isinstance(body, models.CreateIdentityBody):
             msg = f"body must be a CreateIdentityBody, not {type(body).__name__}"
             raise TypeError(msg)
         request = self._request(
             "POST", self._admin_url("identities"), json=body, auth=auth, timeout=timeout
         )
-        return await self._transport.call(request, Identity)
+        return await self._transport.call(request, models.Identity)
 
     async def get(
         self,
@@ -82,7 +84,7 @@ class IdentitiesService(Service):
             auth=auth,
             timeout=timeout,
         )
-        return await self._transport.call(request, Identity)
+        return await self._transport.call(request, models.Identity)
 
     async def get_by_external_id(
         self,
@@ -111,7 +113,7 @@ class IdentitiesService(Service):
             auth=auth,
             timeout=timeout,
         )
-        result: Identity = await self._transport.call(request, Identity)
+        result: Identity = await self._transport.call(request, models.Identity)
         return result
 
     async def create_test_login_flow(
@@ -148,7 +150,7 @@ class IdentitiesService(Service):
             auth=auth,
             timeout=timeout,
         )
-        result: LoginFlow = await self._transport.call(request, LoginFlow)
+        result: LoginFlow = await self._transport.call(request, models.LoginFlow)
         return result
 
     async def update(
@@ -170,13 +172,13 @@ class IdentitiesService(Service):
             BadRequestError: the body does not validate.
             ConflictError: the change collides with another identity.
         """
-        if not isinstance(body, UpdateIdentityBody):
+        if not isinstance(body, models.UpdateIdentityBody):
             msg = f"body must be an UpdateIdentityBody, not {type(body).__name__}"
             raise TypeError(msg)
         request = self._request(
             "PUT", self._admin_url("identities", segment(id)), json=body, auth=auth, timeout=timeout
         )
-        return await self._transport.call(request, Identity)
+        return await self._transport.call(request, models.Identity)
 
     async def patch(
         self,
@@ -203,7 +205,7 @@ class IdentitiesService(Service):
             msg = "patch needs at least one JsonPatch operation"
             raise ValueError(msg)
         for op in ops:
-            if not isinstance(op, JsonPatch):
+            if not isinstance(op, models.JsonPatch):
                 msg = f"operations must be JsonPatch objects, not {type(op).__name__}"
                 raise TypeError(msg)
         request = self._request(
@@ -213,7 +215,7 @@ class IdentitiesService(Service):
             auth=auth,
             timeout=timeout,
         )
-        return await self._transport.call(request, Identity)
+        return await self._transport.call(request, models.Identity)
 
     async def delete(
         self, id: str, *, auth: Auth | None = None, timeout: float | None = None
@@ -352,7 +354,7 @@ class IdentitiesService(Service):
         return self._pager(
             self._admin_url("identities"),
             query,
-            item_type=Identity,
+            item_type=models.Identity,
             style=style,
             per_page=size,
             auth=auth,

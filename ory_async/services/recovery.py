@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
+from .. import models
 from .._markers import UNSET
 from ..auth import Auth
-from ..models import (
-    CreateRecoveryCodeForIdentityBody,
-    CreateRecoveryLinkForIdentityBody,
-    RecoveryCodeForIdentity,
-    RecoveryLinkForIdentity,
-)
-from ..models.common import FlowType
-from ..models.durations import to_single_unit_duration
 from ._base import Service, check_str
+
+if TYPE_CHECKING:
+    from ..models import (
+        FlowType,
+        RecoveryCodeForIdentity,
+        RecoveryLinkForIdentity,
+    )
 
 __all__ = ["RecoveryService"]
 
@@ -45,7 +46,7 @@ class RecoveryService(Service):
             BadRequestError: the server refused the duration.
         """
         self._require("v1", "recovery.create_code")
-        body = CreateRecoveryCodeForIdentityBody(
+        body = models.CreateRecoveryCodeForIdentityBody(
             identity_id=_identity_id(identity_id),
             expires_in=UNSET if expires_in is None else expires_in,
             flow_type=UNSET if flow_type is None else flow_type,
@@ -53,7 +54,7 @@ class RecoveryService(Service):
         request = self._request(
             "POST", self._admin_url("recovery", "code"), json=body, auth=auth, timeout=timeout
         )
-        return await self._transport.call(request, RecoveryCodeForIdentity)
+        return await self._transport.call(request, models.RecoveryCodeForIdentity)
 
     async def create_link(
         self,
@@ -80,8 +81,8 @@ class RecoveryService(Service):
             self._require("v1", "recovery.create_link(return_to=...)")
         if expires_in is not None and self._api == "v0":
             # Legacy servers take one number and one unit only (no "1h30m0s").
-            expires_in = to_single_unit_duration(expires_in)
-        body = CreateRecoveryLinkForIdentityBody(
+            expires_in = models.to_single_unit_duration(expires_in)
+        body = models.CreateRecoveryLinkForIdentityBody(
             identity_id=_identity_id(identity_id),
             expires_in=UNSET if expires_in is None else expires_in,
         )
@@ -93,7 +94,7 @@ class RecoveryService(Service):
             auth=auth,
             timeout=timeout,
         )
-        return await self._transport.call(request, RecoveryLinkForIdentity)
+        return await self._transport.call(request, models.RecoveryLinkForIdentity)
 
 
 def _identity_id(value: str) -> str:

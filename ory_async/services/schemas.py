@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
+from .. import models
 from .._pagination import AsyncPager
 from .._urls import segment
 from ..auth import Auth
-from ..models import IdentitySchemaContainer
 from ._base import Service, migration_paging
+
+if TYPE_CHECKING:
+    from ..models import IdentitySchemaContainer
 
 __all__ = ["SchemasService"]
 
@@ -60,7 +63,7 @@ class SchemasService(Service):
         return self._pager(
             self._public_url("schemas"),
             query,
-            item_type=IdentitySchemaContainer,
+            item_type=models.IdentitySchemaContainer,
             style="page",
             per_page=size,
             auth=auth,

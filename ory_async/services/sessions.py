@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 from yarl import URL
 
-from .. import _revocations
+from .. import _revocations, models
 from .._pagination import AsyncPager
 from .._transport import Response
 from .._urls import join_path, segment
 from ..auth import Auth, SessionCookie, SessionToken
 from ..errors import DecodeError
-from ..models import ManageSessionsAction, ManageSessionsBody, ManageSessionsResponse, Session
 from ._base import (
     Service,
     check_bool,
@@ -25,13 +24,15 @@ from ._base import (
     migration_paging,
 )
 
+if TYPE_CHECKING:
+    from ..models import ManageSessionsAction, ManageSessionsBody, ManageSessionsResponse, Session
+
 __all__ = ["SessionsService"]
 
 MAX_PAGE_SIZE: Final = 1000
 MAX_MANAGE_IDS: Final = 500
 WILDCARD: Final = "*"
 EXPANDABLE: Final = ("identity", "devices")
-_ACTIONS: Final = frozenset(a.value for a in ManageSessionsAction)
 _FRESH: Final = {"Cache-Control": "max-age=0"}
 
 
@@ -82,7 +83,7 @@ class SessionsService(Service):
             auth=auth,
             timeout=timeout,
         )
-        return await self._transport.call(request, Session)
+        return await self._transport.call(request, models.Session)
 
     def list(
         self,
@@ -111,7 +112,7 @@ class SessionsService(Service):
                 "active": active,
                 "expand": _expand(expand) or None,
             },
-            item_type=Session,
+            item_type=models.Session,
             style="token",
             per_page=page_size or 250,
             auth=auth,
@@ -148,7 +149,7 @@ class SessionsService(Service):
         return self._pager(
             url,
             {**query, "active": active},
-            item_type=Session,
+            item_type=models.Session,
             style="page",
             per_page=size,
             auth=auth,
@@ -204,7 +205,7 @@ class SessionsService(Service):
         request = self._request(
             "PATCH", self._admin_url("sessions", segment(id), "extend"), auth=auth, timeout=timeout
         )
-        return await self._transport.call_optional(request, Session)
+        return await self._transport.call_optional(request, models.Session)
 
     async def manage(
         self,
@@ -233,7 +234,7 @@ class SessionsService(Service):
             BadRequestError: the server refused an id (not a UUID).
         """
         self._require("v1", "sessions.manage")
-        if action not in _ACTIONS:
+        if action not in {a.value for a in models.ManageSessionsAction}:
             msg = f'action must be "disable" or "delete", got {action!r}'
             raise ValueError(msg)
         if (identities is None) == (sessions is None):
@@ -264,9 +265,9 @@ class SessionsService(Service):
         for start in range(0, len(ids), MAX_MANAGE_IDS):
             chunk = ids[start : start + MAX_MANAGE_IDS]
             body = (
-                ManageSessionsBody(action=str(action), sessions=chunk)
+                models.ManageSessionsBody(action=str(action), sessions=chunk)
                 if field == "sessions"
-                else ManageSessionsBody(action=str(action), identities=chunk)
+                else models.ManageSessionsBody(action=str(action), identities=chunk)
             )
             total += (await self._manage_once(body, auth, timeout)).processed
             if field == "sessions":
@@ -291,7 +292,7 @@ class SessionsService(Service):
         )
 
     async def _manage_all(self, action: str, auth: Auth | None, timeout: float | None) -> int:
-        body = ManageSessionsBody(action=action, identities=[WILDCARD])
+        body = models.ManageSessionsBody(action=action, identities=[WILDCARD])
         total = 0
         while True:
             answer = await self._manage_once(body, auth, timeout)
@@ -312,7 +313,9 @@ class SessionsService(Service):
             timeout=timeout,
             retry_unsent=True,
         )
-        result: ManageSessionsResponse = await self._transport.call(request, ManageSessionsResponse)
+        result: ManageSessionsResponse = await self._transport.call(
+            request, models.ManageSessionsResponse
+        )
         return result
 
     async def whoami(
@@ -372,7 +375,7 @@ class SessionsService(Service):
             headers=_FRESH if fresh else None,
             timeout=timeout,
         )
-        return await self._transport.call_with_response(request, Session)
+        return await self._transport.call_with_response(request, models.Session)
 
     async def jwks(self, url: str | URL | None = None, *, timeout: float | None = None) -> bytes:
         """The JSON Web Key Set that verifies tokenized sessions, as JSON bytes.

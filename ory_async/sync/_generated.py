@@ -27,6 +27,7 @@ from ..models import (
     CourierMessageStatus,
     CreateIdentityBody,
     FlowError,
+    FlowType,
     Identity,
     IdentitySchemaContainer,
     JsonPatch,
@@ -44,7 +45,6 @@ from ..models import (
     UpdateIdentityBody,
     VerificationFlow,
 )
-from ..models.common import FlowType
 from ..models.v0 import V0Flow, V0FlowError
 from ..services import ApiVersion
 from ..services._batch import BatchInput

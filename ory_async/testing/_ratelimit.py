@@ -1,7 +1,9 @@
 """FakeOry's rate limiter, answering like Ory Network: per bucket, headers, in-flight rule.
 
 Every endpoint counts against one of Ory's buckets (``kratos-admin-low`` for writes,
-``kratos-admin-high`` for a single GET, ...; the map in :mod:`ory_async._buckets`).
+``kratos-admin-high`` for a single GET, ...: FakeOry's own copy of Ory's map, in
+``_bucket_table``, generated from the same source as the client's but never read from
+it, so a mistake in the client's map shows up as a disagreement with the fake).
 Each bucket has one or more quotas, each a token bucket: ``burst`` tokens at most,
 refilled at ``rate`` per second; a request takes a token from every quota of its
 bucket, or is answered 429 (taking nothing) when one of them is empty.
@@ -29,7 +31,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .._buckets import UNMAPPED, bucket_for
+from .._buckets import UNMAPPED, BucketMap
+from ._bucket_table import BUCKETS
 from ._tiers import TIERS
 from ._util import Clock
 
@@ -39,6 +42,8 @@ HEADER_STYLES = ("ory", "plain", "ietf", "none")
 """What a limiter's answers may say about it (see the module docstring)."""
 
 _SHARED = "all"
+
+_BUCKETS = BucketMap(BUCKETS)
 
 _INFLIGHT_TEMPLATES = (
     ("POST", ("admin", "identities")),
@@ -183,7 +188,7 @@ class OryRateLimiter:
 
     def admit(self, method: str, path: str) -> Admission:
         """Count one request to ``method path``."""
-        bucket = _SHARED if self.shared else bucket_for(method, path)
+        bucket = _SHARED if self.shared else _BUCKETS.bucket_for(method, path)
         state = self._tokens(bucket) if bucket != UNMAPPED or self.default else None
         if state is None:
             return self._inflight(method, path, Admission(True, {}))

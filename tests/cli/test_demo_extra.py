@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from ory_async.cli import main
+from ory_async._cli.main import main
 
 
 def test_demo_without_jsonschema_names_the_extra(

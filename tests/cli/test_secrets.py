@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ory_async import cli as ory_cli
+from ory_async._cli import main as ory_cli
 from ory_async.testing import FakeOry
 from tests.cli.conftest import SECRET, Cli
 

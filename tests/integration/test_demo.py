@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ory_async import _demo
+from ory_async._cli import demo as _demo
 
 
 async def test_demo_tour_reports_every_step() -> None:

@@ -37,7 +37,26 @@ def nested(depth: int, kind: str) -> str:
     return '{"a":' * depth + "1" + "}" * depth
 
 
-@pytest.mark.parametrize("depth", [1000, 1030, 20_000])
+@pytest.mark.parametrize("kind", ["lists", "objects"])
+async def test_a_deep_value_within_the_parsers_limit_decodes(
+    setup: tuple[FakeOry, OryClient, str], kind: str
+) -> None:
+    fake, ory, ident = setup
+    body = (
+        f'{{"id":"{ident}","schema_id":"default","schema_url":"u",'
+        f'"traits":{{"x":{nested(1000, kind)}}}}}'
+    )
+    fake.faults.add(f"/admin/identities/{ident}", method="GET", status=200, body=body)
+    got = await ory.identities.get(ident)
+    assert got.id == ident
+    value, depth = got.traits["x"], 0
+    while isinstance(value, list | dict) and value:
+        value = value[0] if isinstance(value, list) else value["a"]
+        depth += 1
+    assert depth == (1000 if kind == "objects" else 999)
+
+
+@pytest.mark.parametrize("depth", [1030, 5_000, 20_000])
 @pytest.mark.parametrize("kind", ["lists", "objects"])
 async def test_a_deep_body_is_a_decode_error(
     setup: tuple[FakeOry, OryClient, str], depth: int, kind: str
@@ -54,7 +73,7 @@ async def test_a_deep_body_is_a_decode_error(
     assert len(str(caught.value)) < 500
 
 
-@pytest.mark.parametrize("depth", [1000, 20_000])
+@pytest.mark.parametrize("depth", [1030, 20_000])
 async def test_a_deep_page_is_a_decode_error(
     setup: tuple[FakeOry, OryClient, str], depth: int
 ) -> None:

@@ -17,12 +17,12 @@ from typing import IO, TypeVar
 
 import attrs
 
-from ._cli._config import Settings, make_client
-from ._cli._output import Progress
-from ._client import OryClient
-from ._settings import read_settings
-from .auth import SessionToken
-from .models import CreateIdentityBody, Identity, JsonPatch
+from .._client import OryClient
+from .._settings import read_settings
+from ..auth import SessionToken
+from ..models import CreateIdentityBody, Identity, JsonPatch
+from ._config import Settings, make_client
+from ._output import Progress
 
 T = TypeVar("T")
 
@@ -120,7 +120,7 @@ class Demo:
 
 async def run_fake(out: IO[str], err: IO[str], identities: int = 2000) -> None:
     """The full tour against an embedded FakeOry."""
-    from .testing import FakeOry
+    from ..testing import FakeOry
 
     async with (
         FakeOry(seed=42) as fake,

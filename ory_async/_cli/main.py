@@ -1,6 +1,6 @@
 """The ``ory-async`` command (also ``python -m ory_async``): parser and dispatch.
 
-The jobs themselves live in ``ory_async._cli``. Exit status: 0 ok, 1 an API error (or
+The jobs themselves live in the other modules of this package. Exit status: 0 ok, 1 an API error (or
 some items of a bulk job failed), 2 a usage error, 130 interrupted.
 """
 
@@ -14,12 +14,12 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from ._version import __version__
-from .errors import OryError, UnauthorizedError, UnsupportedOperationError
+from .._version import __version__
+from ..errors import OryError, UnauthorizedError, UnsupportedOperationError
 
 if TYPE_CHECKING:
-    from ._cli._config import Settings
-    from ._cli._output import Output
+    from ._config import Settings
+    from ._output import Output
 
 __all__ = ["main"]
 
@@ -64,7 +64,7 @@ def _positive(limit: int | None = None) -> Any:
 
 
 def _filter(text: str) -> tuple[str, str]:
-    from ._cli.export import FILTERS
+    from .export import FILTERS
 
     key, sep, value = text.partition("=")
     if not sep or key not in FILTERS or not value:
@@ -284,8 +284,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from ._cli._config import settings_from
-    from ._cli._output import Output
+    from ._config import settings_from
+    from ._output import Output
 
     settings = settings_from(args, os.environ)
     output = Output(json=args.json, secrets=settings.auth.secrets() if settings.auth else ())
@@ -295,7 +295,7 @@ async def _run(args: argparse.Namespace) -> int:
     try:
         return await _dispatch(args, settings, output, show_progress)
     except UnauthorizedError as exc:
-        from ._cli._config import unauthorized_hint
+        from ._config import unauthorized_hint
 
         output.note(f"ory-async: {exc}")
         output.note(f"ory-async: {unauthorized_hint(settings, key_file=bool(args.api_key_file))}")
@@ -305,8 +305,8 @@ async def _run(args: argparse.Namespace) -> int:
 async def _dispatch(
     args: argparse.Namespace, settings: Settings, output: Output, show_progress: bool | None
 ) -> int:
-    from ._cli._config import make_client, unauthorized_hint
-    from ._cli.commands import (
+    from ._config import make_client, unauthorized_hint
+    from .commands import (
         confirm,
         delete_identities,
         get_identities,
@@ -318,7 +318,7 @@ async def _dispatch(
     async with make_client(settings) as ory:
         match (args.command, args.action):
             case ("identities", "export"):
-                from ._cli.export import export_identities
+                from .export import export_identities
 
                 return await export_identities(
                     ory,
@@ -332,7 +332,7 @@ async def _dispatch(
                     unauthorized_hint=unauthorized_hint(settings, key_file=bool(args.api_key_file)),
                 )
             case ("identities", "import"):
-                from ._cli.importer import import_identities
+                from .importer import import_identities
 
                 return await import_identities(
                     ory,
@@ -366,12 +366,12 @@ async def _dispatch(
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from . import _demo
-    from ._cli._config import settings_from
+    from . import demo
+    from ._config import settings_from
 
     if (args.url or os.environ.get("ORY_SDK_URL")) and not args.fake:
         settings = settings_from(args, os.environ)
-        asyncio.run(_demo.run_real(sys.stdout, sys.stderr, write=args.write, settings=settings))
+        asyncio.run(demo.run_real(sys.stdout, sys.stderr, write=args.write, settings=settings))
     else:
         if args.identities < 1:
             print("ory-async: --identities must be at least 1", file=sys.stderr)
@@ -385,13 +385,13 @@ def _demo(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        asyncio.run(_demo.run_fake(sys.stdout, sys.stderr, identities=args.identities))
+        asyncio.run(demo.run_fake(sys.stdout, sys.stderr, identities=args.identities))
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (0 ok, 1 API error, 2 usage error)."""
-    from ._cli._config import UsageError
+    from ._config import UsageError
 
     args = _parser().parse_args(argv)
     try:
