@@ -41,38 +41,26 @@ __all__ = [
 F = TypeVar("F")
 S = TypeVar("S")
 
-LoginBody: TypeAlias = (
-    models.PasswordLogin
-    | models.CodeLogin
-    | models.TotpLogin
-    | models.LookupSecretLogin
-    | Mapping[str, Any]
-)
+LoginBody: TypeAlias = "models.PasswordLogin | models.CodeLogin | models.TotpLogin | models.LookupSecretLogin | Mapping[str, Any]"
 """What ``flows.login`` submits: a method body, or a mapping with a ``method`` key."""
 RegistrationBody: TypeAlias = (
-    models.PasswordRegistration | models.CodeRegistration | Mapping[str, Any]
+    "models.PasswordRegistration | models.CodeRegistration | Mapping[str, Any]"
 )
 """What ``flows.registration`` submits."""
-SettingsBody: TypeAlias = (
-    models.PasswordSettings
-    | models.ProfileSettings
-    | models.TotpSettings
-    | models.LookupSecretSettings
-    | Mapping[str, Any]
-)
+SettingsBody: TypeAlias = "models.PasswordSettings | models.ProfileSettings | models.TotpSettings | models.LookupSecretSettings | Mapping[str, Any]"
 """What ``flows.settings`` submits."""
-LoginResult: TypeAlias = models.SuccessfulNativeLogin | models.FlowRejected[models.LoginFlow]
+LoginResult: TypeAlias = "models.SuccessfulNativeLogin | models.FlowRejected[models.LoginFlow]"
 """A signed-in session, or the login flow with what was wrong."""
 RegistrationResult: TypeAlias = (
-    models.SuccessfulNativeRegistration | models.FlowRejected[models.RegistrationFlow]
+    "models.SuccessfulNativeRegistration | models.FlowRejected[models.RegistrationFlow]"
 )
 """The new identity (and its session), or the registration flow with what was wrong."""
-SettingsResult: TypeAlias = models.SettingsFlow | models.FlowRejected[models.SettingsFlow]
+SettingsResult: TypeAlias = "models.SettingsFlow | models.FlowRejected[models.SettingsFlow]"
 """The settings flow after a saved change (``state == "success"``), or with what was wrong."""
-RecoveryResult: TypeAlias = models.RecoveryFlow | models.FlowRejected[models.RecoveryFlow]
+RecoveryResult: TypeAlias = "models.RecoveryFlow | models.FlowRejected[models.RecoveryFlow]"
 """The recovery flow's next step, or the flow with what was wrong."""
 VerificationResult: TypeAlias = (
-    models.VerificationFlow | models.FlowRejected[models.VerificationFlow]
+    "models.VerificationFlow | models.FlowRejected[models.VerificationFlow]"
 )
 """The verification flow's next step, or the flow with what was wrong."""
 

@@ -30,7 +30,6 @@ MAX_IDS: Final = 500
 MAX_PROVIDER_ID: Final = 255
 MAX_PAGE_SIZE: Final = 500
 LEGACY_CAP: Final = 1000
-_CONSISTENCY: Final = frozenset(c.value for c in models.Consistency)
 
 
 class IdentitiesService(Service):
@@ -329,7 +328,7 @@ class IdentitiesService(Service):
         if len(used) > 1:
             msg = f"the server takes one filter at a time, got {', '.join(used)}"
             raise ValueError(msg)
-        if consistency is not None and consistency not in _CONSISTENCY:
+        if consistency is not None and consistency not in {c.value for c in models.Consistency}:
             msg = (
                 f'consistency must be "strong", "eventual" or "" (the default), got {consistency!r}'
             )
