@@ -38,6 +38,9 @@ EXTRA_IMPORTS: Mapping[str, str] = {
     "testing": "import ory_async.testing, ory_async.testing.pytest_plugin, bcrypt, argon2, passlib, cryptography",
     "cli": "import ory_async._cli, tqdm, jsonschema",
     "fastapi": "import ory_async.contrib.fastapi",
+    "django": "import django, ory_async.contrib.django",
+    "flask": "import flask, asgiref, ory_async.contrib.flask",
+    "jwt": "import jwt, cryptography; from ory_async.contrib import TokenVerifier",
     "examples": "import fastapi, httpx, uvicorn",
 }
 # Extras for contributors or a comparison run only: they are not checked as installs.

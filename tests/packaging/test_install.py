@@ -164,6 +164,7 @@ def test_install_section_shows_the_checkout_and_the_wheel_and_the_index_once_rel
         "pip install '.[fastapi]'",
         "pip install '.[django]'",
         "pip install '.[flask]'",
+        "pip install '.[jwt]'",
         "pip install '.[examples]'",
     ]
     assert "python -m build" in " ".join(wheel_block)
