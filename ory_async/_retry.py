@@ -257,6 +257,10 @@ def decide(
     other failure while the policy says it is worth it, within ``policy.attempts`` and
     ``limits.retry_budget``. No wait is started that would end past the call's deadline.
     """
+    if state.tries == 1 and method in IDEMPOTENT_METHODS and type(error) is TransportError:
+        # The connection dropped (often a kept-alive one the server had closed): resend
+        # at once, once, whatever the policy, as aiohttp would have done unseen.
+        return 0.0
     asked = error.retry_after if isinstance(error, ApiError) else None
     if is_rate_limited(error):
         if not policy.retry_rate_limited:
