@@ -257,7 +257,12 @@ def decide(
     other failure while the policy says it is worth it, within ``policy.attempts`` and
     ``limits.retry_budget``. No wait is started that would end past the call's deadline.
     """
-    if state.tries == 1 and method in IDEMPOTENT_METHODS and type(error) is TransportError:
+    if (
+        state.tries == 1
+        and method in IDEMPOTENT_METHODS
+        and type(error) is TransportError
+        and error.request_sent is None
+    ):
         # The connection dropped (often a kept-alive one the server had closed): resend
         # at once, once, whatever the policy, as aiohttp would have done unseen.
         return 0.0
