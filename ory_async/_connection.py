@@ -41,6 +41,10 @@ class Connection:
 
     __slots__ = (
         "_closed",
+        "_closer",
+        "_drained",
+        "_ended",
+        "_in_flight",
         "_keeper",
         "_loop",
         "_max_concurrency",
@@ -71,6 +75,12 @@ class Connection:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._keeper: AsyncGenerator[None, None] | None = None
         self._closed = False
+        # Tasks with a call under way, and those close() cancelled (they raise
+        # ClientClosedError instead of CancelledError).
+        self._in_flight: dict[asyncio.Task[object], int] = {}
+        self._ended: set[asyncio.Task[object]] = set()
+        self._drained: asyncio.Event | None = None
+        self._closer: asyncio.Task[object] | None = None
         self.stats = TransportStats()
 
     @property
@@ -116,6 +126,11 @@ class Connection:
                     cookie_jar=aiohttp.DummyCookieJar(),
                     auto_decompress=True,
                 )
+                # aiohttp silently resends an idempotent request once when its
+                # connection drops; the transport retries instead, so that it knows an
+                # answer was lost (a DELETE that then meets 404 did its job).
+                if hasattr(self._session, "_retry_connection"):
+                    self._session._retry_connection = False
                 self._keeper = self._close_with_loop()
                 _start(self._keeper)
         elif loop is not self._loop:
@@ -132,6 +147,31 @@ class Connection:
             msg = "The aiohttp session given to OryClient(session=...) has been closed"
             raise ClientClosedError(msg)
         return self._session, self._semaphore
+
+    def enter(self) -> asyncio.Task[object] | None:
+        """Count a call under way in the current task, for :meth:`close` to end."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight[task] = self._in_flight.get(task, 0) + 1
+        return task
+
+    def leave(self, task: asyncio.Task[object] | None) -> None:
+        """The call :meth:`enter` counted is over."""
+        if task is None:
+            return
+        left = self._in_flight.pop(task, 1) - 1
+        if left > 0:
+            self._in_flight[task] = left
+        if self._drained is not None and all(t is self._closer for t in self._in_flight):
+            self._drained.set()
+
+    def ended_by_close(self, task: asyncio.Task[object] | None) -> bool:
+        """Whether :meth:`close` cancelled ``task``; if so, that cancellation is withdrawn."""
+        if task is None or task not in self._ended:
+            return False
+        self._ended.discard(task)
+        task.uncancel()
+        return True
 
     async def _close_with_loop(self) -> AsyncGenerator[None, None]:
         """Closes the owned session when the loop it belongs to shuts down.
@@ -153,11 +193,32 @@ class Connection:
         if self._closed:
             return
         self._closed = True
+        await self._end_in_flight()
         if self._owns_session and self._session is not None:
             await self._session.close()
         if self._keeper is not None:
             keeper, self._keeper = self._keeper, None
             await keeper.aclose()
+
+    async def _end_in_flight(self) -> None:
+        """Cancel every call under way in another task and wait until each has unwound.
+
+        Each raises ``ClientClosedError`` (see :meth:`ended_by_close`) once its attempt
+        has given back its connection, slot and pacing turn, so the session closes with
+        nothing left open.
+        """
+        me = asyncio.current_task()
+        others = [task for task in self._in_flight if task is not me and not task.done()]
+        if not others:
+            return
+        for task in others:
+            self._ended.add(task)
+            task.cancel()
+        self._closer, self._drained = me, asyncio.Event()
+        try:
+            await self._drained.wait()
+        finally:
+            self._closer = self._drained = None
 
 
 def _start(keeper: AsyncGenerator[None, None]) -> None:

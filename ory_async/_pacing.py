@@ -36,9 +36,10 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Final
 
+import attrs
 from yarl import URL
 
-from ._adaptive import Adaptive
+from ._adaptive import MAX_HOLD, Adaptive
 from ._buckets import bucket_for
 from ._ratelimit import RATE_LIMIT_HEADERS, Quota, RateLimitInfo, parse_rate_limit
 
@@ -490,6 +491,10 @@ class Pacer:
                 if adaptive.slow_start and adaptive.cap is not None and adaptive.cap >= _OPEN:
                     self._open(url)
         info = parse_rate_limit(headers)
+        if info is not None and info.reset is not None and info.reset > MAX_HOLD:
+            # A reset hours away (a misconfigured or hostile server) must not hold every
+            # later call that long: no server-driven hold is longer than MAX_HOLD.
+            info = attrs.evolve(info, reset=MAX_HOLD)
         if info is None and status == 429 and (ticket is None or ticket.bucket is None):
             self._refused_quietly(ticket, url, headers)
             return

@@ -472,13 +472,14 @@ class AsyncPager(Generic[T]):
         if limit == 0:
             return result
         items = self.__aiter__()
-        try:
-            async for item in items:
-                result.append(item)
-                if limit is not None and len(result) >= limit:
-                    break
-        finally:
-            await items.aclose()
+        with self._spec.transport.whole_call():  # the deadline bounds every page together
+            try:
+                async for item in items:
+                    result.append(item)
+                    if limit is not None and len(result) >= limit:
+                        break
+            finally:
+                await items.aclose()
         return result
 
     def __repr__(self) -> str:

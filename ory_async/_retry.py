@@ -30,7 +30,9 @@ __all__ = [
     "Retrying",
     "decide",
     "describe_failure",
+    "done_already",
     "is_rate_limited",
+    "may_have_applied",
     "pause",
     "set_waiter",
 ]
@@ -255,13 +257,24 @@ def decide(
     other failure while the policy says it is worth it, within ``policy.attempts`` and
     ``limits.retry_budget``. No wait is started that would end past the call's deadline.
     """
+    if (
+        state.tries == 1
+        and method in IDEMPOTENT_METHODS
+        and type(error) is TransportError
+        and error.request_sent is None
+    ):
+        # The connection dropped (often a kept-alive one the server had closed): resend
+        # at once, once, whatever the policy, as aiohttp would have done unseen.
+        return 0.0
+    asked = error.retry_after if isinstance(error, ApiError) else None
     if is_rate_limited(error):
         if not policy.retry_rate_limited:
             return GiveUp()
         wait = max(policy.wait_for(state.limited + 1, error), MIN_RATE_LIMIT_WAIT)
         budget = limits.rate_limit_budget
-        if budget is not None and state.limited_wait + wait > budget:
-            return GiveUp()
+        left = None if budget is None else budget - state.limited_wait
+        if left is not None and max(wait, asked or 0.0) > left:
+            return _too_long(asked, left, "Timeouts.rate_limit_budget would run out")
     else:
         window = limits.retry_budget
         if (
@@ -271,9 +284,46 @@ def decide(
         ):
             return GiveUp()
         wait = policy.wait_for(state.counted, error)
-    if state.deadline_at is not None and now + wait >= state.deadline_at:
-        return GiveUp("ory_async stopped retrying: the call's deadline would pass")
+        left = None if window is None else window - (now - state.started)
+        if asked is not None and left is not None and asked > left:
+            return _too_long(asked, left, "Timeouts.retry_budget would run out")
+    if state.deadline_at is not None:
+        left = state.deadline_at - now
+        if asked is not None and asked >= left:
+            return _too_long(asked, left, "the call's deadline would pass")
+        if wait >= left:
+            return GiveUp("ory_async stopped retrying: the call's deadline would pass")
     return wait
+
+
+def _too_long(asked: float | None, left: float, why: str) -> GiveUp:
+    """Give up at once: the server asks for a longer wait than the call may still spend."""
+    if asked is None:
+        return GiveUp()
+    return GiveUp(
+        f"ory_async stopped retrying: {why} (the server asked to wait {asked:g} s, "
+        f"{max(left, 0.0):.3g} s were left)"
+    )
+
+
+def may_have_applied(error: OryError) -> bool:
+    """Whether the request behind ``error`` may have reached the server and been applied.
+
+    True when its answer was lost after it was sent (the connection dropped or the
+    read timed out), not when the connection never opened.
+    """
+    return isinstance(error, TransportError) and error.request_sent is not False
+
+
+def done_already(method: str, error: OryError, *, lost_before: bool) -> bool:
+    """Whether ``error`` on a retry only says the call's goal was reached already.
+
+    A ``DELETE`` retried after an attempt whose answer was lost and answered 404: the
+    lost attempt deleted it. A 404 on a first attempt (``lost_before`` false) is not.
+    """
+    return (
+        lost_before and method == "DELETE" and isinstance(error, ApiError) and error.status == 404
+    )
 
 
 def is_rate_limited(exc: BaseException) -> bool:

@@ -9,9 +9,13 @@ their limits here. The keywords these replace still work for one release, with a
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import math
+import time
 import warnings
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any, Final
 
 import aiohttp
@@ -21,9 +25,11 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "Timeouts",
+    "call_ends",
     "coerce_timeouts",
     "legacy_timeouts",
     "warn_renamed",
+    "whole_call",
 ]
 
 
@@ -200,3 +206,32 @@ def legacy_timeouts(
     if not changes:
         return timeouts, given
     return attrs.evolve(timeouts, **changes), given
+
+
+_CALL_ENDS: ContextVar[float | None] = ContextVar("ory_async_call_ends", default=None)
+
+
+def call_ends() -> float | None:
+    """``time.monotonic()`` past which no request of the current call may go on (or ``None``)."""
+    return _CALL_ENDS.get()
+
+
+@contextlib.contextmanager
+def whole_call(deadline: float | None, *, ends: float | None = None) -> Iterator[float | None]:
+    """Within the block, every request ends by ``deadline`` seconds from now (or by ``ends``).
+
+    For calls made of several requests (``sessions.manage``, ``collect()``, bulk jobs):
+    ``Timeouts.deadline`` then bounds the whole call, not each request. Nested calls
+    keep the earliest end; tasks started within the block inherit it. Yields the end.
+    """
+    current = _CALL_ENDS.get()
+    if ends is None and deadline is not None:
+        ends = time.monotonic() + deadline
+    if ends is None or (current is not None and current <= ends):
+        yield current
+        return
+    token = _CALL_ENDS.set(ends)
+    try:
+        yield ends
+    finally:
+        _CALL_ENDS.reset(token)

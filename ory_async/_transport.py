@@ -10,6 +10,8 @@ is :mod:`ory_async._retry`'s decision, what an aiohttp failure means is
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import logging
 import sys
 import time
@@ -18,15 +20,24 @@ from typing import Any, Final, TypeVar
 
 import aiohttp
 import attrs
-from multidict import CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from . import _failures, _serde
 from ._connection import Connection, TransportStats
 from ._methods import IDEMPOTENT_METHODS
 from ._redirects import MAX_REDIRECTS, same_origin_target
-from ._retry import GiveUp, Retrying, RetryPolicy, decide, describe_failure, pause
-from ._timeouts import Timeouts
+from ._retry import (
+    GiveUp,
+    Retrying,
+    RetryPolicy,
+    decide,
+    describe_failure,
+    done_already,
+    may_have_applied,
+    pause,
+)
+from ._timeouts import Timeouts, call_ends, whole_call
 from ._version import __version__
 from .auth import Auth
 from .errors import (
@@ -53,6 +64,9 @@ logger: Final = logging.getLogger("ory_async")
 
 _JSON_HEADERS: Final = {"Content-Type": "application/json"}
 _CREDENTIAL_HEADERS: Final = frozenset({"authorization", "x-session-token", "cookie"})
+_NO_HEADERS: Final = CIMultiDictProxy(CIMultiDict[str]())
+_LARGE_BODY: Final = 1 << 20
+"""Bodies larger than this go as a stream: aiohttp warns (ResourceWarning) of raw bytes."""
 DEFAULT_MAX_RESPONSE_SIZE: Final = 32 * 1024 * 1024
 """The default limit on one answer's (decoded) body: 32 MiB."""
 
@@ -221,10 +235,20 @@ class Transport:
             TransportError: no answer (``RequestTimeoutError`` when it took too long).
             ClientClosedError: the client was closed.
         """
+        connection = self.connection
+        task = connection.enter()
         try:
-            return await self._send_direct(request)
-        except RedirectError as redirect:
-            return await self._follow(request, redirect)
+            try:
+                return await self._send_direct(request)
+            except RedirectError as redirect:
+                return await self._follow(request, redirect)
+        except asyncio.CancelledError:
+            if not connection.ended_by_close(task):
+                raise
+        finally:
+            connection.leave(task)
+        msg = f"The OryClient was closed while {request.method} {request.path} was under way"
+        raise ClientClosedError(msg)
 
     async def _follow(self, request: Request, redirect: RedirectError) -> Response:
         """Follow a 307/308 within the request's origin, a few hops at most, or raise it."""
@@ -240,8 +264,12 @@ class Transport:
                 redirect = again
         raise redirect
 
+    def whole_call(self) -> contextlib.AbstractContextManager[float | None]:
+        """Make ``Timeouts.deadline`` bound every request of a multi-request call together."""
+        return whole_call(self.limits.deadline)
+
     async def _send_direct(self, request: Request) -> Response:
-        if self._guarded:
+        if self._guarded or call_ends() is not None:
             return await self._send_guarded(request)
         # The common case, inlined (one coroutine less per request): the first attempt
         # goes straight out, and the retry state is only built after a failure.
@@ -256,20 +284,39 @@ class Transport:
         """:meth:`send` under the call's deadline, or telling the observer of the answer."""
         session, semaphore = self.connection.bind()
         deadline = self.limits.deadline
-        if deadline is None:
+        now = time.monotonic()
+        deadline_at = None if deadline is None else now + deadline
+        ends = call_ends()  # a multi-request call's deadline, when earlier
+        whole = ends is not None and (deadline_at is None or ends < deadline_at)
+        if whole:
+            deadline_at = ends
+        if deadline_at is None:
             response = await self._exchange(request, session, semaphore, None)
         else:
+            if deadline_at <= now:
+                msg = (
+                    f"{request.method} {request.path} was not sent: the call's deadline "
+                    "(Timeouts.deadline, over all of its requests) has passed"
+                )
+                raise RequestTimeoutError(
+                    msg, method=request.method, path=request.path, request_sent=False
+                )
             try:
-                async with asyncio.timeout(deadline):
-                    deadline_at = time.monotonic() + deadline
+                async with asyncio.timeout(deadline_at - now):
                     response = await self._exchange(request, session, semaphore, deadline_at)
             except TimeoutError as exc:
                 # Only the deadline raises a bare TimeoutError here: an attempt's own
                 # timeout is already a RequestTimeoutError.
-                msg = (
-                    f"No answer to {request.method} {request.path} within the deadline of "
-                    f"{deadline:g} s (waits, retries and pacing included)"
-                )
+                if whole:
+                    msg = (
+                        f"No answer to {request.method} {request.path} within the call's "
+                        "deadline (Timeouts.deadline, over all of its requests)"
+                    )
+                else:
+                    msg = (
+                        f"No answer to {request.method} {request.path} within the deadline "
+                        f"of {deadline:g} s (waits, retries and pacing included)"
+                    )
                 if request.method not in IDEMPOTENT_METHODS:
                     msg += "; the server may have applied it, so check before sending it again"
                 raise RequestTimeoutError(msg, method=request.method, path=request.path) from exc
@@ -302,6 +349,7 @@ class Transport:
     ) -> Response:
         """Retry after ``error`` while :func:`decide` says to wait, then raise the last error."""
         state = Retrying(started, deadline_at)
+        lost = False  # an earlier attempt may have been applied, its answer lost
         while True:
             verdict = decide(
                 error,
@@ -324,10 +372,19 @@ class Transport:
             )
             await pause(verdict)
             state.waited(error, verdict)
+            lost = lost or may_have_applied(error)
             self.connection.stats.retries += 1
             try:
                 return await self._attempt(session, semaphore, request)
             except OryError as exc:
+                if done_already(request.method, exc, lost_before=lost):
+                    logger.info(
+                        "%s %s: the retry found it gone (404); the attempt whose answer "
+                        "was lost deleted it, so the call succeeded",
+                        request.method,
+                        request.path,
+                    )
+                    return Response(status=204, headers=_NO_HEADERS, body=b"")
                 error = exc
 
     def _headers_for(self, request: Request) -> dict[str, str]:
@@ -388,7 +445,7 @@ class Transport:
                 resp = await session.request(
                     request.method,
                     request.url,
-                    data=request.body,
+                    data=_payload(request.body),
                     headers=headers,
                     **(
                         self._request_options
@@ -522,6 +579,13 @@ class Transport:
         """Send ``request`` and return the body as text (UTF-8)."""
         response = await self.send(request)
         return response.body.decode("utf-8", "replace")
+
+
+def _payload(body: bytes | None) -> bytes | io.BytesIO | None:
+    """The body as aiohttp is given it: a fresh stream for each attempt when large."""
+    if body is None or len(body) <= _LARGE_BODY:
+        return body
+    return io.BytesIO(body)
 
 
 def _size(limit: int) -> str:

@@ -197,7 +197,7 @@ class BatchCreate(ChunkStream[BatchCreateResult]):
         timeout: float | None = None,
         existing: Callable[[Sequence[str]], Awaitable[set[str]]] | None = None,
     ) -> None:
-        super().__init__(concurrency=concurrency)
+        super().__init__(concurrency=concurrency, deadline=transport.limits.deadline)
         self._existing = existing
         self._transport = transport
         self._timeout = timeout

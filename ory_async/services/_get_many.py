@@ -67,8 +67,9 @@ class GetMany(ChunkStream["Identity"]):
         fetch: FetchChunk,
         chunk_size: int,
         concurrency: int,
+        deadline: float | None = None,
     ) -> None:
-        super().__init__(concurrency=concurrency)
+        super().__init__(concurrency=concurrency, deadline=deadline)
         self._ids = ids
         self._fetch = fetch
         self.chunk_size = chunk_size

@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
+from .._timeouts import whole_call
+
 __all__ = ["ChunkStream"]
 
 T = TypeVar("T")
@@ -22,8 +24,10 @@ class ChunkStream(abc.ABC, Generic[T]):
     cancels the chunks still in flight and waits for them.
     """
 
-    def __init__(self, *, concurrency: int) -> None:
+    def __init__(self, *, concurrency: int, deadline: float | None = None) -> None:
         self._concurrency = concurrency
+        self._deadline = deadline
+        self._ends: float | None = None
         self._pending: deque[asyncio.Task[list[T]]] = deque()
         self._results: AsyncIterator[T] | None = None
 
@@ -34,7 +38,11 @@ class ChunkStream(abc.ABC, Generic[T]):
         if self._results is None:
             self._check_open()
             self._results = self._run()
-        return await self._results.__anext__()
+        # ``Timeouts.deadline`` bounds the whole job: each step (and each chunk task it
+        # starts) runs with the end fixed at the first step.
+        with whole_call(self._deadline, ends=self._ends) as ends:
+            self._ends = ends
+            return await self._results.__anext__()
 
     async def __aenter__(self) -> Self:
         self._check_open()

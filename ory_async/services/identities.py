@@ -431,7 +431,13 @@ class IdentitiesService(Service):
             )
             return await pager.collect()
 
-        return GetMany(ids, fetch=fetch, chunk_size=min(MAX_IDS, room), concurrency=concurrency)
+        return GetMany(
+            ids,
+            fetch=fetch,
+            chunk_size=min(MAX_IDS, room),
+            concurrency=concurrency,
+            deadline=self._transport.limits.deadline,
+        )
 
     def batch_create(
         self,

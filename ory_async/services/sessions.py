@@ -250,31 +250,32 @@ class SessionsService(Service):
             ids = list(
                 dict.fromkeys(check_str_list(field, identities if sessions is None else sessions))
             )
-        if WILDCARD in ids:
-            if field == "sessions":
-                msg = 'sessions= takes session ids only; use identities="*" for every session'
-                raise ValueError(msg)
-            if len(ids) > 1:
-                msg = 'identities="*" stands alone; it cannot be mixed with identity ids'
-                raise ValueError(msg)
-            try:
-                return await self._manage_all(str(action), auth, timeout)
-            finally:  # some may have ended even if a later round failed
-                self._ended(everything=True)
-        total = 0
-        for start in range(0, len(ids), MAX_MANAGE_IDS):
-            chunk = ids[start : start + MAX_MANAGE_IDS]
-            body = (
-                models.ManageSessionsBody(action=str(action), sessions=chunk)
-                if field == "sessions"
-                else models.ManageSessionsBody(action=str(action), identities=chunk)
-            )
-            total += (await self._manage_once(body, auth, timeout)).processed
-            if field == "sessions":
-                self._ended(sessions=chunk)
-            else:
-                self._ended(identities=chunk)
-        return total
+        with self._transport.whole_call():  # the deadline bounds every round together
+            if WILDCARD in ids:
+                if field == "sessions":
+                    msg = 'sessions= takes session ids only; use identities="*" for every session'
+                    raise ValueError(msg)
+                if len(ids) > 1:
+                    msg = 'identities="*" stands alone; it cannot be mixed with identity ids'
+                    raise ValueError(msg)
+                try:
+                    return await self._manage_all(str(action), auth, timeout)
+                finally:  # some may have ended even if a later round failed
+                    self._ended(everything=True)
+            total = 0
+            for start in range(0, len(ids), MAX_MANAGE_IDS):
+                chunk = ids[start : start + MAX_MANAGE_IDS]
+                body = (
+                    models.ManageSessionsBody(action=str(action), sessions=chunk)
+                    if field == "sessions"
+                    else models.ManageSessionsBody(action=str(action), identities=chunk)
+                )
+                total += (await self._manage_once(body, auth, timeout)).processed
+                if field == "sessions":
+                    self._ended(sessions=chunk)
+                else:
+                    self._ended(identities=chunk)
+            return total
 
     def _ended(
         self,

@@ -230,6 +230,8 @@ async def test_connection_errors_become_transport_errors() -> None:
     with aioresponses() as m:
         key = SimpleNamespace(host="127.0.0.1", port=4434, ssl=True)
         m.get(READY, exception=aiohttp.ClientConnectorError(key, OSError(111, "refused")))  # type: ignore[arg-type]
+        # A drop is resent once at once: it drops again.
+        m.get(READY, exception=aiohttp.ServerDisconnectedError())
         m.get(READY, exception=aiohttp.ServerDisconnectedError())
         m.get(READY, exception=TimeoutError())
         async with client(timeouts=5) as ory:
