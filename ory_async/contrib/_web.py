@@ -9,7 +9,7 @@ never a 401 and never a redirect: nobody is logged out because Ory was slow.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Final, Literal
 
 import attrs
@@ -23,6 +23,7 @@ __all__ = [
     "AAL_LEVELS",
     "Aal",
     "Reply",
+    "SelfServiceUrls",
     "aal_rejection",
     "login_url",
     "reply_for",
@@ -72,17 +73,67 @@ def login_url(public_url: URL, *, return_to: str | None = None, aal: str | None 
 def self_service_urls(public_url: URL, *, return_to: str | None = None) -> dict[str, str]:
     """The self-service browser flows' URLs, keyed by flow, each with ``return_to`` if given.
 
-    Keys: ``login``, ``registration``, ``settings``, ``recovery``, ``verification``, and
-    ``logout`` (Kratos answers that one with the user's own logout URL).
+    Keys: ``login``, ``registration``, ``settings``, ``recovery`` and ``verification``
+    (logging out needs the user's own URL: :class:`SelfServiceUrls`).
     """
     query = {"return_to": return_to} if return_to is not None else {}
-    urls = {
+    return {
         kind: str((public_url / f"self-service/{kind}/browser").with_query(query))
         for kind in SELF_SERVICE
     }
-    # The browser logout flow: Kratos answers it with the user's own logout URL.
-    urls["logout"] = str(public_url / "self-service/logout/browser")
-    return urls
+
+
+class SelfServiceUrls:
+    """One request's self-service URLs, as templates see them (``ory_urls``).
+
+    ``login``, ``registration``, ``settings``, ``recovery`` and ``verification`` start
+    a browser flow that returns to the page being rendered. ``logout`` is the user's own
+    logout URL (with its logout token), asked of Ory with the user's session cookie the
+    first time a template reads it and kept for the rest of the request; ``None`` when
+    the request has no browser session.
+    """
+
+    __slots__ = (
+        "_fetch",
+        "_logout",
+        "login",
+        "recovery",
+        "registration",
+        "settings",
+        "verification",
+    )
+
+    def __init__(
+        self,
+        public_url: URL,
+        *,
+        return_to: str | None,
+        logout: Callable[[], str | None],
+    ) -> None:
+        urls = self_service_urls(public_url, return_to=return_to)
+        self.login: str = urls["login"]
+        self.registration: str = urls["registration"]
+        self.settings: str = urls["settings"]
+        self.recovery: str = urls["recovery"]
+        self.verification: str = urls["verification"]
+        self._fetch: Callable[[], str | None] | None = logout
+        self._logout: str | None = None
+
+    @property
+    def logout(self) -> str | None:
+        """The user's logout URL (``…/self-service/logout?token=…``), or ``None`` without a session.
+
+        Raises:
+            SessionRejected: 503 when Ory is unreachable or failing.
+        """
+        fetch = self._fetch
+        if fetch is not None:
+            self._logout = fetch()
+            self._fetch = None
+        return self._logout
+
+    def __repr__(self) -> str:
+        return f"SelfServiceUrls(login={self.login!r})"
 
 
 def aal_rejection(session: Session, required: str | None) -> SessionRejected | None:

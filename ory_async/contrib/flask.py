@@ -42,15 +42,17 @@ from werkzeug.wrappers import Response as BaseResponse
 from .._settings import read_settings
 from ..models import Session
 from ..sync import OryClient
-from ._blocking import verify_async, verify_blocking
-from ._session import SessionRejected, SessionVerifier
-from ._web import Aal, aal_rejection, reply_for, self_service_urls
+from ._blocking import check_async, check_blocking, logout_url
+from ._session import SessionCheck, SessionRejected, SessionVerifier
+from ._web import Aal, SelfServiceUrls, aal_rejection, reply_for
 
-__all__ = ["Ory", "current_ory", "current_session", "session_required"]
+__all__ = ["Ory", "current_ory", "current_session", "self_service_urls", "session_required"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
 _KEY = "ory_async"
+_CHECK = "_ory_async_check"
+_URLS = "_ory_async_urls"
 
 
 class Ory:
@@ -104,6 +106,7 @@ class Ory:
             self._client = OryClient(settings.url, **options)
         app.extensions[_KEY] = self
         app.context_processor(self._template_urls)
+        app.after_request(_pass_cookies)
         app.register_error_handler(SessionRejected, self._unavailable)
 
     @property
@@ -133,8 +136,8 @@ class Ory:
         # A view that asked current_session() while Ory was unreachable: 503, not 500.
         return _refuse(self, rejected, None).get_response()
 
-    def _template_urls(self) -> dict[str, dict[str, str]]:
-        return {"ory_urls": self_service_urls(self.client.public_url, return_to=request.url)}
+    def _template_urls(self) -> dict[str, SelfServiceUrls]:
+        return {"ory_urls": self_service_urls()}
 
 
 class _Headers(Mapping[str, str]):
@@ -180,15 +183,49 @@ def current_session() -> Session | None:
         return known
     ext = _extension()
     try:
-        session = verify_blocking(
-            ext.client, ext.verifier, _Headers(request.headers), request.cookies
-        )
+        check = check_blocking(ext.client, ext.verifier, _Headers(request.headers), request.cookies)
     except SessionRejected as exc:
         if exc.status == 503:
             raise
         return None
-    g.ory_session = session
-    return session
+    return _keep(check)
+
+
+def self_service_urls() -> SelfServiceUrls:
+    """The request's self-service URLs (templates get them as ``ory_urls``).
+
+    ``login``, ``registration``, ``settings``, ``recovery`` and ``verification`` return
+    to the current page; ``logout`` is the user's own logout URL (with its token), asked
+    of Ory only when read, once per request, and ``None`` without a browser session.
+    """
+    urls = g.get(_URLS)
+    if isinstance(urls, SelfServiceUrls):
+        return urls
+    ext = _extension()
+    headers, cookies = _Headers(request.headers), request.cookies
+    urls = SelfServiceUrls(
+        ext.client.public_url,
+        return_to=request.url,
+        logout=lambda: logout_url(ext.client, ext.verifier, headers, cookies),
+    )
+    setattr(g, _URLS, urls)
+    return urls
+
+
+def _keep(check: SessionCheck) -> Session:
+    """Remember the request's check: the session for the view, its cookies for the response."""
+    setattr(g, _CHECK, check)
+    g.ory_session = check.session
+    return check.session
+
+
+def _pass_cookies(response: BaseResponse) -> BaseResponse:
+    """Put the session cookie Ory re-issued while checking this request on its response."""
+    check = g.get(_CHECK)
+    if isinstance(check, SessionCheck):
+        for value in check.set_cookies:
+            response.headers.add("Set-Cookie", value)
+    return response
 
 
 def _refuse(ext: Ory, rejected: SessionRejected, aal: str | None) -> HTTPException:
@@ -227,13 +264,13 @@ def session_required(
             async def checked_async(*args: P.args, **kwargs: P.kwargs) -> Any:
                 ext = _extension()
                 try:
-                    session = await verify_async(
+                    check = await check_async(
                         ext.client, ext.verifier, _Headers(request.headers), request.cookies
                     )
-                    _check_aal(session, aal)
+                    _keep(check)
+                    _check_aal(check.session, aal)
                 except SessionRejected as exc:
                     raise _refuse(ext, exc, aal) from None
-                g.ory_session = session
                 return await async_view(*args, **kwargs)
 
             return cast(Callable[P, R], checked_async)
@@ -242,13 +279,13 @@ def session_required(
         def checked(*args: P.args, **kwargs: P.kwargs) -> R:
             ext = _extension()
             try:
-                session = verify_blocking(
+                check = check_blocking(
                     ext.client, ext.verifier, _Headers(request.headers), request.cookies
                 )
-                _check_aal(session, aal)
+                _keep(check)
+                _check_aal(check.session, aal)
             except SessionRejected as exc:
                 raise _refuse(ext, exc, aal) from None
-            g.ory_session = session
             return view(*args, **kwargs)
 
         return checked

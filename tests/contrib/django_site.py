@@ -74,6 +74,11 @@ class Settings(SessionRequiredMixin, View):
         return JsonResponse({"identity": identity_of(request)})
 
 
+class Profile(SessionRequiredMixin, View):
+    def get(self, request: HttpRequest) -> JsonResponse:
+        return JsonResponse({"identity": identity_of(request)})
+
+
 class AsyncProfile(SessionRequiredMixin, View):
     async def get(self, request: HttpRequest) -> JsonResponse:
         return JsonResponse({"identity": identity_of(request)})
@@ -82,6 +87,19 @@ class AsyncProfile(SessionRequiredMixin, View):
 def links(request: HttpRequest) -> HttpResponse:
     template = engines["django"].from_string("{{ ory_urls.login }}|{{ ory_urls.recovery }}")
     return HttpResponse(template.render({}, request))
+
+
+@session_required()
+def forget(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse()
+    response.delete_cookie("ory_kratos_session")
+    return response
+
+
+def logout_link(request: HttpRequest) -> HttpResponse:
+    # Two renders in one request: Ory is asked for the logout URL once.
+    template = engines["django"].from_string("{{ ory_urls.logout }}")
+    return HttpResponse(template.render({}, request) + "|" + template.render({}, request))
 
 
 def user(request: HttpRequest) -> JsonResponse:
@@ -101,6 +119,9 @@ urlpatterns = [
     path("billing", billing),
     path("settings", Settings.as_view()),
     path("profile", AsyncProfile.as_view()),
+    path("profile-sync", Profile.as_view()),
     path("links", links),
+    path("logout-link", logout_link),
+    path("forget", forget),
     path("user", user),
 ]

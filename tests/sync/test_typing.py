@@ -34,6 +34,8 @@ EXPECTED = [
     "ory_async.sync._generated.OryClient",
     "def () -> dict[str, str]",
     "def (request: django.http.request.HttpRequest) -> django.http.response.JsonResponse",
+    "str | None",
+    "str",
 ]
 
 

@@ -35,10 +35,13 @@ Needs ``pip install 'ory-async[django]'``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
 import threading
 from collections.abc import Awaitable, Callable
+from http.cookies import CookieError, Morsel
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 try:
@@ -56,9 +59,9 @@ from ..._settings import read_settings
 from ...models import Session
 from ...sync import OryClient
 from .. import _web
-from .._blocking import verify_async, verify_blocking
-from .._session import SessionRejected, SessionVerifier
-from .._web import Aal, aal_rejection, reply_for
+from .._blocking import check_async, check_blocking, logout_url
+from .._session import SessionCheck, SessionRejected, SessionVerifier
+from .._web import Aal, SelfServiceUrls, aal_rejection, reply_for
 
 __all__ = [
     "OryMiddleware",
@@ -73,7 +76,9 @@ V = TypeVar("V", bound=Callable[..., Any])
 _lock = threading.Lock()
 _client: OryClient | None = None
 _verifier: SessionVerifier | None = None
-_CACHE = "_ory_async_session"
+_CACHE = "_ory_async_check"
+_URLS = "_ory_async_urls"
+logger = logging.getLogger("ory_async.contrib")
 
 
 def get_ory() -> OryClient:
@@ -133,25 +138,64 @@ def _check(request: HttpRequest, aal: str | None) -> Session:
     Raises:
         SessionRejected: 401, 403 or 503.
     """
-    session = getattr(request, _CACHE, None)
-    if not isinstance(session, Session):
-        session = verify_blocking(get_ory(), get_verifier(), request.headers, request.COOKIES)
-        setattr(request, _CACHE, session)
-    rejected = aal_rejection(session, aal)
+    check = getattr(request, _CACHE, None)
+    if not isinstance(check, SessionCheck):
+        check = check_blocking(get_ory(), get_verifier(), request.headers, request.COOKIES)
+        setattr(request, _CACHE, check)
+    rejected = aal_rejection(check.session, aal)
     if rejected is not None:
         raise rejected
-    return session
+    return check.session
 
 
 async def _acheck(request: HttpRequest, aal: str | None) -> Session:
-    session = getattr(request, _CACHE, None)
-    if not isinstance(session, Session):
-        session = await verify_async(get_ory(), get_verifier(), request.headers, request.COOKIES)
-        setattr(request, _CACHE, session)
-    rejected = aal_rejection(session, aal)
+    check = getattr(request, _CACHE, None)
+    if not isinstance(check, SessionCheck):
+        check = await check_async(get_ory(), get_verifier(), request.headers, request.COOKIES)
+        setattr(request, _CACHE, check)
+    rejected = aal_rejection(check.session, aal)
     if rejected is not None:
         raise rejected
-    return session
+    return check.session
+
+
+def _pass_cookies(request: HttpRequest, response: object) -> None:
+    """Put the session cookie Ory re-issued while checking this request on its response.
+
+    The decorator and the middleware both call it: a cookie already on the response
+    (passed on before, or set by the view itself) stays as it is.
+    """
+    check = getattr(request, _CACHE, None)
+    if (
+        not isinstance(check, SessionCheck)
+        or not check.set_cookies
+        or not isinstance(response, HttpResponseBase)
+    ):
+        return
+    for header in check.set_cookies:
+        morsel = _morsel(header)
+        if morsel is not None and morsel.key not in response.cookies:
+            response.cookies[morsel.key] = morsel
+
+
+def _morsel(header: str) -> Morsel[str] | None:
+    """A ``Set-Cookie`` value as the cookie Django sends, its attributes kept."""
+    pair, *attributes = header.split(";")
+    name, equals, value = pair.partition("=")
+    morsel: Morsel[str] = Morsel()
+    try:
+        if not equals:
+            raise CookieError(name)
+        morsel.set(name.strip(), value.strip(), value.strip())
+    except CookieError:
+        logger.warning("Ory sent a Set-Cookie header that cannot be passed on")
+        return None
+    for attribute in attributes:
+        key, equals, setting = attribute.partition("=")
+        # An attribute this Python does not know, it cannot send either: left out.
+        with contextlib.suppress(CookieError):
+            morsel[key.strip()] = setting.strip() if equals else True
+    return morsel
 
 
 def _refusal(request: HttpRequest, rejected: SessionRejected, aal: str | None) -> HttpResponse:
@@ -166,6 +210,7 @@ def _refusal(request: HttpRequest, rejected: SessionRejected, aal: str | None) -
     response = HttpResponse(reply.body, status=reply.status, content_type=reply.content_type)
     for name, value in reply.headers.items():
         response[name] = value
+    _pass_cookies(request, response)
     return response
 
 
@@ -204,12 +249,15 @@ class OryMiddleware:
         if self._async:
             return self.__acall__(request)
         self._attach(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        _pass_cookies(request, response)
+        return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         self._attach(request)
-        response = self.get_response(request)
-        return await cast(Awaitable[HttpResponseBase], response)
+        response = await cast(Awaitable[HttpResponseBase], self.get_response(request))
+        _pass_cookies(request, response)
+        return response
 
     @staticmethod
     def _attach(request: HttpRequest) -> None:
@@ -253,7 +301,9 @@ def session_required(aal: Aal | None = None) -> Callable[[V], V]:
                 except SessionRejected as exc:
                     return _refusal(request, exc, aal)
                 request.ory_session = session  # type: ignore[attr-defined]
-                return await view(request, *args, **kwargs)
+                response = await view(request, *args, **kwargs)
+                _pass_cookies(request, response)
+                return response
 
             return cast(V, checked_async)
 
@@ -264,7 +314,9 @@ def session_required(aal: Aal | None = None) -> Callable[[V], V]:
             except SessionRejected as exc:
                 return _refusal(request, exc, aal)
             request.ory_session = session  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            _pass_cookies(request, response)
+            return response
 
         return cast(V, checked)
 
@@ -296,25 +348,35 @@ class SessionRequiredMixin(_MixinBase):
             request.ory_session = _check(request, self.ory_aal)  # type: ignore[attr-defined]
         except SessionRejected as exc:
             return _refusal(request, exc, self.ory_aal)
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        _pass_cookies(request, response)
+        return response
 
     async def _dispatch_async(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         try:
             request.ory_session = await _acheck(request, self.ory_aal)  # type: ignore[attr-defined]
         except SessionRejected as exc:
             return _refusal(request, exc, self.ory_aal)
-        response = cast(Awaitable[Any], super().dispatch(request, *args, **kwargs))
-        return await response
+        response = await cast(Awaitable[Any], super().dispatch(request, *args, **kwargs))
+        _pass_cookies(request, response)
+        return response
 
 
-def self_service_urls(request: HttpRequest) -> dict[str, dict[str, str]]:
-    """Template context processor: the self-service URLs as ``ory_urls``.
+def self_service_urls(request: HttpRequest) -> dict[str, SelfServiceUrls]:
+    """Template context processor: the request's self-service URLs as ``ory_urls``.
 
-    ``ory_urls.login``, ``.registration``, ``.logout``, ``.settings``, ``.recovery`` and
-    ``.verification``; each flow returns to the page being rendered.
+    ``ory_urls.login``, ``.registration``, ``.settings``, ``.recovery`` and
+    ``.verification`` each return to the page being rendered; ``ory_urls.logout`` is
+    the user's own logout URL (with its token), asked of Ory only when a template reads
+    it, once per request, and ``None`` without a browser session. Reading it calls the
+    blocking client: in an ``async def`` view, render in a thread (``sync_to_async``).
     """
-    return {
-        "ory_urls": _web.self_service_urls(
-            get_ory().public_url, return_to=request.build_absolute_uri()
+    urls = getattr(request, _URLS, None)
+    if not isinstance(urls, SelfServiceUrls):
+        urls = SelfServiceUrls(
+            get_ory().public_url,
+            return_to=request.build_absolute_uri(),
+            logout=lambda: logout_url(get_ory(), get_verifier(), request.headers, request.COOKIES),
         )
-    }
+        setattr(request, _URLS, urls)
+    return {"ory_urls": urls}

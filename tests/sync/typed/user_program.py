@@ -13,8 +13,9 @@ from flask import Flask, g
 
 from ory_async import BearerToken
 from ory_async.contrib.django import SessionRequiredMixin
+from ory_async.contrib.django import self_service_urls as django_urls
 from ory_async.contrib.django import session_required as django_session_required
-from ory_async.contrib.flask import Ory, current_ory, current_session
+from ory_async.contrib.flask import Ory, current_ory, current_session, self_service_urls
 from ory_async.contrib.flask import session_required as flask_session_required
 from ory_async.models import CreateIdentityBody, Identity
 from ory_async.sync import OryClient
@@ -80,3 +81,8 @@ reveal_type(django_me)
 
 class Billing(SessionRequiredMixin, View):
     ory_aal = "aal2"
+
+
+def links(request: HttpRequest) -> None:
+    reveal_type(django_urls(request)["ory_urls"].logout)
+    reveal_type(self_service_urls().login)
