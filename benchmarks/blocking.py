@@ -3,10 +3,15 @@
 Two measurements, each of ``identities.get``:
 
 * ``blocking-get``: one caller, one call after the other. The figure is client CPU per
-  call (``time.process_time``, every thread of the process, the loop thread included).
-  The ``ory_async.sync`` child measures the async client and the blocking one in the
-  same process, alternating, so ``extra_us`` compares like with like; ``ory-client``
-  runs the same loop with its own blocking ``IdentityApi``.
+  call (user + system time of every thread of the process, the loop thread included).
+  The ``ory_async.sync`` child keeps an async client and a blocking one open side by
+  side and runs short rounds of calls with each, alternating (``ROUNDS`` pairs); the
+  extra cost is the median of the pairs' differences, so a burst of load from other
+  jobs moves one pair, not the figure. Where valgrind is installed, the child also
+  counts the user-space instructions per call of each client (callgrind, one round
+  each, in one process): a figure the machine's load cannot move, converted to µs at
+  the async call's own measured CPU per instruction. ``ory-client`` runs the same loop
+  with its own blocking ``IdentityApi``.
 * ``threads-get``: ``threads`` threads calling at once (a Django or Celery worker's
   shape). The blocking client is shared by every thread; the async client runs the
   same calls as ``threads`` tasks on one loop (the same concurrency); ``ory-client``
@@ -20,10 +25,17 @@ that every thread shares (see ``ory_async/sync/_runtime.py``); the note in
 from __future__ import annotations
 
 import asyncio
+import glob
+import os
+import resource
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
 from .common import ORY_ASYNC, ORY_CLIENT, WrongData, id_number
@@ -31,6 +43,10 @@ from .common import ORY_ASYNC, ORY_CLIENT, WrongData, id_number
 ORY_SYNC: Final = "ory_async.sync"
 WARM_UP: Final = 64
 PAIRS: Final = 3
+ROUNDS: Final = 21
+"""Alternating rounds of the async and the blocking client in ``blocking-get``."""
+COUNTED_CALLS: Final = 100
+"""Calls per client counted under callgrind."""
 
 
 def _check(asked: str, got: Any) -> None:
@@ -63,11 +79,139 @@ def _async_cpu_per_call(base: str, ids: Sequence[str]) -> float:
     return asyncio.run(main())
 
 
-def _sync_cpu_per_call(base: str, ids: Sequence[str]) -> float:
+def _cpu() -> tuple[float, float]:
+    """CPU seconds of every thread of this process so far (user + system), and voluntary
+    context switches."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime, float(usage.ru_nvcsw)
+
+
+def _paired_rounds(base: str, ids: Sequence[str]) -> dict[str, float]:
+    """Both clients open at once; ``ROUNDS`` alternating pairs of rounds; medians.
+
+    The async client lives on a loop of this thread that runs only during its rounds,
+    so the blocking client can be called between them.
+    """
+    from ory_async import OryClient as AsyncOryClient
     from ory_async.sync import OryClient
 
-    with OryClient(base) as ory:
-        return _cpu_per_call(ids, lambda ident: ory.identities.get(ident).id)
+    loop = asyncio.new_event_loop()
+
+    async def opened() -> AsyncOryClient:
+        return AsyncOryClient(base)
+
+    plain = loop.run_until_complete(opened())
+    blocking = OryClient(base)
+
+    async def async_round(part: Sequence[str]) -> None:
+        for ident in part:
+            _check(ident, (await plain.identities.get(ident)).id)
+
+    def sync_round(part: Sequence[str]) -> None:
+        for ident in part:
+            _check(ident, blocking.identities.get(ident).id)
+
+    def measured(run: Callable[[], None], calls: int) -> tuple[float, float]:
+        cpu, switches = _cpu()
+        run()
+        cpu_after, switches_after = _cpu()
+        return (cpu_after - cpu) / calls * 1e6, (switches_after - switches) / calls
+
+    try:
+        loop.run_until_complete(async_round(ids[:WARM_UP]))
+        sync_round(ids[:WARM_UP])
+        size = max(1, len(ids) // ROUNDS)
+        plain_cpu, sync_cpu, extra, extra_switches = [], [], [], []
+        for n in range(ROUNDS):
+            part = ids[n * size : (n + 1) * size] or ids[:size]
+            runs = [
+                lambda part=part: loop.run_until_complete(async_round(part)),
+                lambda part=part: sync_round(part),
+            ]
+            if n % 2:  # alternate which goes first: a drift of the machine favours neither
+                second, first = (measured(run, len(part)) for run in runs[::-1])
+            else:
+                first, second = (measured(run, len(part)) for run in runs)
+            plain_cpu.append(first[0])
+            sync_cpu.append(second[0])
+            extra.append(second[0] - first[0])
+            extra_switches.append(second[1] - first[1])
+    finally:
+        blocking.close()
+        loop.run_until_complete(plain.close())
+        loop.close()
+    return {
+        "cpu_us": statistics.median(sync_cpu),
+        "async_cpu_us": statistics.median(plain_cpu),
+        "extra_us": statistics.median(extra),
+        "extra_switches": statistics.median(extra_switches),
+    }
+
+
+def _counted(base: str, ids: Sequence[str]) -> None:
+    """Under callgrind: one round of each client between markers (``os.getppid()``).
+
+    callgrind dumps its counters at each marker (``--dump-before=getppid``): dump 2
+    holds the async round, dump 4 the blocking round (1 and 3: start-up, warm-up and
+    the async loop's teardown).
+    """
+    from ory_async import OryClient as AsyncOryClient
+    from ory_async.sync import OryClient
+
+    async def main() -> None:
+        async with AsyncOryClient(base) as plain:
+            for ident in ids:  # warm, then counted
+                _check(ident, (await plain.identities.get(ident)).id)
+            os.getppid()
+            for ident in ids:
+                _check(ident, (await plain.identities.get(ident)).id)
+            os.getppid()
+
+    with OryClient(base) as blocking:
+        for ident in ids:
+            _check(ident, blocking.identities.get(ident).id)
+        asyncio.run(main())
+        os.getppid()
+        for ident in ids:
+            _check(ident, blocking.identities.get(ident).id)
+        os.getppid()
+
+
+def _instructions(base: str, ids: Sequence[str]) -> dict[str, float]:
+    """User-space instructions per call of each client, counted by callgrind; {} without it."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return {}
+    part = list(ids[:COUNTED_CALLS])
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "callgrind.out")
+        subprocess.run(  # noqa: S603
+            [
+                valgrind,
+                "--tool=callgrind",
+                f"--callgrind-out-file={out}",
+                "--dump-before=getppid",
+                sys.executable,
+                "-m",
+                "benchmarks.blocking",
+                base,
+                *part,
+            ],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        )
+        totals = dict(_totals(sorted(glob.glob(out + ".*"))))
+    plain, blocking = totals[2] / len(part), totals[4] / len(part)
+    return {"async_instr": plain, "instr": blocking, "extra_instr": blocking - plain}
+
+
+def _totals(paths: Sequence[str]) -> Iterator[tuple[int, float]]:
+    for path in paths:
+        with open(path) as dump:
+            for line in dump:
+                if line.startswith("totals:"):
+                    yield int(path.rsplit(".", 1)[1]), float(line.split()[1])
 
 
 def _ory_client_cpu_per_call(base: str, ids: Sequence[str]) -> float:
@@ -150,20 +294,30 @@ def _ory_client_threads_rate(base: str, ids: Sequence[str], threads: int) -> flo
 
 
 def run(
-    workload: str, client: str, base: str, ids: Sequence[str], *, threads: int = 16
+    workload: str,
+    client: str,
+    base: str,
+    ids: Sequence[str],
+    *,
+    threads: int = 16,
+    instructions: bool = True,
 ) -> dict[str, float]:
-    """One child's figures for ``blocking-get`` or ``threads-get`` with ``client``."""
+    """One child's figures for ``blocking-get`` or ``threads-get`` with ``client``.
+
+    ``instructions=False`` skips the callgrind count (a smoke run).
+    """
     if workload == "blocking-get":
         if client == ORY_CLIENT:
             return {"cpu_us": _ory_client_cpu_per_call(base, ids)}
         if client == ORY_ASYNC:
             return {"cpu_us": _async_cpu_per_call(base, ids)}
-        sync, plain = [], []
-        for _ in range(PAIRS):  # alternate, so a drift of the machine favours neither
-            plain.append(_async_cpu_per_call(base, ids))
-            sync.append(_sync_cpu_per_call(base, ids))
-        cpu, async_cpu = statistics.median(sync), statistics.median(plain)
-        return {"cpu_us": cpu, "async_cpu_us": async_cpu, "extra_us": cpu - async_cpu}
+        figures = _paired_rounds(base, ids)
+        counted = _instructions(base, ids) if instructions else {}
+        if counted:
+            # The extra instructions at the async call's own CPU per instruction.
+            per_instr = figures["async_cpu_us"] / counted["async_instr"]
+            counted["extra_instr_us"] = counted["extra_instr"] * per_instr
+        return {**figures, **counted}
     if workload == "threads-get":
         if client == ORY_CLIENT:
             return {"rate": _ory_client_threads_rate(base, ids, threads)}
@@ -177,3 +331,7 @@ def run(
         return {"rate": rate, "async_rate": async_rate, "vs_async": rate / async_rate}
     msg = f"unknown workload {workload!r}"
     raise ValueError(msg)
+
+
+if __name__ == "__main__":
+    _counted(sys.argv[1], sys.argv[2:])

@@ -9,6 +9,7 @@ fails ``make test``. The generated SDKs are compared only where they are install
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import urllib.request
 from collections.abc import Iterator
 from itertools import cycle, islice
@@ -126,10 +127,20 @@ def test_blocking_client_workloads(base: str, client: str, workload: str) -> Non
     _needs(client)
     pool = payloads.identity_ids(SIZES.identities)[: SIZES.get_pool]
     ids = list(islice(cycle(pool), 80))
-    result = blocking.run(workload, client, base, ids, threads=4)
-    assert all(value > 0 for key, value in result.items() if key != "extra_us")
+    result = blocking.run(workload, client, base, ids, threads=4, instructions=False)
+    assert all(value > 0 for key, value in result.items() if not key.startswith("extra_"))
     if client == blocking.ORY_SYNC:
         assert {"async_cpu_us", "async_rate"} & set(result)
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="needs valgrind")
+def test_instructions_per_blocking_call_are_counted(base: str) -> None:
+    ids = payloads.identity_ids(SIZES.identities)[:5]
+    counted = blocking._instructions(base, ids)
+    assert set(counted) == {"async_instr", "instr", "extra_instr"}
+    # A call is tens of thousands of instructions at least; the counts are per call.
+    assert 20_000 < counted["async_instr"] < 5_000_000
+    assert 20_000 < counted["instr"] < 5_000_000
 
 
 def test_the_bridge_designs_all_run() -> None:
