@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
 import pytest
 
-from ory_async.testing import FakeOry
+from ory_async.testing import FakeOry, FakeOryOptions
 
 SECRET = "ory_pat_CLI_SECRET_0123456789"
 
@@ -75,11 +75,10 @@ class Cli:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeOry]:
-    async with FakeOry(api_key=SECRET, seed=11) as fake:
-        yield fake
+def ory_fake_options() -> FakeOryOptions:
+    return {"api_key": SECRET, "seed": 11}
 
 
 @pytest.fixture
-def cli(fake: FakeOry, tmp_path: Path) -> Cli:
-    return Cli(fake, tmp_path)
+def cli(ory_fake: FakeOry, tmp_path: Path) -> Cli:
+    return Cli(ory_fake, tmp_path)

@@ -69,9 +69,9 @@ def test_an_unreadable_key_file_names_neither_path_nor_content(
 
 
 async def test_the_key_authenticates_but_never_prints(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
-    (identity_id,) = fake.seed_identities(1)
+    (identity_id,) = ory_fake.seed_identities(1)
     key_file = tmp_path / "key"
     key_file.write_text(SECRET + "\n")
     # From a file (the environment has no key) ...
@@ -79,7 +79,7 @@ async def test_the_key_authenticates_but_never_prints(
         "identities", "get", identity_id, "--api-key-file", str(key_file), env={"ORY_API_KEY": None}
     )
     assert done.code == 0, done.err
-    assert fake.requests[-1].headers["Authorization"] == f"Bearer {SECRET}"
+    assert ory_fake.requests[-1].headers["Authorization"] == f"Bearer {SECRET}"
     # ... a wrong key: the server's reason, no key ...
     wrong = await cli(
         "identities", "get", identity_id, env={"ORY_API_KEY": "ory_pat_WRONG_0123456789"}

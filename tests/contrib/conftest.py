@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
 from ory_async import OryClient, RetryPolicy
-from ory_async.testing import FakeOry
+from ory_async.testing import FakeOry, FakeOryOptions
 
 
 class Factory:
@@ -40,16 +39,15 @@ class Users:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeOry]:
-    async with FakeOry(seed=5) as fake:
-        yield fake
+def ory_fake_options() -> FakeOryOptions:
+    return {"seed": 5}
 
 
 @pytest.fixture
-def factory(fake: FakeOry) -> Factory:
-    return Factory(fake)
+def factory(ory_fake: FakeOry) -> Factory:
+    return Factory(ory_fake)
 
 
 @pytest.fixture
-def users(fake: FakeOry) -> Users:
-    return Users(fake)
+def users(ory_fake: FakeOry) -> Users:
+    return Users(ory_fake)

@@ -7,9 +7,7 @@ import aiohttp
 import pytest_asyncio
 from multidict import CIMultiDictProxy
 
-from ory_async.testing.pytest_plugin import ory_fake
-
-__all__ = ["Reply", "call", "http", "ory_fake"]
+__all__ = ["Reply", "call", "http"]
 
 
 class Reply:

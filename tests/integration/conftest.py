@@ -33,7 +33,7 @@ from multidict import CIMultiDict, MultiDict
 
 from ory_async import OryClient, RetryPolicy
 from ory_async import sync as ory_sync
-from ory_async.testing import FakeOry
+from ory_async.testing import FakeOry, FakeOryOptions
 from tests.contract.spec import Exchange, check
 from tests.integration.differential import (
     DEVIATIONS,
@@ -242,15 +242,21 @@ def kratos(pytestconfig: pytest.Config) -> Iterator[Kratos]:
 
 
 @pytest.fixture
-async def server(
+def ory_fake_options() -> FakeOryOptions:
+    """The shipped ``ory_fake`` fixture is the FakeOry under test, with stable ids."""
+    return {"seed": 7}
+
+
+@pytest.fixture
+def server(
     request: pytest.FixtureRequest, server_kind: ServerKind, harness: Harness
-) -> AsyncIterator[ServerUnderTest]:
-    """The server this run of the test talks to."""
+) -> Iterator[ServerUnderTest]:
+    """The server this run of the test talks to (FakeOry: the plugin's ``ory_fake``)."""
     tag = f"{_RUN_TAG}{zlib.crc32(request.node.originalname.encode()):08x}"
     harness.kind = server_kind
     harness.scenario = f"{request.node.path.name}::{request.node.originalname}"
     if server_kind == "fake":
-        fake = await harness.start("v1")
+        fake: FakeOry = request.getfixturevalue("ory_fake")
         yield ServerUnderTest("fake", fake.url, fake.public_url, tag, fake=fake)
     elif request.node.get_closest_marker("own_server") is None:
         real: Kratos = request.getfixturevalue("kratos")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import io
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,7 +22,7 @@ from ory_async import OryClient, RetryPolicy
 from ory_async._cli._output import Output
 from ory_async.errors import GenericError, scrub_error, scrub_secrets
 from ory_async.models import CreateIdentityBody
-from ory_async.testing import FakeOry
+from ory_async.testing import FakeOry, FakeOryOptions
 from tests.cli.conftest import SECRET, Cli
 
 
@@ -77,14 +76,13 @@ def test_a_row_error_is_scrubbed_in_every_field() -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeOry]:
-    async with FakeOry(api_key=SECRET, seed=11) as server:
-        yield server
+def ory_fake_options() -> FakeOryOptions:
+    return {"api_key": SECRET, "seed": 11}
 
 
 @pytest.fixture
-def cli(fake: FakeOry, tmp_path: Path) -> Cli:
-    return Cli(fake, tmp_path)
+def cli(ory_fake: FakeOry, tmp_path: Path) -> Cli:
+    return Cli(ory_fake, tmp_path)
 
 
 def hostile_batch_answer(count: int) -> dict[str, object]:
@@ -101,15 +99,15 @@ def hostile_batch_answer(count: int) -> dict[str, object]:
     }
 
 
-async def test_batch_row_results_never_carry_the_key(fake: FakeOry) -> None:
-    fake.faults.add(
+async def test_batch_row_results_never_carry_the_key(ory_fake: FakeOry) -> None:
+    ory_fake.faults.add(
         "/admin/identities", method="PATCH", status=200, body=hostile_batch_answer(3), times=None
     )
     bodies = [
         CreateIdentityBody(schema_id="default", traits={"email": f"r{i}@example.org"})
         for i in range(3)
     ]
-    async with OryClient(fake.url, access_token=SECRET, retry=RetryPolicy.none()) as ory:
+    async with OryClient(ory_fake.url, access_token=SECRET, retry=RetryPolicy.none()) as ory:
         results = await ory.identities.batch_create(bodies).collect()
     assert len(results) == 3
     for result in results:
@@ -119,9 +117,9 @@ async def test_batch_row_results_never_carry_the_key(fake: FakeOry) -> None:
 
 
 async def test_the_import_report_and_stderr_never_carry_the_key(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
-    fake.faults.add(
+    ory_fake.faults.add(
         "/admin/identities", method="PATCH", status=200, body=hostile_batch_answer(2), times=None
     )
     source = tmp_path / "in.jsonl"
@@ -142,11 +140,11 @@ async def test_the_import_report_and_stderr_never_carry_the_key(
     assert leaked(written) == []
 
 
-async def test_an_export_never_writes_the_key(cli: Cli, fake: FakeOry, tmp_path: Path) -> None:
-    (ident,) = fake.seed_identities(1)
-    identity = fake.identities[ident]
+async def test_an_export_never_writes_the_key(cli: Cli, ory_fake: FakeOry, tmp_path: Path) -> None:
+    (ident,) = ory_fake.seed_identities(1)
+    identity = ory_fake.identities[ident]
     hostile = dict(identity, metadata_public={"echo": list(encodings(SECRET).values())})
-    fake.faults.add("/admin/identities", method="GET", status=200, body=[hostile], times=1)
+    ory_fake.faults.add("/admin/identities", method="GET", status=200, body=[hostile], times=1)
     out = tmp_path / "out.jsonl"
     done = await cli("identities", "export", "--out", str(out))
     assert done.code == 0, done.err
@@ -171,12 +169,12 @@ def test_output_scrubs_notes_records_and_rows() -> None:
 
 
 async def test_log_records_never_carry_the_key(
-    fake: FakeOry, caplog: pytest.LogCaptureFixture
+    ory_fake: FakeOry, caplog: pytest.LogCaptureFixture
 ) -> None:
     echo = " | ".join(encodings(SECRET).values())
-    fake.faults.add("/admin/identities", status=503, body={"error": {"message": echo}}, times=2)
+    ory_fake.faults.add("/admin/identities", status=503, body={"error": {"message": echo}}, times=2)
     caplog.set_level(logging.DEBUG, logger="ory_async")
-    async with OryClient(fake.url, access_token=SECRET) as ory:
+    async with OryClient(ory_fake.url, access_token=SECRET) as ory:
         ory._transport.retry = RetryPolicy(attempts=3, wait_initial=0.0, wait_jitter=0.0)
         await ory.identities.list().collect()
     assert any("retrying" in r.getMessage() for r in caplog.records)
