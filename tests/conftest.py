@@ -39,9 +39,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 pytest_plugins = ["ory_async.testing.pytest_plugin"]
 
-# The one credential the suite uses; tests assert it never shows up in output.
-SECRET = "ory_pat_TESTSECRET_0123456789"
-
 
 @pytest.fixture
 def fake_sleep() -> Iterator[RetryWaits]:

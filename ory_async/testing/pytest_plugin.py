@@ -36,8 +36,7 @@ def ory_fake_options() -> FakeOryOptions:
 
 @pytest_asyncio.fixture
 async def ory_fake(ory_fake_options: FakeOryOptions) -> AsyncIterator[FakeOry]:
-    """A fresh, started :class:`FakeOry` (built from ``ory_fake_options``), stopped after
-    the test."""
+    """A fresh, started :class:`FakeOry` built from ``ory_fake_options``, stopped after the test."""
     async with FakeOry(**ory_fake_options) as fake:
         yield fake
 

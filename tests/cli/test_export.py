@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 
 from ory_async.testing import FakeOry
-from tests.cli.conftest import SECRET, Cli
+from tests.kit.cli import SECRET, Cli
 
 
 def ids_of(path: Path) -> list[str]:

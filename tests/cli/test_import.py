@@ -5,16 +5,13 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import orjson
-import pytest
 
-from ory_async._cli._output import dumps_line
-from ory_async._cli.importer import InvalidLineError, parse_line
 from ory_async.testing import FakeOry
-from tests.cli.conftest import Cli
+from tests.kit.cli import Cli
+from tests.kit.waiting import wait_until
 
 MALFORMED = {
     8: b"{not json",
@@ -141,15 +138,6 @@ async def test_one_bad_line_among_1000_costs_only_itself(
     assert len(ory_fake.identities) == 999
 
 
-async def wait_until(condition: Callable[[], bool]) -> None:
-    """Yield to the loop (which serves the fake) until ``condition`` holds."""
-    for _ in range(3000):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the condition never held")
-
-
 async def test_ctrl_c_prints_the_summary_and_how_to_resume(
     cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
@@ -194,44 +182,3 @@ async def test_ctrl_c_prints_the_summary_and_how_to_resume(
     assert orjson.loads(resumed.out)["created"] == 1995
     assert orjson.loads(resumed.out)["invalid"] == 1  # line 1005
     assert len(ory_fake.identities) == 2995
-
-
-def test_an_exported_line_becomes_the_body_that_recreates_it() -> None:
-    line = orjson.dumps(
-        {
-            "id": "9f425a8d-7efc-4768-8f23-7647a74fdf13",
-            "schema_id": "default",
-            "schema_url": "https://example.com/schemas/default",
-            "state": "inactive",
-            "traits": {"email": "ada@example.com"},
-            "created_at": "2024-01-01T00:00:00Z",
-            "credentials": {
-                "password": {
-                    "type": "password",
-                    "identifiers": ["ada@example.com"],
-                    "config": {"hashed_password": "$2a$10$abc"},
-                },
-                "oidc": {
-                    "type": "oidc",
-                    "config": {
-                        "providers": [
-                            {"provider": "github", "subject": "1", "initial_access_token": "x"}
-                        ]
-                    },
-                },
-            },
-            "some_future_field": 1,
-        }
-    )
-    body = orjson.loads(dumps_line(parse_line(line)))
-    assert body == {
-        "schema_id": "default",
-        "state": "inactive",
-        "traits": {"email": "ada@example.com"},
-        "credentials": {
-            "password": {"config": {"hashed_password": "$2a$10$abc"}},
-            "oidc": {"config": {"providers": [{"provider": "github", "subject": "1"}]}},
-        },
-    }
-    with pytest.raises(InvalidLineError, match="needs traits"):
-        parse_line(b'{"id": "x", "schema_id": "default"}')

@@ -6,9 +6,7 @@ FakeOry runs in the test's event loop; every SDK call runs in a worker thread
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
 
 import ory_client
 import pytest
@@ -16,12 +14,6 @@ import pytest
 from ory_async.testing import FakeOry, FakeOryOptions
 
 API_KEY = "ory_pat_compat"
-T = TypeVar("T")
-
-
-async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call a blocking SDK method without blocking the loop FakeOry serves on."""
-    return await asyncio.to_thread(fn, *args, **kwargs)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from ory_client.exceptions import NotFoundException
 
 from ory_async.testing import FakeOry
-from tests.compat.conftest import run
+from tests.kit.compat import run
 
 PASSWORD = "compat-password-123"
 

@@ -10,8 +10,7 @@ import pytest
 from ory_client.exceptions import BadRequestException, NotFoundException, UnauthorizedException
 
 from ory_async.testing import FakeOry
-
-from .conftest import run
+from tests.kit.compat import run
 
 
 def _create_body(email: str, **extra: Any) -> ory_client.CreateIdentityBody:

@@ -10,8 +10,7 @@ import pytest
 from ory_client.exceptions import BadRequestException, NotFoundException
 
 from ory_async.testing import FakeOry
-
-from .conftest import run
+from tests.kit.compat import run
 
 
 async def test_schemas_through_the_admin_url(

@@ -7,8 +7,7 @@ import pytest
 from ory_client.exceptions import ApiException, NotFoundException, UnauthorizedException
 
 from ory_async.testing import FakeOry
-
-from .conftest import run
+from tests.kit.compat import run
 
 PASSWORD = "correct horse battery"
 

@@ -11,7 +11,7 @@ from types import ModuleType
 import orjson
 import pytest
 
-from tests.shared_files import require_shared
+from tests.kit.shared_files import require_shared
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from ory_async.contrib import SessionVerifier
 from ory_async.contrib import aiohttp as ory_web
 from ory_async.testing import FakeOry
-from tests.contrib.conftest import Factory, Users
+from tests.kit.apps import Factory, Users
 
 AiohttpClient = Callable[[web.Application], Awaitable[TestClient[web.Request, web.Application]]]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
@@ -11,7 +10,7 @@ import pytest
 from ory_async import OryClient
 from ory_async.contrib import SessionRejected, SessionVerifier
 from ory_async.testing import FakeOry
-from tests.contrib.conftest import Factory, Users
+from tests.kit.apps import Factory, Users
 
 
 class Clock:
@@ -170,14 +169,3 @@ async def test_the_cache_is_bounded_and_holds_no_credential(
     # The oldest went first; the newest are served from memory.
     assert (await verifier.check(ory, {"X-Session-Token": tokens[-1]}, {})).source == "cache"
     assert (await verifier.check(ory, {"X-Session-Token": tokens[0]}, {})).source == "ory"
-
-
-def test_a_dropped_verifier_stops_listening() -> None:
-    from ory_async import _revocations
-
-    gc.collect()
-    verifier = SessionVerifier(cache_ttl=1)
-    before = len(_revocations._listeners)
-    del verifier
-    gc.collect()
-    assert len(_revocations._listeners) == before - 1

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.contrib import django_site
+from tests.kit import django_site
 
 django_site.configure()
 

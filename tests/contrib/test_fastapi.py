@@ -23,7 +23,7 @@ from ory_async.contrib.fastapi import (
 )
 from ory_async.models import Session
 from ory_async.testing import FakeOry
-from tests.contrib.conftest import Factory, Users
+from tests.kit.apps import Factory, Users
 
 
 def make_app(factory: Factory, cached: SessionDependency | None = None) -> FastAPI:

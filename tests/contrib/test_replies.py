@@ -25,7 +25,7 @@ from ory_async.contrib.asgi import OrySessionMiddleware
 from ory_async.contrib.fastapi import SessionDependency, ory_lifespan
 from ory_async.models import Session
 from ory_async.testing import FakeOry
-from tests.contrib.conftest import Factory, Users
+from tests.kit.apps import Factory, Users
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 JSON = {"Accept": "application/json"}

@@ -12,8 +12,8 @@ from ory_async import OryClient
 from ory_async.contrib import SessionRejected, SessionVerifier, TokenVerifier
 from ory_async.errors import BadRequestError, UnauthorizedError
 from ory_async.testing import FakeOry
-from tests.contrib import tokens
-from tests.contrib.conftest import Factory, Users
+from tests.kit import tokens
+from tests.kit.apps import Factory, Users
 
 
 @pytest.fixture

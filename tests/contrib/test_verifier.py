@@ -9,7 +9,7 @@ import pytest
 from ory_async import OryClient
 from ory_async.contrib import SessionVerifier
 from ory_async.testing import FakeOry
-from tests.contrib.conftest import Factory, Users
+from tests.kit.apps import Factory, Users
 
 
 async def test_a_check_sends_the_credentials_for_that_call_only(
@@ -34,7 +34,7 @@ async def test_a_check_sends_the_credentials_for_that_call_only(
 
 
 async def test_a_401_says_how_to_send_a_session(factory: Factory, ory_fake: FakeOry) -> None:
-    from ory_async.contrib._session import SessionRejected
+    from ory_async.contrib import SessionRejected
 
     async with factory() as ory:
         for verifier, challenge in (

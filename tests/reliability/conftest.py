@@ -8,8 +8,7 @@ import pytest
 
 from ory_async import OryClient, RetryPolicy
 from ory_async.testing import FakeOry, FakeOryOptions
-
-TOKEN = "ory_pat_RELIABILITY_SECRET_4f9c2b7e"
+from tests.kit.keys import TOKEN
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import aiohttp
 
 from ory_async import OryClient
 from ory_async.testing import FakeOry, RetryWaits, no_waits
-from tests.reliability.conftest import TOKEN
+from tests.kit.keys import TOKEN
 
 
 async def until(condition: object) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from ory_async import ClientClosedError, OryClient, RetryPolicy
 from ory_async.testing import FakeOry, no_waits
-from tests.reliability.conftest import TOKEN
+from tests.kit.keys import TOKEN
 
 
 async def until(condition: object) -> None:

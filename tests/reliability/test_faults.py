@@ -19,7 +19,7 @@ from ory_async import (
 )
 from ory_async.models import CreateIdentityBody
 from ory_async.testing import FakeOry, RetryWaits
-from tests.reliability.conftest import TOKEN
+from tests.kit.keys import TOKEN
 
 PATIENT = RetryPolicy(attempts=10)
 NO_RETRY_BUDGET = Timeouts(retry_budget=None)

@@ -10,7 +10,6 @@ line now and then; an import file that starts with a UTF-8 byte order mark is re
 from __future__ import annotations
 
 import asyncio
-import io
 import signal
 import sys
 from pathlib import Path
@@ -18,10 +17,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from ory_async._cli._output import Progress
 from ory_async.testing import FakeOry, FakeOryOptions
-from tests.cli.conftest import SECRET, Cli
-from tests.cli.test_import import wait_until
+from tests.kit.cli import SECRET, Cli
+from tests.kit.waiting import wait_until
 
 OLD = b'{"id":"old","note":"what was there before"}\n'
 
@@ -148,26 +146,6 @@ async def test_an_interrupted_export_prints_counts_and_the_resume_command(
     assert out.read_bytes() == OLD
     assert len(partial.read_bytes().splitlines()) == 500
     assert leftovers(tmp_path) == []
-
-
-def test_without_a_terminal_progress_prints_a_line_now_and_then() -> None:
-    err = io.StringIO()
-    bar = Progress("importing", total=10, enabled=None, unit="lines", err=err, every=0.0)
-    bar.update(3)
-    bar.update(4)
-    lines = err.getvalue().splitlines()
-    assert len(lines) == 2
-    assert lines[0].startswith("importing: 3 of 10 lines (")
-    assert lines[1].startswith("importing: 7 of 10 lines (")
-
-
-def test_progress_stays_quiet_when_turned_off_or_not_yet_due() -> None:
-    off = io.StringIO()
-    Progress("x", total=None, enabled=False, err=off, every=0.0).update(5)
-    assert off.getvalue() == ""
-    later = io.StringIO()
-    Progress("x", total=None, enabled=None, err=later, every=3600.0).update(5)
-    assert later.getvalue() == ""
 
 
 async def test_a_cron_export_prints_progress_lines(cli: Cli, ory_fake: FakeOry) -> None:

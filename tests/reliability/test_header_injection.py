@@ -12,7 +12,7 @@ from ory_async import BearerToken, OryClient, SessionToken
 from ory_async.auth import Auth, SessionCookie
 from ory_async.contrib import SessionRejected, SessionVerifier
 from ory_async.testing import FakeOry
-from tests.reliability.conftest import TOKEN
+from tests.kit.keys import TOKEN
 
 # Every character that could end a header line or that servers and proxies refuse.
 BAD_CHARS = ["\r", "\n", "\r\n", "\x00", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\u2028"]

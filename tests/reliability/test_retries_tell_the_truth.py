@@ -12,7 +12,7 @@ import pytest
 from ory_async import NotFoundError, OryClient, RetryPolicy, TransportError
 from ory_async.models import CreateIdentityBody
 from ory_async.testing import FakeOry, no_waits
-from tests.reliability.conftest import TOKEN
+from tests.kit.keys import TOKEN
 
 MISSING = "0f6d2c1e-58a4-4c4b-9e1f-7b3a2d9c8e10"
 

@@ -15,8 +15,8 @@ from aiohttp.test_utils import TestServer
 from ory_async import OryClient, OryError, RetryPolicy, SessionToken
 from ory_async.models import CreateIdentityBody
 from ory_async.testing import FakeOry, RetryWaits
-from tests.reliability.conftest import TOKEN
-from tests.scripted import ScriptedServer, reply
+from tests.kit.keys import TOKEN
+from tests.kit.scripted import ScriptedServer, reply
 
 SESSION = "ory_st_SESSION_SECRET_9a8b7c6d5e"
 

@@ -9,51 +9,18 @@ exports), or a log record.
 
 from __future__ import annotations
 
-import base64
-import io
 import logging
 from pathlib import Path
-from urllib.parse import quote
 
 import orjson
 import pytest
 
 from ory_async import OryClient, RetryPolicy
-from ory_async._cli._output import Output
 from ory_async.errors import GenericError, scrub_error, scrub_secrets
 from ory_async.models import CreateIdentityBody
 from ory_async.testing import FakeOry, FakeOryOptions
-from tests.cli.conftest import SECRET, Cli
-
-
-def encodings(secret: str) -> dict[str, str]:
-    """The secret as a hostile server may echo it, each inside some text."""
-    raw = secret.encode()
-    return {
-        "plain": f"key {secret} refused",
-        "percent": f"key={quote(secret, safe='')}",
-        "json": orjson.dumps(secret).decode()[1:-1],
-        "base64": base64.b64encode(b"Bearer " + raw).decode(),
-        "base64, one byte in": base64.b64encode(b"x" + raw + b"y").decode(),
-        "base64, two bytes in": base64.b64encode(b"xy" + raw).decode(),
-        "base64 url-safe": base64.urlsafe_b64encode(b"Authorization: Bearer " + raw).decode(),
-        "hex": f"0x{raw.hex()}",
-    }
-
-
-def detectable(secret: str) -> list[str]:
-    """What must not appear: the secret and the inner part of each encoding of it."""
-    raw = secret.encode()
-    cores = [secret, quote(secret, safe=""), raw.hex()]
-    for pad in range(3):
-        encoded = base64.b64encode(b"\0" * pad + raw).decode()
-        core = encoded[4 if pad else 0 : 4 * ((pad + len(raw)) // 3)]
-        cores += [core, core.replace("+", "-").replace("/", "_")]
-    return cores
-
-
-def leaked(text: str, secret: str = SECRET) -> list[str]:
-    return [c for c in detectable(secret) if c in text]
+from tests.kit.cli import SECRET, Cli
+from tests.kit.leaks import encodings, leaked
 
 
 @pytest.mark.parametrize("form", list(encodings(SECRET)))
@@ -151,21 +118,6 @@ async def test_an_export_never_writes_the_key(cli: Cli, ory_fake: FakeOry, tmp_p
     written = out.read_text()
     assert ident in written
     assert leaked(written) == []
-
-
-def test_output_scrubs_notes_records_and_rows() -> None:
-    out, err = io.StringIO(), io.StringIO()
-    output = Output(json=False, out=out, err=err, secrets=(SECRET,))
-    for text in encodings(SECRET).values():
-        output.note(text)
-        output.record({"reason": text})
-        output.rows([("reason", 10)], [{"reason": text}])
-    json_out = io.StringIO()
-    Output(json=True, out=json_out, secrets=(SECRET,)).record({"r": SECRET})
-    for written in (out.getvalue(), err.getvalue(), json_out.getvalue()):
-        assert "<redacted>" in written
-        assert leaked(written) == []
-    assert leaked(output.scrub_line(SECRET.encode()).decode()) == []
 
 
 async def test_log_records_never_carry_the_key(
