@@ -32,16 +32,28 @@ def _source(name: str) -> object:
 
 
 @pytest.mark.parametrize(
-    "target", ["ory_async/_bucket_table.py", "ory_async/testing/_bucket_table.py"]
+    ("target", "renderer"),
+    [
+        ("ory_async/_bucket_table.py", "render"),
+        ("ory_async/testing/_bucket_table.py", "render_fake"),
+    ],
 )
-def test_each_bucket_map_is_generated_from_ory_data(target: str) -> None:
+def test_each_bucket_map_is_generated_from_ory_data(target: str, renderer: str) -> None:
     gen = _generator()
     rows = gen.rows(_source("ory-network-rate-limits.json"), _source("ory-network-client.json"))
-    assert (ROOT / target).read_text() == gen.render(rows)
-    assert [Path(t).relative_to(ROOT).as_posix() for t in gen.TARGETS] == [
+    assert (ROOT / target).read_text() == getattr(gen, renderer)(rows)
+    assert [Path(t).relative_to(ROOT).as_posix() for t in (gen.TARGET, gen.FAKE_TARGET)] == [
         "ory_async/_bucket_table.py",
         "ory_async/testing/_bucket_table.py",
     ]
+
+
+def test_both_maps_hold_the_same_endpoints() -> None:
+    from ory_async import _bucket_table as client
+    from ory_async.testing import _bucket_table as fake
+
+    endpoints = {(*e.split(" ", 1), bucket) for bucket, es in fake.ENDPOINTS.items() for e in es}
+    assert endpoints == set(client.BUCKETS)
 
 
 def test_fake_tiers_are_generated_from_ory_data() -> None:
