@@ -151,6 +151,25 @@ class Service:
             None if timeout is None else check_timeout(timeout),
         )
 
+    def _user_request(
+        self,
+        method: str,
+        *segments: str,
+        auth: Auth | None,
+        query: Mapping[str, QueryValue] | None = None,
+        json: Any = None,
+        timeout: float | None = None,
+    ) -> Request:
+        """A frontend request carrying exactly ``auth``: the user's credentials, or none.
+
+        Never the client's default API key, which is not the user's to show the server.
+        """
+        request = self._request(
+            method, self._public_url(*segments), query=query, json=json, timeout=timeout
+        )
+        request.auth = auth
+        return request
+
     def _pager(
         self,
         url: URL,

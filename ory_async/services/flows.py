@@ -9,7 +9,7 @@ from .. import models
 from .._headers import check_header_value
 from .._transport import Request
 from ..auth import Auth, SessionToken
-from ._base import Service, check_bool, check_str, check_timeout
+from ._base import Service, check_bool, check_str
 from ._native import body_of, flow_id_of, submit
 
 if TYPE_CHECKING:
@@ -189,15 +189,8 @@ class FlowsService(Service):
         if session_token is not None:
             check_str("session_token", session_token)
             auth = SessionToken(session_token)
-        request = self._request(
-            method, self._public_url(*url_segments), query=query, json=json, timeout=timeout
-        )
-        return Request(
-            method=request.method,
-            url=request.url,
-            body=request.body,
-            auth=auth,
-            timeout=check_timeout(timeout),
+        return self._user_request(
+            method, *url_segments, auth=auth, query=query, json=json, timeout=timeout
         )
 
     async def _start(

@@ -8,16 +8,14 @@ sent along, whatever ``auth`` the client was made with.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
 from .. import models
 from .._headers import check_header_value
 from .._pagination import AsyncPager
-from .._transport import Request
 from .._urls import segment
-from ..auth import Auth, SessionCookie, SessionToken
-from ._base import Service, check_str, check_timeout, migration_paging
+from ..auth import SessionCookie, SessionToken
+from ._base import Service, check_str, migration_paging
 
 if TYPE_CHECKING:
     from ..models import LogoutFlow, RevokedSessionsCount, Session, SuccessfulNativeLogin
@@ -57,27 +55,6 @@ class FrontendService(Service):
     """
 
     __slots__ = ()
-
-    def _user_request(
-        self,
-        method: str,
-        *segments: str,
-        auth: Auth | None,
-        query: Mapping[str, str | None] | None = None,
-        json: object = None,
-        timeout: float | None,
-    ) -> Request:
-        request = self._request(
-            method, self._public_url(*segments), query=query, json=json, timeout=timeout
-        )
-        # Only the user's credentials (or none): never the client's default API key.
-        return Request(
-            method=request.method,
-            url=request.url,
-            body=request.body,
-            auth=auth,
-            timeout=check_timeout(timeout),
-        )
 
     async def create_logout_url(
         self,
