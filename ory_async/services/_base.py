@@ -235,6 +235,15 @@ def check_str(name: str, value: str | None) -> str | None:
     return value
 
 
+def check_nonempty_str(name: str, value: str) -> str:
+    """Validate a required string argument that may not be empty."""
+    check_str(name, value)
+    if not value:
+        msg = f"{name} must not be empty"
+        raise ValueError(msg)
+    return value
+
+
 def check_str_list(name: str, values: Iterable[str] | None) -> list[str]:
     """Validate a list-of-strings argument (a lone string is refused: it would split into letters)."""
     if values is None:

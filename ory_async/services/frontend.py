@@ -15,7 +15,7 @@ from .._headers import check_header_value
 from .._pagination import AsyncPager
 from .._urls import segment
 from ..auth import SessionCookie, SessionToken
-from ._base import Service, check_str, migration_paging
+from ._base import Service, check_nonempty_str, check_str, migration_paging
 
 if TYPE_CHECKING:
     from ..models import LogoutFlow, RevokedSessionsCount, Session, SuccessfulNativeLogin
@@ -37,14 +37,6 @@ def _user_auth(auth: object, call: str) -> UserAuth:
         )
         raise TypeError(msg)
     return auth
-
-
-def _required(name: str, value: str) -> str:
-    check_str(name, value)
-    if not value:
-        msg = f"{name} must not be empty"
-        raise ValueError(msg)
-    return value
 
 
 class FrontendService(Service):
@@ -99,7 +91,7 @@ class FrontendService(Service):
             ForbiddenError: the token is unknown, invalid or already revoked.
         """
         self._require("v1", "frontend.logout")
-        token = _required("session_token", session_token)
+        token = check_nonempty_str("session_token", session_token)
         check_header_value(token, what="session_token")
         request = self._user_request(
             "DELETE",
@@ -198,8 +190,8 @@ class FrontendService(Service):
         """
         self._require("v1", "frontend.exchange_session_token")
         query = {
-            "init_code": _required("init_code", init_code),
-            "return_to_code": _required("return_to_code", return_to_code),
+            "init_code": check_nonempty_str("init_code", init_code),
+            "return_to_code": check_nonempty_str("return_to_code", return_to_code),
         }
         request = self._user_request(
             "GET", "sessions", "token-exchange", auth=None, query=query, timeout=timeout
