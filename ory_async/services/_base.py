@@ -170,6 +170,25 @@ class Service:
         request.auth = auth
         return request
 
+    def _either_form_pager(
+        self,
+        url: URL,
+        paging: tuple[int | None, int | None, int | None, str | None],
+        *,
+        item_type: type[T],
+        max_size: int,
+        auth: Auth | None,
+        timeout: float | None,
+    ) -> AsyncPager[T]:
+        """A page-numbered listing that also takes the token form (see :func:`migration_paging`).
+
+        ``paging`` is the caller's ``(per_page, page, page_size, page_token)``.
+        """
+        query, size = migration_paging(*paging, max_size=max_size)
+        return self._pager(
+            url, query, item_type=item_type, style="page", per_page=size, auth=auth, timeout=timeout
+        )
+
     def _pager(
         self,
         url: URL,

@@ -15,7 +15,7 @@ from .._headers import check_header_value
 from .._pagination import AsyncPager
 from .._urls import segment
 from ..auth import SessionCookie, SessionToken
-from ._base import Service, check_nonempty_str, check_str, migration_paging
+from ._base import Service, check_nonempty_str, check_str
 
 if TYPE_CHECKING:
     from ..models import LogoutFlow, RevokedSessionsCount, Session, SuccessfulNativeLogin
@@ -125,15 +125,11 @@ class FrontendService(Service):
         """
         self._require("v1", "frontend.my_sessions")
         user = _user_auth(auth, "my_sessions")
-        query, size = migration_paging(
-            per_page, page, page_size, page_token, max_size=_MAX_PAGE_SIZE
-        )
-        return self._pager(
+        return self._either_form_pager(
             self._public_url("sessions"),
-            query,
+            (per_page, page, page_size, page_token),
             item_type=models.Session,
-            style="page",
-            per_page=size,
+            max_size=_MAX_PAGE_SIZE,
             auth=user,
             timeout=timeout,
         )
