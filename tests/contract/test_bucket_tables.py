@@ -4,9 +4,11 @@ it, and FakeOry's per-tier limits. A hand edit to either map fails here."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import orjson
 import pytest
@@ -48,12 +50,21 @@ def test_each_bucket_map_is_generated_from_ory_data(target: str, renderer: str) 
     ]
 
 
-def test_both_maps_hold_the_same_endpoints() -> None:
-    from ory_async import _bucket_table as client
-    from ory_async.testing import _bucket_table as fake
+def _table(relative: str, name: str) -> Any:
+    """The literal value a generated module assigns to ``name``, read from its text."""
+    tree = ast.parse((ROOT / relative).read_text())
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == name:
+            assert node.value is not None
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{relative} assigns no {name}")
 
-    endpoints = {(*e.split(" ", 1), bucket) for bucket, es in fake.ENDPOINTS.items() for e in es}
-    assert endpoints == set(client.BUCKETS)
+
+def test_both_maps_hold_the_same_endpoints() -> None:
+    client = _table("ory_async/_bucket_table.py", "BUCKETS")
+    fake = _table("ory_async/testing/_bucket_table.py", "ENDPOINTS")
+    endpoints = {(*e.split(" ", 1), bucket) for bucket, es in fake.items() for e in es}
+    assert endpoints == set(client)
 
 
 def test_fake_tiers_are_generated_from_ory_data() -> None:
