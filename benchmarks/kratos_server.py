@@ -2,7 +2,7 @@
 
 The binary is the one ``make kratos`` builds (Kratos v1.3.1 from the Go module proxy,
 in ``~/.cache/ory-async/``), started by the integration suite's launcher
-(``tests/kratos/server.py``: free loopback ports, ``dsn: memory``, bcrypt cost 4), so every
+(``tests/kit/kratos.py``: free loopback ports, ``dsn: memory``, bcrypt cost 4), so every
 set of measurements gets a fresh, empty server. ``ORY_KRATOS_URL`` and
 ``ORY_KRATOS_PUBLIC_URL`` name a Kratos already running instead; what the benchmark
 creates there is deleted afterwards.
@@ -19,8 +19,8 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.kratos import server as launcher
-from tests.kratos.server import Kratos
+from tests.kit import kratos as launcher
+from tests.kit.kratos import Kratos
 
 from .common import next_link
 from .kratos import traits

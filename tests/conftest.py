@@ -37,8 +37,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-# The one credential the suite uses; tests assert it never shows up in output.
-SECRET = "ory_pat_TESTSECRET_0123456789"
+pytest_plugins = ["ory_async.testing.pytest_plugin"]
 
 
 @pytest.fixture

@@ -151,6 +151,44 @@ class Service:
             None if timeout is None else check_timeout(timeout),
         )
 
+    def _user_request(
+        self,
+        method: str,
+        *segments: str,
+        auth: Auth | None,
+        query: Mapping[str, QueryValue] | None = None,
+        json: Any = None,
+        timeout: float | None = None,
+    ) -> Request:
+        """A frontend request carrying exactly ``auth``: the user's credentials, or none.
+
+        Never the client's default API key, which is not the user's to show the server.
+        """
+        request = self._request(
+            method, self._public_url(*segments), query=query, json=json, timeout=timeout
+        )
+        request.auth = auth
+        return request
+
+    def _either_form_pager(
+        self,
+        url: URL,
+        paging: tuple[int | None, int | None, int | None, str | None],
+        *,
+        item_type: type[T],
+        max_size: int,
+        auth: Auth | None,
+        timeout: float | None,
+    ) -> AsyncPager[T]:
+        """A page-numbered listing that also takes the token form (see :func:`migration_paging`).
+
+        ``paging`` is the caller's ``(per_page, page, page_size, page_token)``.
+        """
+        query, size = migration_paging(*paging, max_size=max_size)
+        return self._pager(
+            url, query, item_type=item_type, style="page", per_page=size, auth=auth, timeout=timeout
+        )
+
     def _pager(
         self,
         url: URL,
@@ -213,6 +251,15 @@ def check_str(name: str, value: str | None) -> str | None:
     if value is not None and not isinstance(value, str):
         msg = f"{name} must be a str, not {type(value).__name__}"
         raise TypeError(msg)
+    return value
+
+
+def check_nonempty_str(name: str, value: str) -> str:
+    """Validate a required string argument that may not be empty."""
+    check_str(name, value)
+    if not value:
+        msg = f"{name} must not be empty"
+        raise ValueError(msg)
     return value
 
 

@@ -9,7 +9,7 @@ from .. import models
 from .._headers import check_header_value
 from .._transport import Request
 from ..auth import Auth, SessionToken
-from ._base import Service, check_bool, check_str, check_timeout
+from ._base import Service, check_bool, check_nonempty_str, check_str
 from ._native import body_of, flow_id_of, submit
 
 if TYPE_CHECKING:
@@ -65,14 +65,6 @@ VerificationResult: TypeAlias = (
 """The verification flow's next step, or the flow with what was wrong."""
 
 
-def _flow_id(value: str, name: str = "id") -> str:
-    check_str(name, value)
-    if not value:
-        msg = f"{name} must not be empty"
-        raise ValueError(msg)
-    return value
-
-
 class FlowsService(Service):
     """Self-service flows (``/self-service/<kind>/flows?id=``; public URL on v1, admin URL on v0).
 
@@ -95,7 +87,7 @@ class FlowsService(Service):
         request = self._request(
             "GET",
             self._public_url("self-service", kind, "flows"),
-            query={"id": _flow_id(id)},
+            query={"id": check_nonempty_str("id", id)},
             headers=headers,
             auth=auth,
             timeout=timeout,
@@ -164,7 +156,7 @@ class FlowsService(Service):
         request = self._request(
             "GET",
             self._public_url("self-service", "errors"),
-            query={key: _flow_id(id)},
+            query={key: check_nonempty_str("id", id)},
             auth=auth,
             timeout=timeout,
         )
@@ -189,15 +181,8 @@ class FlowsService(Service):
         if session_token is not None:
             check_str("session_token", session_token)
             auth = SessionToken(session_token)
-        request = self._request(
-            method, self._public_url(*url_segments), query=query, json=json, timeout=timeout
-        )
-        return Request(
-            method=request.method,
-            url=request.url,
-            body=request.body,
-            auth=auth,
-            timeout=check_timeout(timeout),
+        return self._user_request(
+            method, *url_segments, auth=auth, query=query, json=json, timeout=timeout
         )
 
     async def _start(

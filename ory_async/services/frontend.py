@@ -8,16 +8,14 @@ sent along, whatever ``auth`` the client was made with.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
 from .. import models
 from .._headers import check_header_value
 from .._pagination import AsyncPager
-from .._transport import Request
 from .._urls import segment
-from ..auth import Auth, SessionCookie, SessionToken
-from ._base import Service, check_str, check_timeout, migration_paging
+from ..auth import SessionCookie, SessionToken
+from ._base import Service, check_nonempty_str, check_str
 
 if TYPE_CHECKING:
     from ..models import LogoutFlow, RevokedSessionsCount, Session, SuccessfulNativeLogin
@@ -41,14 +39,6 @@ def _user_auth(auth: object, call: str) -> UserAuth:
     return auth
 
 
-def _required(name: str, value: str) -> str:
-    check_str(name, value)
-    if not value:
-        msg = f"{name} must not be empty"
-        raise ValueError(msg)
-    return value
-
-
 class FrontendService(Service):
     """The user-facing calls a server makes (v1 public URL: ``/self-service/logout…``, ``/sessions…``).
 
@@ -57,27 +47,6 @@ class FrontendService(Service):
     """
 
     __slots__ = ()
-
-    def _user_request(
-        self,
-        method: str,
-        *segments: str,
-        auth: Auth | None,
-        query: Mapping[str, str | None] | None = None,
-        json: object = None,
-        timeout: float | None,
-    ) -> Request:
-        request = self._request(
-            method, self._public_url(*segments), query=query, json=json, timeout=timeout
-        )
-        # Only the user's credentials (or none): never the client's default API key.
-        return Request(
-            method=request.method,
-            url=request.url,
-            body=request.body,
-            auth=auth,
-            timeout=check_timeout(timeout),
-        )
 
     async def create_logout_url(
         self,
@@ -122,7 +91,7 @@ class FrontendService(Service):
             ForbiddenError: the token is unknown, invalid or already revoked.
         """
         self._require("v1", "frontend.logout")
-        token = _required("session_token", session_token)
+        token = check_nonempty_str("session_token", session_token)
         check_header_value(token, what="session_token")
         request = self._user_request(
             "DELETE",
@@ -156,15 +125,11 @@ class FrontendService(Service):
         """
         self._require("v1", "frontend.my_sessions")
         user = _user_auth(auth, "my_sessions")
-        query, size = migration_paging(
-            per_page, page, page_size, page_token, max_size=_MAX_PAGE_SIZE
-        )
-        return self._pager(
+        return self._either_form_pager(
             self._public_url("sessions"),
-            query,
+            (per_page, page, page_size, page_token),
             item_type=models.Session,
-            style="page",
-            per_page=size,
+            max_size=_MAX_PAGE_SIZE,
             auth=user,
             timeout=timeout,
         )
@@ -221,8 +186,8 @@ class FrontendService(Service):
         """
         self._require("v1", "frontend.exchange_session_token")
         query = {
-            "init_code": _required("init_code", init_code),
-            "return_to_code": _required("return_to_code", return_to_code),
+            "init_code": check_nonempty_str("init_code", init_code),
+            "return_to_code": check_nonempty_str("return_to_code", return_to_code),
         }
         request = self._user_request(
             "GET", "sessions", "token-exchange", auth=None, query=query, timeout=timeout

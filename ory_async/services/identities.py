@@ -10,7 +10,14 @@ from .._pagination import AsyncPager, Style
 from .._urls import QueryValue, segment
 from ..auth import Auth
 from ..errors import ClientClosedError
-from ._base import Service, check_int, check_str, check_str_list, check_timeout
+from ._base import (
+    Service,
+    check_int,
+    check_nonempty_str,
+    check_str,
+    check_str_list,
+    check_timeout,
+)
 from ._batch import BatchCreate, BatchInput
 from ._get_many import ID_COST, MAX_URL, GetMany
 
@@ -133,10 +140,7 @@ class IdentitiesService(Service):
             BadRequestError: the server refused the body.
         """
         self._require("v1", "identities.create_test_login_flow")
-        check_str("provider_id", provider_id)
-        if not provider_id:
-            msg = "provider_id must not be empty"
-            raise ValueError(msg)
+        check_nonempty_str("provider_id", provider_id)
         if len(provider_id) > MAX_PROVIDER_ID:
             msg = (
                 f"provider_id must be at most {MAX_PROVIDER_ID} characters, got {len(provider_id)}"

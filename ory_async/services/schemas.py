@@ -8,7 +8,7 @@ from .. import models
 from .._pagination import AsyncPager
 from .._urls import segment
 from ..auth import Auth
-from ._base import Service, migration_paging
+from ._base import Service
 
 if TYPE_CHECKING:
     from ..models import IdentitySchemaContainer
@@ -59,13 +59,11 @@ class SchemasService(Service):
             ValueError: both paging forms, or page sizes out of range.
         """
         self._require("v1", "schemas.list")
-        query, size = migration_paging(per_page, page, page_size, page_token, max_size=MAX_PER_PAGE)
-        return self._pager(
+        return self._either_form_pager(
             self._public_url("schemas"),
-            query,
+            (per_page, page, page_size, page_token),
             item_type=models.IdentitySchemaContainer,
-            style="page",
-            per_page=size,
+            max_size=MAX_PER_PAGE,
             auth=auth,
             timeout=timeout,
         )

@@ -11,10 +11,12 @@
 waits they asked for. Synchronous code (Ory's official SDK, for one) can use
 ``with serve_in_thread() as fake:``, which serves from a background thread. pytest users can enable the ``ory_fake`` (and
 ``ory_fake_sync``) fixtures with
-``pytest_plugins = ["ory_async.testing.pytest_plugin"]`` in their top-level conftest.
+``pytest_plugins = ["ory_async.testing.pytest_plugin"]`` in their top-level conftest, and
+configure them by overriding ``ory_fake_options`` (a :class:`FakeOryOptions`).
 """
 
 from ._faults import Fault, Faults
+from ._options import FakeOryOptions
 from ._ratelimit import LimitQuota, OryRateLimiter, tier_limits
 from ._recording import RecordedRequest, RequestLog
 from ._server import FakeOry
@@ -25,6 +27,7 @@ from ._waits import RetryWaits, no_waits
 __all__ = [
     "Clock",
     "FakeOry",
+    "FakeOryOptions",
     "Fault",
     "Faults",
     "LimitQuota",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ._native_ui import csrf_node, input_node, registration_nodes
+from ._native_ui import csrf_node, input_node, password_node, registration_nodes, ui_label
 
 SETTINGS_SAVED = {"id": 1050001, "text": "Your changes have been saved!", "type": "success"}
 RECOVERY_CODE_SENT = {
@@ -50,14 +50,10 @@ VERIFICATION_CODE_INVALID = {
 }
 
 
-def _label(label_id: int, text: str) -> dict[str, Any]:
-    return {"id": label_id, "text": text, "type": "info"}
-
-
-SAVE = _label(1070003, "Save")
-EMAIL = _label(1070007, "Email")
-RESEND = _label(1070008, "Resend code")
-CONTINUE = _label(1070009, "Continue")
+SAVE = ui_label(1070003, "Save")
+EMAIL = ui_label(1070007, "Email")
+RESEND = ui_label(1070008, "Resend code")
+CONTINUE = ui_label(1070009, "Continue")
 
 
 def recovered(privileged_until: datetime, minutes_left: float) -> dict[str, Any]:
@@ -118,16 +114,7 @@ def settings_nodes(schema: dict[str, Any], traits: dict[str, Any]) -> list[dict[
         elif name == "csrf_token":
             nodes.append(node)
     nodes.append(input_node("method", "profile", type="submit", value="profile", label=SAVE))
-    nodes.append(
-        input_node(
-            "password",
-            "password",
-            type="password",
-            required=True,
-            autocomplete="new-password",
-            label=_label(1070001, "Password"),
-        )
-    )
+    nodes.append(password_node("new-password"))
     nodes.append(input_node("method", "password", type="submit", value="password", label=SAVE))
     return nodes
 
@@ -147,9 +134,9 @@ def email_nodes(kind: str) -> list[dict[str, Any]]:
 def code_nodes(kind: str, email: str) -> list[dict[str, Any]]:
     """The second step: the code, "Continue", and a button that sends a new code."""
     label = (
-        _label(1070010, "Recovery code")
+        ui_label(1070010, "Recovery code")
         if kind == "recovery"
-        else _label(1070011, "Verification code")
+        else ui_label(1070011, "Verification code")
     )
     code = input_node("code", "code", required=True, label=label)
     if kind == "recovery":

@@ -20,11 +20,12 @@ from ._identity_fields import (
     check_keys,
     check_region,
     check_state,
+    optional_uuid,
     unique_keys,
 )
 from ._identity_views import CredentialView, render, v0_view
 from ._schemas import SchemaStore, encode_schema_id
-from ._util import Clock, IdFactory, format_time, go_quote, parse_uuid
+from ._util import Clock, IdFactory, format_time, go_quote
 
 
 class IdentityStore:
@@ -110,12 +111,7 @@ class IdentityStore:
         state = check_state(body.get("state") or "active")
         region = body.get("region")
         check_region(region)
-        org = body.get("organization_id")
-        if org is not None:
-            try:
-                org = parse_uuid(str(org))
-            except ValueError as exc:
-                raise bad_request(message=str(exc)) from None
+        org = optional_uuid(body.get("organization_id"))
         now = format_time(self.clock.now())
         ident: Identity = {"id": self.ids.uuid(), "credentials": {}}
         ident["schema_id"] = body.get("schema_id") or self.default_schema_id

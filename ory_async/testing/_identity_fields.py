@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ._errors import KratosError, bad_request
+from ._util import parse_uuid
 
 Identity = dict[str, Any]
 
@@ -111,6 +112,16 @@ def check_region(region: Any) -> None:
     """Refuse a region Kratos does not know (``None`` and ``""`` mean none)."""
     if region not in (None, "") and region not in REGIONS:
         raise bad_request(INVALID_REGION_REASON)
+
+
+def optional_uuid(value: Any) -> str | None:
+    """A body field that may hold a UUID: ``None``, or the parsed UUID (else a 400, as Go says)."""
+    if value is None:
+        return None
+    try:
+        return parse_uuid(str(value))
+    except ValueError as exc:
+        raise bad_request(message=str(exc)) from None
 
 
 def unique_keys(ident: Identity) -> set[tuple[str, ...]]:

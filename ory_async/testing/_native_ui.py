@@ -77,7 +77,8 @@ def input_node(
     return {"type": "input", "group": group, "attributes": attrs, "messages": [], "meta": meta}
 
 
-def _label(label_id: int, text: str, **context: Any) -> dict[str, Any]:
+def ui_label(label_id: int, text: str, **context: Any) -> dict[str, Any]:
+    """A node's label: a UI text of type ``info`` (with its ``context``, when any)."""
     out: dict[str, Any] = {"id": label_id, "text": text, "type": "info"}
     if context:
         out["context"] = context
@@ -89,23 +90,32 @@ def csrf_node() -> dict[str, Any]:
     return input_node("csrf_token", "default", type="hidden", value="", required=True)
 
 
+def password_node(autocomplete: str) -> dict[str, Any]:
+    """The ``password`` input (``current-password`` to sign in, ``new-password`` to set one)."""
+    return input_node(
+        "password",
+        "password",
+        type="password",
+        required=True,
+        autocomplete=autocomplete,
+        label=ui_label(1070001, "Password"),
+    )
+
+
 def login_nodes(identifier: str = "") -> list[dict[str, Any]]:
     """csrf_token, identifier, password and the submit button of the password method."""
     return [
         csrf_node(),
         input_node(
-            "identifier", "default", value=identifier, required=True, label=_label(1070004, "ID")
+            "identifier", "default", value=identifier, required=True, label=ui_label(1070004, "ID")
         ),
+        password_node("current-password"),
         input_node(
+            "method",
             "password",
-            "password",
-            type="password",
-            required=True,
-            autocomplete="current-password",
-            label=_label(1070001, "Password"),
-        ),
-        input_node(
-            "method", "password", type="submit", value="password", label=_label(1010001, "Sign in")
+            type="submit",
+            value="password",
+            label=ui_label(1010001, "Sign in"),
         ),
     ]
 
@@ -138,23 +148,18 @@ def registration_nodes(
         for part in path.split(".")[1:]:
             value = value.get(part) if isinstance(value, dict) else None
         kind = "email" if prop.get("format") == "email" else "text"
-        label = _label(1070002, prop["title"], title=prop["title"]) if prop.get("title") else None
+        label = ui_label(1070002, prop["title"], title=prop["title"]) if prop.get("title") else None
         nodes.append(
             input_node(path, "default", type=kind, value=value, required=required, label=label)
         )
+    nodes.append(password_node("new-password"))
     nodes.append(
         input_node(
+            "method",
             "password",
-            "password",
-            type="password",
-            required=True,
-            autocomplete="new-password",
-            label=_label(1070001, "Password"),
-        )
-    )
-    nodes.append(
-        input_node(
-            "method", "password", type="submit", value="password", label=_label(1040001, "Sign up")
+            type="submit",
+            value="password",
+            label=ui_label(1040001, "Sign up"),
         )
     )
     return nodes

@@ -32,8 +32,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .._buckets import UNMAPPED, BucketMap
-from ._bucket_table import BUCKETS
-from ._tiers import TIERS
+from ._bucket_table import ENDPOINTS
+from ._tiers import TIER_BUCKETS, TIERS
 from ._util import Clock
 
 __all__ = ["HEADER_STYLES", "Admission", "LimitQuota", "OryRateLimiter", "tier_limits"]
@@ -43,7 +43,11 @@ HEADER_STYLES = ("ory", "plain", "ietf", "none")
 
 _SHARED = "all"
 
-_BUCKETS = BucketMap(BUCKETS)
+_BUCKETS = BucketMap(
+    (method, path, bucket)
+    for bucket, endpoints in ENDPOINTS.items()
+    for method, path in (endpoint.split(" ", 1) for endpoint in endpoints)
+)
 
 _INFLIGHT_TEMPLATES = (
     ("POST", ("admin", "identities")),
@@ -84,14 +88,14 @@ def tier_limits(
 ) -> dict[str, list[LimitQuota]]:
     """Ory Network's quotas for each identity bucket of a project tier and environment."""
     try:
-        buckets = TIERS[(tier, environment)]
+        row = TIERS[(tier, environment)]
     except KeyError:
         known = ", ".join(f"{t}/{e}" for t, e in sorted(TIERS))
         msg = f"no Ory Network tier {tier}/{environment}; known: {known}"
         raise ValueError(msg) from None
     return {
         bucket: [LimitQuota.per_second(rps), LimitQuota.per_minute(rpm)]
-        for bucket, (rps, rpm) in buckets.items()
+        for bucket, rps, rpm in zip(TIER_BUCKETS, row[::2], row[1::2], strict=True)
     }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from ._errors import KratosError, json_response
+from ._flow_start import FLOW_LIFESPAN, api_flow
 from ._flow_ui import (
     CONTINUE,
     RECOVERY_CODE_INVALID,
@@ -32,7 +33,6 @@ from ._flow_ui import (
 from ._frontend_state import OneTimeCode
 from ._native_ui import csrf_node, validation_error
 from ._router import Ctx, Router
-from ._routes_native_flows import FLOW_LIFESPAN
 from ._routes_native_flows import _body as flow_body
 from ._routes_native_flows import _failed as rejected
 from ._routes_native_flows import _flow as open_flow
@@ -62,20 +62,9 @@ def _new_flow(ctx: Ctx, kind: str) -> dict[str, Any]:
     state = ctx.state
     flow_id = state.ids.uuid()
     now = state.clock.now()
-    flow: dict[str, Any] = {
-        "id": flow_id,
-        "type": "api",
-        "expires_at": format_time(now + FLOW_LIFESPAN),
-        "issued_at": format_time(now),
-        "request_url": f"{state.public_url}/self-service/{kind}/api",
-        "active": "code",
-        "ui": {
-            "action": f"{state.public_url}/self-service/{kind}?flow={flow_id}",
-            "method": "POST",
-            "nodes": email_nodes(kind),
-        },
-        "state": "choose_method",
-    }
+    flow = api_flow(state.public_url, kind, flow_id, now, {"nodes": email_nodes(kind)})
+    flow["active"] = "code"
+    flow["state"] = "choose_method"
     state.flows[flow_id] = FlowRecord(kind, flow, expires_at=now + FLOW_LIFESPAN)
     return flow
 

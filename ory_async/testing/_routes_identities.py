@@ -16,7 +16,7 @@ from ._errors import (
     no_content,
     not_found,
 )
-from ._identity_fields import INCLUDE_CREDENTIAL_TYPES, Identity, check_keys
+from ._identity_fields import INCLUDE_CREDENTIAL_TYPES, Identity, check_keys, optional_uuid
 from ._jsonpatch import apply_patch
 from ._router import Ctx, Router
 from ._util import format_time, parse_uuid
@@ -206,12 +206,7 @@ async def batch_create(ctx: Ctx) -> web.StreamResponse:
             prepared.append(None)
             continue
         check_keys(entry, ("create", "patch_id"), "identity.BatchIdentityPatch")
-        patch_id = entry.get("patch_id")
-        if patch_id is not None:
-            try:
-                patch_id = parse_uuid(str(patch_id))
-            except ValueError as exc:
-                raise bad_request(message=str(exc)) from None
+        patch_id = optional_uuid(entry.get("patch_id"))
         create = entry.get("create")
         if create is None:
             prepared.append(None)

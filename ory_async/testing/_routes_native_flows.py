@@ -13,7 +13,6 @@ with a plain-text password) or they were imported as a hash of any format Kratos
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -21,6 +20,7 @@ from aiohttp import web
 
 from . import _hashes as hashes
 from ._errors import KratosError, json_response, no_content, not_found
+from ._flow_start import FLOW_LIFESPAN, api_flow
 from ._flow_ui import no_strategy
 from ._identity_fields import Identity
 from ._native_ui import (
@@ -41,8 +41,6 @@ from ._routes_sessions import current_session
 from ._state import FlowRecord, SessionRecord
 from ._util import format_time
 from ._webhooks import migrated_password_ok, run_hooks
-
-FLOW_LIFESPAN = timedelta(hours=1)
 
 
 def _already_logged_in(kind: str) -> KratosError:
@@ -70,20 +68,9 @@ def _new_flow(ctx: Ctx, kind: str) -> dict[str, Any]:
         raise _already_logged_in(kind)
     flow_id = state.ids.uuid()
     now = state.clock.now()
-    flow: dict[str, Any] = {
-        "id": flow_id,
-        "type": "api",
-        "expires_at": format_time(now + FLOW_LIFESPAN),
-        "issued_at": format_time(now),
-        "request_url": f"{state.public_url}/self-service/{kind}/api",
-        "ui": {
-            "action": f"{state.public_url}/self-service/{kind}?flow={flow_id}",
-            "method": "POST",
-            "nodes": login_nodes() if kind == "login" else _registration_nodes(ctx),
-        },
-        "created_at": format_time(now),
-        "updated_at": format_time(now),
-    }
+    nodes = login_nodes() if kind == "login" else _registration_nodes(ctx)
+    flow = api_flow(state.public_url, kind, flow_id, now, {"nodes": nodes})
+    flow["created_at"] = flow["updated_at"] = format_time(now)
     if kind == "login":
         flow["refresh"] = ctx.q("refresh") == "true"
         flow["requested_aal"] = "aal1"

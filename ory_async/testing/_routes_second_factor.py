@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from ._errors import KratosError, json_response
+from ._flow_start import api_flow
 from ._flow_ui import no_strategy
 from ._router import Ctx
 from ._routes_sessions import current_session, session_inactive
@@ -32,24 +33,14 @@ def new_aal2_flow(ctx: Ctx, flow_id: str, lifespan_end: Any) -> dict[str, Any]:
     if session is None:
         raise session_inactive()
     now = state.clock.now()
-    flow: dict[str, Any] = {
-        "id": flow_id,
-        "type": "api",
-        "expires_at": format_time(lifespan_end),
-        "issued_at": format_time(now),
-        "request_url": f"{state.public_url}/self-service/login/api?aal=aal2",
-        "ui": {
-            "action": f"{state.public_url}/self-service/login?flow={flow_id}",
-            "method": "POST",
-            "nodes": login_nodes(),
-            "messages": [MFA_NEEDED],
-        },
-        "created_at": format_time(now),
-        "updated_at": format_time(now),
-        "refresh": False,
-        "requested_aal": "aal2",
-        "state": "choose_method",
-    }
+    ui = {"nodes": login_nodes(), "messages": [MFA_NEEDED]}
+    flow = api_flow(
+        state.public_url, "login", flow_id, now, ui, expires_at=lifespan_end, query="?aal=aal2"
+    )
+    flow["created_at"] = flow["updated_at"] = format_time(now)
+    flow["refresh"] = False
+    flow["requested_aal"] = "aal2"
+    flow["state"] = "choose_method"
     state.flows[flow_id] = FlowRecord(
         "login", flow, expires_at=lifespan_end, requires_session_token=session.token
     )

@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from ._errors import KratosError, json_response
+from ._flow_start import FLOW_LIFESPAN, api_flow
 from ._flow_ui import SETTINGS_SAVED, missing, no_strategy, settings_nodes
 from ._native_ui import (
     DUPLICATE_CREDENTIALS,
@@ -25,7 +26,6 @@ from ._native_ui import (
     validation_error,
 )
 from ._router import Ctx, Router
-from ._routes_native_flows import FLOW_LIFESPAN
 from ._routes_native_flows import _body as flow_body
 from ._routes_native_flows import _failed as rejected
 from ._routes_native_flows import _flow as open_flow
@@ -85,20 +85,11 @@ def new_settings_flow(ctx: Ctx, session: SessionRecord) -> dict[str, Any]:
     ident = state.store.identities[session.identity_id]
     flow_id = state.ids.uuid()
     now = state.clock.now()
-    flow: dict[str, Any] = {
-        "id": flow_id,
-        "type": "api",
-        "expires_at": format_time(now + FLOW_LIFESPAN),
-        "issued_at": format_time(now),
-        "request_url": f"{state.public_url}/self-service/settings/api",
-        "ui": {
-            "action": f"{state.public_url}/self-service/settings?flow={flow_id}",
-            "method": "POST",
-            "nodes": _nodes(ctx, ident, flow_id),
-        },
-        "identity": state.store.view(ident, admin=False),
-        "state": "show_form",
-    }
+    flow = api_flow(
+        state.public_url, "settings", flow_id, now, {"nodes": _nodes(ctx, ident, flow_id)}
+    )
+    flow["identity"] = state.store.view(ident, admin=False)
+    flow["state"] = "show_form"
     state.flows[flow_id] = FlowRecord(
         "settings", flow, expires_at=now + FLOW_LIFESPAN, requires_session_token=session.token
     )

@@ -6,15 +6,16 @@ import asyncio
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Unpack
 
+from ._options import FakeOryOptions
 from ._server import FakeOry
 
 START_TIMEOUT = 30.0
 
 
 @contextmanager
-def serve_in_thread(**kwargs: Any) -> Iterator[FakeOry]:
+def serve_in_thread(**kwargs: Unpack[FakeOryOptions]) -> Iterator[FakeOry]:
     """Start a :class:`FakeOry` (``kwargs`` as for its constructor) in a daemon thread.
 
     For code that blocks, such as Ory's official synchronous SDK::

@@ -12,11 +12,18 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from aiohttp import web
 
 from ._auth import WebhookAuth
-from ._core import PasswordCheck, WebhookHandler, answer_password_migration, answer_webhook
+from ._core import (
+    Answer,
+    PasswordCheck,
+    WebhookHandler,
+    answer_password_migration,
+    answer_webhook,
+)
 from ._replies import WebhookReply
 
 __all__ = ["password_migration_handler", "to_response", "webhook_handler"]
@@ -33,23 +40,16 @@ def to_response(reply: WebhookReply) -> web.Response:
 
 def webhook_handler(handler: WebhookHandler, *, auth: WebhookAuth | None = None) -> Handler:
     """A handler that checks ``auth``, decodes the payload and answers with ``handler``'s reply."""
-
-    async def handle(request: web.Request) -> web.StreamResponse:
-        reply = await answer_webhook(
-            await request.read(), request.headers, request.cookies, handler, auth
-        )
-        return to_response(reply)
-
-    return handle
+    return _serving(partial(answer_webhook, handler=handler, auth=auth))
 
 
 def password_migration_handler(check: PasswordCheck, *, auth: WebhookAuth | None = None) -> Handler:
     """A handler for Kratos's password-migration hook: ``check`` says whether it matches."""
+    return _serving(partial(answer_password_migration, check=check, auth=auth))
 
+
+def _serving(answer: Answer) -> Handler:
     async def handle(request: web.Request) -> web.StreamResponse:
-        reply = await answer_password_migration(
-            await request.read(), request.headers, request.cookies, check, auth
-        )
-        return to_response(reply)
+        return to_response(await answer(await request.read(), request.headers, request.cookies))
 
     return handle

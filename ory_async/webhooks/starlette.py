@@ -14,6 +14,7 @@ Needs Starlette (``pip install 'ory-async[fastapi]'`` brings it).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 try:
     from starlette.requests import Request
@@ -23,7 +24,13 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(msg) from exc
 
 from ._auth import WebhookAuth
-from ._core import PasswordCheck, WebhookHandler, answer_password_migration, answer_webhook
+from ._core import (
+    Answer,
+    PasswordCheck,
+    WebhookHandler,
+    answer_password_migration,
+    answer_webhook,
+)
 from ._replies import WebhookReply
 
 __all__ = ["password_migration_endpoint", "to_response", "webhook_endpoint"]
@@ -44,25 +51,18 @@ def webhook_endpoint(handler: WebhookHandler, *, auth: WebhookAuth | None = None
     A request without the secret gets 401 and a body that is not a payload 400, before
     ``handler`` runs.
     """
-
-    async def endpoint(request: Request) -> Response:
-        reply = await answer_webhook(
-            await request.body(), request.headers, request.cookies, handler, auth
-        )
-        return to_response(reply)
-
-    return endpoint
+    return _serving(partial(answer_webhook, handler=handler, auth=auth))
 
 
 def password_migration_endpoint(
     check: PasswordCheck, *, auth: WebhookAuth | None = None
 ) -> Endpoint:
     """An endpoint for Kratos's password-migration hook: ``check`` says whether it matches."""
+    return _serving(partial(answer_password_migration, check=check, auth=auth))
 
+
+def _serving(answer: Answer) -> Endpoint:
     async def endpoint(request: Request) -> Response:
-        reply = await answer_password_migration(
-            await request.body(), request.headers, request.cookies, check, auth
-        )
-        return to_response(reply)
+        return to_response(await answer(await request.body(), request.headers, request.cookies))
 
     return endpoint

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 import orjson
-import pytest
 
-from ory_async._cli._config import UsageError
-from ory_async._cli.commands import confirm
 from ory_async.testing import FakeOry
-from tests.cli.conftest import Cli
+from tests.kit.cli import Cli
 
 
-async def test_get_identity_as_table_and_json(cli: Cli, fake: FakeOry) -> None:
-    (identity_id,) = fake.seed_identities(1)
+async def test_get_identity_as_table_and_json(cli: Cli, ory_fake: FakeOry) -> None:
+    (identity_id,) = ory_fake.seed_identities(1)
     table = await cli("identities", "get", identity_id)
     assert table.code == 0, table.err
     first = table.out.splitlines()[:4]
@@ -28,26 +23,26 @@ async def test_get_identity_as_table_and_json(cli: Cli, fake: FakeOry) -> None:
     assert "Unable to locate the resource" in missing.err  # the server's reason
 
 
-async def test_delete_asks_or_refuses(cli: Cli, fake: FakeOry) -> None:
-    a, b = fake.seed_identities(2)
+async def test_delete_asks_or_refuses(cli: Cli, ory_fake: FakeOry) -> None:
+    a, b = ory_fake.seed_identities(2)
     refused = await cli("identities", "delete", a)  # stdin is not a terminal
     assert refused.code == 2
     assert "--yes" in refused.err
-    assert len(fake.identities) == 2
+    assert len(ory_fake.identities) == 2
     done = await cli("identities", "delete", a, b, "--yes", "--json")
     assert done.code == 0, done.err
     assert [orjson.loads(line)["outcome"] for line in done.out.splitlines()] == ["deleted"] * 2
-    assert not fake.identities
+    assert not ory_fake.identities
     again = await cli("identities", "delete", a, "--yes")
     assert again.code == 1
     assert "failed" in again.out
 
 
-async def test_sessions_list_revoke_and_recovery_code(cli: Cli, fake: FakeOry) -> None:
-    ada, bob = fake.seed_identities(2)
-    active, _ = fake.create_session(ada)
-    fake.create_session(ada, active=False)
-    fake.create_session(bob)
+async def test_sessions_list_revoke_and_recovery_code(cli: Cli, ory_fake: FakeOry) -> None:
+    ada, bob = ory_fake.seed_identities(2)
+    active, _ = ory_fake.create_session(ada)
+    ory_fake.create_session(ada, active=False)
+    ory_fake.create_session(bob)
 
     everything = await cli("sessions", "list")
     assert everything.code == 0, everything.err
@@ -79,22 +74,8 @@ async def test_missing_url_is_a_usage_error(cli: Cli) -> None:
     assert "--url" in done.err
 
 
-def test_confirm_on_a_terminal() -> None:
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    err = io.StringIO()
-    assert confirm("Delete 1 identity?", assume_yes=False, stdin=Tty("y\n"), stderr=err)
-    assert "Delete 1 identity? [y/N]" in err.getvalue()
-    assert not confirm("Delete?", assume_yes=False, stdin=Tty("\n"), stderr=err)
-    assert confirm("Delete?", assume_yes=True, stdin=io.StringIO(), stderr=err)
-    with pytest.raises(UsageError, match="pass --yes"):
-        confirm("Delete?", assume_yes=False, stdin=io.StringIO(), stderr=err)
-
-
-async def test_revoking_no_sessions_is_not_an_error(cli: Cli, fake: FakeOry) -> None:
-    (lonely,) = fake.seed_identities(1)
+async def test_revoking_no_sessions_is_not_an_error(cli: Cli, ory_fake: FakeOry) -> None:
+    (lonely,) = ory_fake.seed_identities(1)
     done = await cli("sessions", "revoke", "--identity", lonely, "--json")
     assert done.code == 0, done.err
     assert orjson.loads(done.out) == {"identity_id": lonely, "sessions": "none to revoke"}
@@ -103,41 +84,16 @@ async def test_revoking_no_sessions_is_not_an_error(cli: Cli, fake: FakeOry) -> 
     assert "404 Not Found" in unknown.err
 
 
-async def test_declining_a_delete_is_not_an_error(fake: FakeOry) -> None:
-    from ory_async import OryClient
-    from ory_async._cli._output import Output
-    from ory_async._cli.commands import delete_identities
-    from tests.cli.conftest import SECRET
-
-    (keep,) = fake.seed_identities(1)
-    questions: list[str] = []
-
-    def say_no(question: str) -> bool:
-        questions.append(question)
-        return False
-
-    err = io.StringIO()
-    async with OryClient(fake.url, access_token=SECRET) as ory:
-        code = await delete_identities(
-            ory, Output(json=False, out=io.StringIO(), err=err), [keep], ask=say_no
-        )
-    assert code == 0
-    assert questions == [f"Delete 1 identity for good ({keep})?"]
-    assert err.getvalue() == "nothing deleted\n"
-    assert keep in fake.identities
-    assert not fake.requests.matching("DELETE")
-
-
-async def test_get_several_identities_in_few_requests(cli: Cli, fake: FakeOry) -> None:
-    ids = fake.seed_identities(5)
+async def test_get_several_identities_in_few_requests(cli: Cli, ory_fake: FakeOry) -> None:
+    ids = ory_fake.seed_identities(5)
     unknown = "00000000-0000-0000-0000-00000000abcd"
     done = await cli("identities", "get", ids[3], unknown, ids[0], ids[3].upper(), "--json")
     assert done.code == 1  # one id has no identity
     assert [orjson.loads(line)["id"] for line in done.out.splitlines()] == [ids[3], ids[0]]
     assert f"no identity has the id {unknown}" in done.err
-    (listing,) = fake.requests.matching("GET", "/admin/identities")
+    (listing,) = ory_fake.requests.matching("GET", "/admin/identities")
     assert sorted(listing.query_values("ids")) == sorted([ids[3], unknown, ids[0]])
-    assert not [r for r in fake.requests if r.path.startswith("/admin/identities/")]
+    assert not [r for r in ory_fake.requests if r.path.startswith("/admin/identities/")]
 
     table = await cli("identities", "get", *ids[:2])
     assert table.code == 0, table.err

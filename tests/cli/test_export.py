@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 
 from ory_async.testing import FakeOry
-from tests.cli.conftest import SECRET, Cli
+from tests.kit.cli import SECRET, Cli
 
 
 def ids_of(path: Path) -> list[str]:
@@ -15,9 +15,9 @@ def ids_of(path: Path) -> list[str]:
 
 
 async def test_export_writes_every_identity_once_page_by_page(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
-    fake.seed_identities(3000)
+    ory_fake.seed_identities(3000)
     out = tmp_path / "identities.jsonl"
     done = await cli("identities", "export", "--out", str(out))
     assert done.code == 0, done.err
@@ -25,12 +25,12 @@ async def test_export_writes_every_identity_once_page_by_page(
     lines = out.read_bytes().splitlines()
     ids = ids_of(out)
     assert len(lines) == 3000
-    assert set(ids) == set(fake.identities)
+    assert set(ids) == set(ory_fake.identities)
     assert ids == sorted(ids)  # keyset order, no duplicates
     for line in lines[:50]:  # stable field order: keys sorted, compact
         assert line == orjson.dumps(orjson.loads(line), option=orjson.OPT_SORT_KEYS)
     # One request per page of 250, each continuing after the last id of the one before.
-    pages = fake.requests.matching("GET", "/admin/identities")
+    pages = ory_fake.requests.matching("GET", "/admin/identities")
     assert len(pages) == 12
     assert [p.query_values("page_token") for p in pages[1:]] == [
         [ids[i * 250 - 1]] for i in range(1, 12)
@@ -38,8 +38,8 @@ async def test_export_writes_every_identity_once_page_by_page(
     assert SECRET.encode() not in out.read_bytes()
 
 
-async def test_export_to_stdout_with_a_filter(cli: Cli, fake: FakeOry) -> None:
-    fake.seed_identities(20)
+async def test_export_to_stdout_with_a_filter(cli: Cli, ory_fake: FakeOry) -> None:
+    ory_fake.seed_identities(20)
     done = await cli("identities", "export", "--filter", "credentials_identifier=user7@example.org")
     assert done.code == 0, done.err
     (line,) = done.out.splitlines()
@@ -50,21 +50,21 @@ async def test_export_to_stdout_with_a_filter(cli: Cli, fake: FakeOry) -> None:
 
 
 async def test_resume_after_a_killed_export_gives_the_same_file(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
-    fake.seed_identities(3000)
+    ory_fake.seed_identities(3000)
     full = tmp_path / "full.jsonl"
     assert (await cli("identities", "export", "--out", str(full), "--page-size", "500")).code == 0
     lines = full.read_bytes().splitlines(keepends=True)
     # What a killed export leaves behind: 1,234 complete lines and half of the next one.
     partial = tmp_path / "partial.jsonl"
     partial.write_bytes(b"".join(lines[:1234]) + lines[1234][:57])
-    fake.requests.clear()
+    ory_fake.requests.clear()
     done = await cli("identities", "export", "--out", str(partial), "--resume")
     assert done.code == 0, done.err
     assert partial.read_bytes() == full.read_bytes()
     assert "exported 1,766 identities" in done.err
-    first = fake.requests.matching("GET", "/admin/identities")[0]
+    first = ory_fake.requests.matching("GET", "/admin/identities")[0]
     assert first.query_values("page_token") == [orjson.loads(lines[1233])["id"]]
     # Resuming a finished export adds nothing.
     again = await cli("identities", "export", "--out", str(partial), "--resume")
@@ -104,7 +104,7 @@ async def test_export_from_a_legacy_server(cli: Cli, tmp_path: Path) -> None:
 
 
 async def test_export_then_import_moves_identities_between_projects(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
     from ory_async import OryClient
     from ory_async.models import (
@@ -118,7 +118,7 @@ async def test_export_then_import_moves_identities_between_projects(
         VerifiableIdentityAddress,
     )
 
-    async with OryClient(fake.url, access_token=SECRET) as ory:
+    async with OryClient(ory_fake.url, access_token=SECRET) as ory:
         for i in range(60):
             creds = IdentityWithCredentials(
                 password=IdentityWithCredentialsPassword(
@@ -164,7 +164,7 @@ async def test_export_then_import_moves_identities_between_projects(
         "25",
     )
     assert exported.code == 0, exported.err
-    assert fake.requests.matching("GET", "/admin/identities")[0].query_values(
+    assert ory_fake.requests.matching("GET", "/admin/identities")[0].query_values(
         "include_credential"
     ) == ["password", "oidc"]
 
@@ -189,18 +189,18 @@ async def test_export_then_import_moves_identities_between_projects(
                 [(a["value"], a["verified"]) for a in addresses],
             )
 
-        before = sorted(map(str, map(portable, fake.identities.values())))
+        before = sorted(map(str, map(portable, ory_fake.identities.values())))
         after = sorted(map(str, map(portable, target.identities.values())))
         assert after == before
-        assert not set(target.identities) & set(fake.identities)  # new ids in the target
+        assert not set(target.identities) & set(ory_fake.identities)  # new ids in the target
 
 
 async def test_a_failed_export_says_so_first_and_leaves_no_empty_file(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
-    fake.seed_identities(600)
+    ory_fake.seed_identities(600)
     out = tmp_path / "never.jsonl"
-    fake.faults.add("/admin/identities", method="GET", status=403, times=None)
+    ory_fake.faults.add("/admin/identities", method="GET", status=403, times=None)
     done = await cli("identities", "export", "--out", str(out))
     assert done.code == 1
     first = done.err.splitlines()[0]
@@ -208,9 +208,9 @@ async def test_a_failed_export_says_so_first_and_leaves_no_empty_file(
     assert done.err.splitlines()[1:] == ["nothing was exported"]
     assert not out.exists()
 
-    fake.faults.clear()
-    fake.faults.add("/admin/identities", method="GET", status=None, times=2)  # two pages pass
-    fake.faults.add("/admin/identities", method="GET", status=403, times=None)
+    ory_fake.faults.clear()
+    ory_fake.faults.add("/admin/identities", method="GET", status=None, times=2)  # two pages pass
+    ory_fake.faults.add("/admin/identities", method="GET", status=403, times=None)
     part = tmp_path / "part.jsonl"
     done = await cli("identities", "export", "--out", str(part))
     assert done.code == 1

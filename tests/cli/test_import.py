@@ -5,16 +5,13 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import orjson
-import pytest
 
-from ory_async._cli._output import dumps_line
-from ory_async._cli.importer import InvalidLineError, parse_line
 from ory_async.testing import FakeOry
-from tests.cli.conftest import Cli
+from tests.kit.cli import Cli
+from tests.kit.waiting import wait_until
 
 MALFORMED = {
     8: b"{not json",
@@ -43,7 +40,7 @@ def report(path: Path) -> list[dict[str, object]]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines()]
 
 
-async def test_import_then_import_again(cli: Cli, fake: FakeOry, tmp_path: Path) -> None:
+async def test_import_then_import_again(cli: Cli, ory_fake: FakeOry, tmp_path: Path) -> None:
     source, first, second = tmp_path / "in.jsonl", tmp_path / "r1.jsonl", tmp_path / "r2.jsonl"
     write_input(source, good=1000)
 
@@ -56,7 +53,7 @@ async def test_import_then_import_again(cli: Cli, fake: FakeOry, tmp_path: Path)
         "unknown": 0,
         "invalid": 5,
     }
-    assert len(fake.identities) == 1000
+    assert len(ory_fake.identities) == 1000
     for number in MALFORMED:
         assert f"line {number}: invalid" in done.err
     entries = report(first)
@@ -67,9 +64,9 @@ async def test_import_then_import_again(cli: Cli, fake: FakeOry, tmp_path: Path)
     assert "bogus" in str(invalid[411])
     assert "schema_id" in str(invalid[612])
     created = [e["identity_id"] for e in entries if e["outcome"] == "created"]
-    assert set(created) == set(fake.identities)
+    assert set(created) == set(ory_fake.identities)
     # Malformed lines were never sent.
-    sent = b"".join(r.body for r in fake.requests.matching("PATCH", "/admin/identities"))
+    sent = b"".join(r.body for r in ory_fake.requests.matching("PATCH", "/admin/identities"))
     assert b"bogus" not in sent
     assert b"y@example.com" not in sent
 
@@ -77,13 +74,13 @@ async def test_import_then_import_again(cli: Cli, fake: FakeOry, tmp_path: Path)
     assert again.code == 1
     assert "created    0" in again.out
     assert "conflicts  1,000" in again.out
-    assert len(fake.identities) == 1000
+    assert len(ory_fake.identities) == 1000
     outcomes = [e["outcome"] for e in report(second)]
     assert outcomes.count("conflict") == 1000
     assert outcomes.count("invalid") == 5
 
 
-async def test_clean_rerun_exits_0(cli: Cli, fake: FakeOry, tmp_path: Path) -> None:
+async def test_clean_rerun_exits_0(cli: Cli, ory_fake: FakeOry, tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     source.write_bytes(
         b'{"schema_id": "default", "traits": {"email": "a@example.com"}}\n\n'
@@ -93,10 +90,12 @@ async def test_clean_rerun_exits_0(cli: Cli, fake: FakeOry, tmp_path: Path) -> N
     done = await cli("identities", "import", "-", "--json", stdin=source.read_bytes())
     assert done.code == 0, done.err
     assert orjson.loads(done.out)["conflicts"] == 2
-    assert len(fake.identities) == 2
+    assert len(ory_fake.identities) == 2
 
 
-async def test_dry_run_checks_and_sends_nothing(cli: Cli, fake: FakeOry, tmp_path: Path) -> None:
+async def test_dry_run_checks_and_sends_nothing(
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
+) -> None:
     source, rep = tmp_path / "in.jsonl", tmp_path / "report.jsonl"
     good = [
         b'{"schema_id": "default", "traits": {"email": "g%d@example.com"}}' % i for i in range(10)
@@ -106,12 +105,12 @@ async def test_dry_run_checks_and_sends_nothing(cli: Cli, fake: FakeOry, tmp_pat
     assert done.code == 1
     assert "valid    10" in done.out
     assert "invalid  5" in done.out
-    assert not fake.requests.matching("PATCH")
+    assert not ory_fake.requests.matching("PATCH")
     assert {e["outcome"] for e in report(rep)} == {"valid", "invalid"}
 
 
 async def test_one_bad_line_among_1000_costs_only_itself(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
     source, rep = tmp_path / "in.jsonl", tmp_path / "report.jsonl"
     lines = [
@@ -136,25 +135,16 @@ async def test_one_bad_line_among_1000_costs_only_itself(
     (bad,) = [e for e in report(rep) if e["outcome"] != "created"]
     assert bad["line"] == 501
     assert "bogus" in str(bad["error"])
-    assert len(fake.identities) == 999
-
-
-async def wait_until(condition: Callable[[], bool]) -> None:
-    """Yield to the loop (which serves the fake) until ``condition`` holds."""
-    for _ in range(3000):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the condition never held")
+    assert len(ory_fake.identities) == 999
 
 
 async def test_ctrl_c_prints_the_summary_and_how_to_resume(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
     source = tmp_path / "in.jsonl"
     write_input(source, good=2995)  # 3,000 lines, the five MALFORMED among them
-    fake.faults.add("/admin/identities", method="PATCH", status=None)  # the first batch passes
-    fake.faults.add("/admin/identities", method="PATCH", status=None, delay=600, times=None)
+    ory_fake.faults.add("/admin/identities", method="PATCH", status=None)  # the first batch passes
+    ory_fake.faults.add("/admin/identities", method="PATCH", status=None, delay=600, times=None)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -171,7 +161,7 @@ async def test_ctrl_c_prints_the_summary_and_how_to_resume(
         cwd=tmp_path,
     )
     # The second batch is in the server (held there): interrupt the command.
-    await wait_until(lambda: len(fake.requests.matching("PATCH", "/admin/identities")) == 2)
+    await wait_until(lambda: len(ory_fake.requests.matching("PATCH", "/admin/identities")) == 2)
     proc.send_signal(signal.SIGINT)
     out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     text = err.decode()
@@ -185,51 +175,10 @@ async def test_ctrl_c_prints_the_summary_and_how_to_resume(
     }
     assert "every line up to 1,004 has its result" in text
     assert f"resume with: ory-async identities import {source} --start-line 1005" in text
-    assert len(fake.identities) == 1000
+    assert len(ory_fake.identities) == 1000
 
-    fake.faults.clear()
+    ory_fake.faults.clear()
     resumed = await cli("identities", "import", str(source), "--start-line", "1005", "--json")
     assert orjson.loads(resumed.out)["created"] == 1995
     assert orjson.loads(resumed.out)["invalid"] == 1  # line 1005
-    assert len(fake.identities) == 2995
-
-
-def test_an_exported_line_becomes_the_body_that_recreates_it() -> None:
-    line = orjson.dumps(
-        {
-            "id": "9f425a8d-7efc-4768-8f23-7647a74fdf13",
-            "schema_id": "default",
-            "schema_url": "https://example.com/schemas/default",
-            "state": "inactive",
-            "traits": {"email": "ada@example.com"},
-            "created_at": "2024-01-01T00:00:00Z",
-            "credentials": {
-                "password": {
-                    "type": "password",
-                    "identifiers": ["ada@example.com"],
-                    "config": {"hashed_password": "$2a$10$abc"},
-                },
-                "oidc": {
-                    "type": "oidc",
-                    "config": {
-                        "providers": [
-                            {"provider": "github", "subject": "1", "initial_access_token": "x"}
-                        ]
-                    },
-                },
-            },
-            "some_future_field": 1,
-        }
-    )
-    body = orjson.loads(dumps_line(parse_line(line)))
-    assert body == {
-        "schema_id": "default",
-        "state": "inactive",
-        "traits": {"email": "ada@example.com"},
-        "credentials": {
-            "password": {"config": {"hashed_password": "$2a$10$abc"}},
-            "oidc": {"config": {"providers": [{"provider": "github", "subject": "1"}]}},
-        },
-    }
-    with pytest.raises(InvalidLineError, match="needs traits"):
-        parse_line(b'{"id": "x", "schema_id": "default"}')
+    assert len(ory_fake.identities) == 2995

@@ -6,43 +6,33 @@ FakeOry runs in the test's event loop; every SDK call runs in a worker thread
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
 
 import ory_client
 import pytest
-import pytest_asyncio
 
-from ory_async.testing import FakeOry
+from ory_async.testing import FakeOry, FakeOryOptions
 
 API_KEY = "ory_pat_compat"
-T = TypeVar("T")
-
-
-async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call a blocking SDK method without blocking the loop FakeOry serves on."""
-    return await asyncio.to_thread(fn, *args, **kwargs)
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeOry]:
-    async with FakeOry(api_key=API_KEY, dev_mode=True) as server:
-        yield server
 
 
 @pytest.fixture
-def client(fake: FakeOry) -> Iterator[ory_client.ApiClient]:
+def ory_fake_options() -> FakeOryOptions:
+    return {"api_key": API_KEY, "dev_mode": True}
+
+
+@pytest.fixture
+def client(ory_fake: FakeOry) -> Iterator[ory_client.ApiClient]:
     """An SDK client pointed at FakeOry's admin URL with the API key."""
-    config = ory_client.Configuration(host=fake.url, access_token=API_KEY)
+    config = ory_client.Configuration(host=ory_fake.url, access_token=API_KEY)
     with ory_client.ApiClient(config) as api_client:
         yield api_client
 
 
 @pytest.fixture
-def public_client(fake: FakeOry) -> Iterator[ory_client.ApiClient]:
+def public_client(ory_fake: FakeOry) -> Iterator[ory_client.ApiClient]:
     """An SDK client pointed at FakeOry's public URL, without a key."""
-    config = ory_client.Configuration(host=fake.public_url)
+    config = ory_client.Configuration(host=ory_fake.public_url)
     with ory_client.ApiClient(config) as api_client:
         yield api_client
 

@@ -10,13 +10,13 @@ import pytest
 from ory_client.exceptions import NotFoundException
 
 from ory_async.testing import FakeOry
-from tests.compat.conftest import run
+from tests.kit.compat import run
 
 PASSWORD = "compat-password-123"
 
 
-def code_sent_to(fake: FakeOry, address: str) -> str:
-    for message in fake.messages:
+def code_sent_to(ory_fake: FakeOry, address: str) -> str:
+    for message in ory_fake.messages:
         if message["recipient"] == address:
             found = re.search(r"\b(\d{6})\b", message["body"])
             assert found
@@ -39,8 +39,8 @@ async def register(frontend: ory_client.FrontendApi, email: str) -> str:
     return done.session_token
 
 
-async def test_create_test_login_flow(fake: FakeOry, client: ory_client.ApiClient) -> None:
-    fake.add_oidc_provider("google", label="Google")
+async def test_create_test_login_flow(ory_fake: FakeOry, client: ory_client.ApiClient) -> None:
+    ory_fake.add_oidc_provider("google", label="Google")
     identity_api = ory_client.IdentityApi(client)
     flow = await run(
         identity_api.create_test_login_flow,
@@ -57,7 +57,7 @@ async def test_create_test_login_flow(fake: FakeOry, client: ory_client.ApiClien
         )
 
 
-async def test_settings_flow(fake: FakeOry, public_client: ory_client.ApiClient) -> None:
+async def test_settings_flow(ory_fake: FakeOry, public_client: ory_client.ApiClient) -> None:
     frontend = ory_client.FrontendApi(public_client)
     token = await register(frontend, "settings@example.org")
     flow = await run(frontend.create_native_settings_flow, x_session_token=token)
@@ -80,7 +80,7 @@ async def test_settings_flow(fake: FakeOry, public_client: ory_client.ApiClient)
 
 
 async def test_recovery_and_verification_flows(
-    fake: FakeOry, public_client: ory_client.ApiClient
+    ory_fake: FakeOry, public_client: ory_client.ApiClient
 ) -> None:
     frontend = ory_client.FrontendApi(public_client)
     await register(frontend, "codes@example.org")
@@ -98,7 +98,7 @@ async def test_recovery_and_verification_flows(
         str(recovery.id),
         ory_client.UpdateRecoveryFlowBody(
             ory_client.UpdateRecoveryFlowWithCodeMethod(
-                method="code", code=code_sent_to(fake, "codes@example.org")
+                method="code", code=code_sent_to(ory_fake, "codes@example.org")
             )
         ),
     )
@@ -121,7 +121,7 @@ async def test_recovery_and_verification_flows(
         str(verification.id),
         ory_client.UpdateVerificationFlowBody(
             ory_client.UpdateVerificationFlowWithCodeMethod(
-                method="code", code=code_sent_to(fake, "codes@example.org")
+                method="code", code=code_sent_to(ory_fake, "codes@example.org")
             )
         ),
     )
@@ -131,7 +131,7 @@ async def test_recovery_and_verification_flows(
 
 
 async def test_browser_logout_and_token_exchange(
-    fake: FakeOry, public_client: ory_client.ApiClient
+    ory_fake: FakeOry, public_client: ory_client.ApiClient
 ) -> None:
     frontend = ory_client.FrontendApi(public_client)
     token = await register(frontend, "browser@example.org")
@@ -142,8 +142,8 @@ async def test_browser_logout_and_token_exchange(
     flow = await run(frontend.create_native_login_flow, return_session_token_exchange_code=True)
     init_code = flow.session_token_exchange_code
     assert init_code
-    identity_id = next(iter(fake.identities))
-    back = fake.complete_token_exchange(init_code, identity_id)
+    identity_id = next(iter(ory_fake.identities))
+    back = ory_fake.complete_token_exchange(init_code, identity_id)
     exchanged = await run(frontend.exchange_session_token, init_code=init_code, return_to_code=back)
     assert isinstance(exchanged, ory_client.SuccessfulNativeLogin)
     assert exchanged.session.identity is not None

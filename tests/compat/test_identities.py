@@ -10,8 +10,7 @@ import pytest
 from ory_client.exceptions import BadRequestException, NotFoundException, UnauthorizedException
 
 from ory_async.testing import FakeOry
-
-from .conftest import run
+from tests.kit.compat import run
 
 
 def _create_body(email: str, **extra: Any) -> ory_client.CreateIdentityBody:
@@ -19,7 +18,7 @@ def _create_body(email: str, **extra: Any) -> ory_client.CreateIdentityBody:
 
 
 async def test_create_get_and_external_id(
-    fake: FakeOry, identity_api: ory_client.IdentityApi
+    ory_fake: FakeOry, identity_api: ory_client.IdentityApi
 ) -> None:
     body = _create_body(
         "a@example.org",
@@ -36,7 +35,7 @@ async def test_create_get_and_external_id(
     # The SDK's models decode ids as UUID while its methods accept only str: convert.
     assert isinstance(created.id, UUID)
     identity_id = str(created.id)
-    assert identity_id in fake.identities
+    assert identity_id in ory_fake.identities
     assert created.traits == {"email": "a@example.org"}
     assert created.metadata_admin == {"tier": "gold"}
 
@@ -59,9 +58,9 @@ async def test_create_get_and_external_id(
 
 
 async def test_list_identities_pages_and_filters(
-    fake: FakeOry, identity_api: ory_client.IdentityApi
+    ory_fake: FakeOry, identity_api: ory_client.IdentityApi
 ) -> None:
-    ids = fake.seed_identities(5)
+    ids = ory_fake.seed_identities(5)
     listed = await run(identity_api.list_identities)
     assert sorted(str(i.id) for i in listed) == sorted(ids)
     seen: list[str] = []
@@ -84,9 +83,9 @@ async def test_list_identities_pages_and_filters(
 
 
 async def test_update_patch_batch_and_delete(
-    fake: FakeOry, identity_api: ory_client.IdentityApi
+    ory_fake: FakeOry, identity_api: ory_client.IdentityApi
 ) -> None:
-    (identity_id,) = fake.seed_identities(1)
+    (identity_id,) = ory_fake.seed_identities(1)
     updated = await run(
         identity_api.update_identity,
         identity_id,
@@ -99,7 +98,7 @@ async def test_update_patch_batch_and_delete(
     )
     assert updated.state == "inactive"
     assert updated.metadata_public == {"plan": "pro"}
-    assert fake.identities[identity_id]["traits"] == {"email": "new@example.org"}
+    assert ory_fake.identities[identity_id]["traits"] == {"email": "new@example.org"}
 
     patched = await run(
         identity_api.patch_identity,
@@ -120,7 +119,7 @@ async def test_update_patch_batch_and_delete(
     assert batch.identities is not None
     first, second = batch.identities
     assert first.action == "create"
-    assert str(first.identity) in fake.identities
+    assert str(first.identity) in ory_fake.identities
     assert second.action == "error"
     assert second.error is not None
 
@@ -131,13 +130,13 @@ async def test_update_patch_batch_and_delete(
         await run(identity_api.delete_identity_credentials, identity_id, "totp")
 
     await run(identity_api.delete_identity, identity_id)
-    assert identity_id not in fake.identities
+    assert identity_id not in ory_fake.identities
     with pytest.raises(NotFoundException):
         await run(identity_api.delete_identity, identity_id)
 
 
-async def test_wrong_api_key(fake: FakeOry) -> None:
-    config = ory_client.Configuration(host=fake.url, access_token="ory_pat_wrong")
+async def test_wrong_api_key(ory_fake: FakeOry) -> None:
+    config = ory_client.Configuration(host=ory_fake.url, access_token="ory_pat_wrong")
     with ory_client.ApiClient(config) as api_client:
         api = ory_client.IdentityApi(api_client)
         with pytest.raises(UnauthorizedException) as caught:

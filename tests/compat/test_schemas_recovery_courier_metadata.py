@@ -10,16 +10,15 @@ import pytest
 from ory_client.exceptions import BadRequestException, NotFoundException
 
 from ory_async.testing import FakeOry
-
-from .conftest import run
+from tests.kit.compat import run
 
 
 async def test_schemas_through_the_admin_url(
-    fake: FakeOry, identity_api: ory_client.IdentityApi
+    ory_fake: FakeOry, identity_api: ory_client.IdentityApi
 ) -> None:
     # The SDK sends these without the API key and follows FakeOry's redirect to the
     # public port, as with self-hosted Kratos.
-    fake.add_schema("other", {"type": "object", "properties": {"traits": {"type": "object"}}})
+    ory_fake.add_schema("other", {"type": "object", "properties": {"traits": {"type": "object"}}})
     listed = await run(identity_api.list_identity_schemas)
     assert [s.id for s in listed] == ["default", "other"]
     assert listed[1].var_schema == {
@@ -33,16 +32,16 @@ async def test_schemas_through_the_admin_url(
     assert schema["title"] == "Person"
     with pytest.raises(NotFoundException):
         await run(identity_api.get_identity_schema, "missing")
-    assert {r.site for r in fake.requests if r.path.startswith("/schemas")} == {
+    assert {r.site for r in ory_fake.requests if r.path.startswith("/schemas")} == {
         "admin",
         "public",
     }
 
 
 async def test_recovery_code_and_link(
-    fake: FakeOry, identity_api: ory_client.IdentityApi, public_client: ory_client.ApiClient
+    ory_fake: FakeOry, identity_api: ory_client.IdentityApi, public_client: ory_client.ApiClient
 ) -> None:
-    (identity_id,) = fake.seed_identities(1)
+    (identity_id,) = ory_fake.seed_identities(1)
     code = await run(
         identity_api.create_recovery_code_for_identity,
         ory_client.CreateRecoveryCodeForIdentityBody(
@@ -65,7 +64,7 @@ async def test_recovery_code_and_link(
             identity_id=UUID(identity_id), expires_in="1h"
         ),
     )
-    assert link.recovery_link.startswith(f"{fake.public_url}/self-service/recovery?flow=")
+    assert link.recovery_link.startswith(f"{ory_fake.public_url}/self-service/recovery?flow=")
     assert link.expires_at is not None
     with pytest.raises(BadRequestException) as caught:
         await run(
@@ -77,16 +76,16 @@ async def test_recovery_code_and_link(
     assert "does not exist" in (caught.value.body or "")
 
 
-async def test_courier(fake: FakeOry, client: ory_client.ApiClient) -> None:
+async def test_courier(ory_fake: FakeOry, client: ory_client.ApiClient) -> None:
     courier = ory_client.CourierApi(client)
-    sent = fake.add_message(
+    sent = ory_fake.add_message(
         "a@example.org",
         subject="Hi",
         body="Your code: 123456",
         status="sent",
         dispatches=[{"status": "success"}],
     )
-    fake.add_message("b@example.org", type="sms", template_type="login_code_valid")
+    ory_fake.add_message("b@example.org", type="sms", template_type="login_code_valid")
     listed = await run(courier.list_courier_messages)
     assert [m.recipient for m in listed] == ["b@example.org", "a@example.org"]
     only_sent = await run(
@@ -110,13 +109,13 @@ async def test_courier(fake: FakeOry, client: ory_client.ApiClient) -> None:
         await run(courier.get_courier_message, "00000000-0000-0000-0000-000000000000")
 
 
-async def test_metadata_version(fake: FakeOry, client: ory_client.ApiClient) -> None:
+async def test_metadata_version(ory_fake: FakeOry, client: ory_client.ApiClient) -> None:
     version = await run(ory_client.MetadataApi(client).get_version)
     assert version.version == "v26.2.0"
 
 
-async def test_flow_error(fake: FakeOry, public_client: ory_client.ApiClient) -> None:
-    error_id = fake.add_error()
+async def test_flow_error(ory_fake: FakeOry, public_client: ory_client.ApiClient) -> None:
+    error_id = ory_fake.add_error()
     container = await run(ory_client.FrontendApi(public_client).get_flow_error, error_id)
     assert str(container.id) == error_id
     assert container.error is not None

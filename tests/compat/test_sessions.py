@@ -7,17 +7,16 @@ import pytest
 from ory_client.exceptions import ApiException, NotFoundException, UnauthorizedException
 
 from ory_async.testing import FakeOry
-
-from .conftest import run
+from tests.kit.compat import run
 
 PASSWORD = "correct horse battery"
 
 
-async def test_admin_sessions(fake: FakeOry, identity_api: ory_client.IdentityApi) -> None:
-    a, b = fake.seed_identities(2)
-    first, _ = fake.create_session(a)
-    second, _ = fake.create_session(a)
-    other, _ = fake.create_session(b)
+async def test_admin_sessions(ory_fake: FakeOry, identity_api: ory_client.IdentityApi) -> None:
+    a, b = ory_fake.seed_identities(2)
+    first, _ = ory_fake.create_session(a)
+    second, _ = ory_fake.create_session(a)
+    other, _ = ory_fake.create_session(b)
 
     listed = await run(identity_api.list_sessions, expand=["identity"])
     assert {str(s.id) for s in listed} == {first["id"], second["id"], other["id"]}
@@ -40,7 +39,7 @@ async def test_admin_sessions(fake: FakeOry, identity_api: ory_client.IdentityAp
     # extendSession answers 204 by default; the SDK then returns None.
     assert await run(identity_api.extend_session, first["id"]) is None
     await run(identity_api.disable_session, first["id"])
-    assert fake.state.sessions[first["id"]].active is False
+    assert ory_fake.state.sessions[first["id"]].active is False
     active = await run(identity_api.list_identity_sessions, a, active=True)
     assert [str(s.id) for s in active] == [second["id"]]
 
@@ -54,30 +53,30 @@ async def test_admin_sessions(fake: FakeOry, identity_api: ory_client.IdentityAp
         ory_client.ManageSessionsBody(action="delete", identities=["*"]),
     )
     assert (result.processed, result.more) == (3, False)
-    assert fake.state.sessions == {}
+    assert ory_fake.state.sessions == {}
 
     with pytest.raises(NotFoundException):
         await run(identity_api.delete_identity_sessions, a)
-    fake.create_session(b)
+    ory_fake.create_session(b)
     await run(identity_api.delete_identity_sessions, b)
-    assert fake.state.sessions == {}
+    assert ory_fake.state.sessions == {}
     with pytest.raises(NotFoundException):
         await run(identity_api.get_session, other["id"])
 
 
 async def test_extend_session_with_body(
-    identity_api: ory_client.IdentityApi, fake: FakeOry
+    identity_api: ory_client.IdentityApi, ory_fake: FakeOry
 ) -> None:
-    (a,) = fake.seed_identities(1)
-    session, _ = fake.create_session(a)
-    fake.state.extend_returns_session = True
+    (a,) = ory_fake.seed_identities(1)
+    session, _ = ory_fake.create_session(a)
+    ory_fake.state.extend_returns_session = True
     extended = await run(identity_api.extend_session, session["id"])
     assert isinstance(extended, ory_client.Session)
     assert str(extended.id) == session["id"]
 
 
 async def test_register_login_whoami_logout(
-    fake: FakeOry, public_client: ory_client.ApiClient
+    ory_fake: FakeOry, public_client: ory_client.ApiClient
 ) -> None:
     frontend = ory_client.FrontendApi(public_client)
     flow = await run(frontend.create_native_registration_flow)
@@ -129,7 +128,7 @@ async def test_register_login_whoami_logout(
 
 
 async def test_failed_login_is_a_400_with_the_flow(
-    fake: FakeOry, public_client: ory_client.ApiClient
+    ory_fake: FakeOry, public_client: ory_client.ApiClient
 ) -> None:
     frontend = ory_client.FrontendApi(public_client)
     login_flow = await run(frontend.create_native_login_flow)
@@ -150,21 +149,23 @@ async def test_failed_login_is_a_400_with_the_flow(
     assert flow.ui.messages[0].id == 4000006
 
 
-async def test_my_sessions(fake: FakeOry, public_client: ory_client.ApiClient) -> None:
+async def test_my_sessions(ory_fake: FakeOry, public_client: ory_client.ApiClient) -> None:
     frontend = ory_client.FrontendApi(public_client)
-    (a,) = fake.seed_identities(1)
-    _, token = fake.create_session(a)
-    others = [fake.create_session(a)[0]["id"] for _ in range(3)]
+    (a,) = ory_fake.seed_identities(1)
+    _, token = ory_fake.create_session(a)
+    others = [ory_fake.create_session(a)[0]["id"] for _ in range(3)]
     mine = await run(frontend.list_my_sessions, x_session_token=token)
     assert sorted(str(s.id) for s in mine) == sorted(others)
     await run(frontend.disable_my_session, others[0], x_session_token=token)
-    assert fake.state.sessions[others[0]].active is False
+    assert ory_fake.state.sessions[others[0]].active is False
     count = await run(frontend.disable_my_other_sessions, x_session_token=token)
     assert count.count == 3  # as Kratos counts: the session revoked above too
     assert await run(frontend.list_my_sessions, x_session_token=token) == []
 
 
-async def test_get_registration_flow(fake: FakeOry, public_client: ory_client.ApiClient) -> None:
+async def test_get_registration_flow(
+    ory_fake: FakeOry, public_client: ory_client.ApiClient
+) -> None:
     frontend = ory_client.FrontendApi(public_client)
     flow = await run(frontend.create_native_registration_flow)
     fetched = await run(frontend.get_registration_flow, str(flow.id))
@@ -173,18 +174,20 @@ async def test_get_registration_flow(fake: FakeOry, public_client: ory_client.Ap
     assert names[:2] == ["csrf_token", "traits.email"]
 
 
-async def test_frontend_calls_on_the_admin_url(fake: FakeOry, client: ory_client.ApiClient) -> None:
+async def test_frontend_calls_on_the_admin_url(
+    ory_fake: FakeOry, client: ory_client.ApiClient
+) -> None:
     # One Configuration for everything, as on Ory Network: FakeOry redirects the frontend
     # calls to its public port and the SDK follows.
     frontend = ory_client.FrontendApi(client)
-    (a,) = fake.seed_identities(1)
-    _, token = fake.create_session(a)
-    others = [fake.create_session(a)[0]["id"] for _ in range(2)]
+    (a,) = ory_fake.seed_identities(1)
+    _, token = ory_fake.create_session(a)
+    others = [ory_fake.create_session(a)[0]["id"] for _ in range(2)]
     session = await run(frontend.to_session, x_session_token=token)
     assert session.identity is not None
     assert str(session.identity.id) == a
     count = await run(frontend.disable_my_other_sessions, x_session_token=token)
     assert count.count == 2
-    assert not any(fake.state.sessions[s].active for s in others)
+    assert not any(ory_fake.state.sessions[s].active for s in others)
     flow = await run(frontend.create_native_login_flow)
-    assert flow.ui.action.startswith(f"{fake.public_url}/self-service/login?flow=")
+    assert flow.ui.action.startswith(f"{ory_fake.public_url}/self-service/login?flow=")

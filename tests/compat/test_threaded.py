@@ -9,10 +9,13 @@ import pytest
 from ory_client.exceptions import NotFoundException
 from urllib3.exceptions import MaxRetryError
 
-from ory_async.testing import FakeOry, serve_in_thread
-from ory_async.testing.pytest_plugin import ory_fake_sync
+from ory_async.testing import FakeOry, FakeOryOptions, serve_in_thread
 
-__all__ = ["ory_fake_sync"]
+
+@pytest.fixture
+def ory_fake_options() -> FakeOryOptions:
+    """The plugin's own default here (the compatibility suite's fake requires a key)."""
+    return {}
 
 
 def test_sync_fixture(ory_fake_sync: FakeOry) -> None:

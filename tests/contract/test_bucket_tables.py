@@ -4,14 +4,16 @@ it, and FakeOry's per-tier limits. A hand edit to either map fails here."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import orjson
 import pytest
 
-from tests.shared_files import require_shared
+from tests.kit.shared_files import require_shared
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,16 +34,37 @@ def _source(name: str) -> object:
 
 
 @pytest.mark.parametrize(
-    "target", ["ory_async/_bucket_table.py", "ory_async/testing/_bucket_table.py"]
+    ("target", "renderer"),
+    [
+        ("ory_async/_bucket_table.py", "render"),
+        ("ory_async/testing/_bucket_table.py", "render_fake"),
+    ],
 )
-def test_each_bucket_map_is_generated_from_ory_data(target: str) -> None:
+def test_each_bucket_map_is_generated_from_ory_data(target: str, renderer: str) -> None:
     gen = _generator()
     rows = gen.rows(_source("ory-network-rate-limits.json"), _source("ory-network-client.json"))
-    assert (ROOT / target).read_text() == gen.render(rows)
-    assert [Path(t).relative_to(ROOT).as_posix() for t in gen.TARGETS] == [
+    assert (ROOT / target).read_text() == getattr(gen, renderer)(rows)
+    assert [Path(t).relative_to(ROOT).as_posix() for t in (gen.TARGET, gen.FAKE_TARGET)] == [
         "ory_async/_bucket_table.py",
         "ory_async/testing/_bucket_table.py",
     ]
+
+
+def _table(relative: str, name: str) -> Any:
+    """The literal value a generated module assigns to ``name``, read from its text."""
+    tree = ast.parse((ROOT / relative).read_text())
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == name:
+            assert node.value is not None
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{relative} assigns no {name}")
+
+
+def test_both_maps_hold_the_same_endpoints() -> None:
+    client = _table("ory_async/_bucket_table.py", "BUCKETS")
+    fake = _table("ory_async/testing/_bucket_table.py", "ENDPOINTS")
+    endpoints = {(*e.split(" ", 1), bucket) for bucket, es in fake.items() for e in es}
+    assert endpoints == set(client)
 
 
 def test_fake_tiers_are_generated_from_ory_data() -> None:

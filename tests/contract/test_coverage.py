@@ -9,23 +9,10 @@ from pathlib import Path
 import orjson
 
 from ory_async import OryClient
-from tests.shared_files import require_shared
+from tests.kit.coverage_tables import beyond_rows, table_rows
+from tests.kit.shared_files import require_shared
 
-README = Path(__file__).resolve().parents[2] / "README.md"
 SEEDS = {"IdentityApi": "000_aac60c3e3847a138.txt", "AdminApi (v0)": "002_aa0ab0053514b549.txt"}
-ROW = re.compile(
-    r"^\| (?P<ref>[^|]+?) \| (?P<op>\w+) \| (?P<verb>[A-Z]+) (?P<path>\S+) \| `ory\.(?P<service>\w+)\.(?P<method>\w+)` \|$"
-)
-
-
-def table_rows(table: str = "coverage") -> list[re.Match[str]]:
-    """The rows of a README coverage table: ``coverage`` (the seeds) or ``coverage-beyond``."""
-    text = README.read_text()
-    block = text.split(f"<!-- {table}:start -->", 1)[1].split(f"<!-- {table}:end -->", 1)[0]
-    lines = [line for line in block.strip().splitlines()[2:] if line.strip()]
-    rows = [ROW.match(line) for line in lines]
-    assert all(rows), [line for line, row in zip(lines, rows, strict=True) if row is None]
-    return [row for row in rows if row is not None]
 
 
 def seed_operations(filename: str) -> dict[str, tuple[str, str]]:
@@ -42,11 +29,6 @@ def test_table_has_every_seed_operation_and_nothing_else() -> None:
         listed = {r["op"]: (r["verb"], r["path"]) for r in rows if r["ref"] == ref}
         assert listed == expected, ref
     assert sum(len(seed_operations(f)) for f in SEEDS.values()) == 31
-
-
-def beyond_rows() -> list[re.Match[str]]:
-    """The rows of the "beyond the seeds" table."""
-    return table_rows("coverage-beyond")
 
 
 BEYOND_OPERATIONS = {

@@ -5,7 +5,7 @@ the environment (``OryClient.from_env()``, and the "before" snippets of the migr
 page, which use Ory's official SDK) find ``ORY_SDK_URL``, ``ORY_PUBLIC_URL`` and
 ``ORY_API_KEY`` pointing at a FakeOry served from a background thread, so the same code
 would run against a real project. Files (``# name.py`` blocks) are run with pytest, one
-directory per page. The rules for which blocks run are in ``tests/doc_examples.py``.
+directory per page. The rules for which blocks run are in ``tests/kit/doc_examples.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ory_async.testing import FakeOry, serve_in_thread
-from tests.doc_examples import ROOT, Block, PageExamples, page_examples, run_files, run_script
+from tests.kit.doc_examples import ROOT, Block, PageExamples, page_examples, run_files, run_script
 
 DOCS = ROOT / "docs"
 PAGES = [page_examples(path) for path in sorted(DOCS.rglob("*.md"))]

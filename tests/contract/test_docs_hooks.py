@@ -7,7 +7,7 @@ from types import ModuleType, SimpleNamespace
 
 import pytest
 
-from tests.doc_examples import ROOT
+from tests.kit.doc_examples import ROOT
 
 
 def load_hook() -> ModuleType:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.doc_examples import ROOT, page_examples
+from tests.kit.doc_examples import ROOT, page_examples
 
 README = ROOT / "README.md"
 PAGES = [README, *sorted((ROOT / "docs").rglob("*.md"))]

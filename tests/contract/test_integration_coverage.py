@@ -10,10 +10,10 @@ from pathlib import Path
 
 from ory_async import OryClient
 from ory_async.testing import FakeOry
-from tests.contract.spec import spec_for
-from tests.contract.test_coverage import beyond_rows, table_rows
-from tests.integration.conftest import Harness
-from tests.integration.differential import not_in_kratos
+from tests.kit.coverage_tables import beyond_rows, table_rows
+from tests.kit.differential import not_in_kratos
+from tests.kit.harness import Harness
+from tests.kit.spec import spec_for
 
 INTEGRATION = Path(__file__).resolve().parents[1] / "integration"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.doc_examples import ROOT, Block, page_examples, run_files, run_script
+from tests.kit.doc_examples import ROOT, Block, page_examples, run_files, run_script
 
 README = page_examples(ROOT / "README.md")
 

@@ -6,7 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from tests.shared_files import data_dir
+from tests.kit.shared_files import data_dir
 
 BOOKKEEPING = {"README.md", "SHA256SUMS"}
 

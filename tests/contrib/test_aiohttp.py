@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from ory_async.contrib import SessionVerifier
 from ory_async.contrib import aiohttp as ory_web
 from ory_async.testing import FakeOry
-from tests.contrib.conftest import Factory, Users
+from tests.kit.apps import Factory, Users
 
 AiohttpClient = Callable[[web.Application], Awaitable[TestClient[web.Request, web.Application]]]
 
@@ -38,19 +38,19 @@ def make_app(factory: Factory, verifier: SessionVerifier | None = None) -> web.A
 
 
 async def test_sessions_are_checked(
-    aiohttp_client: AiohttpClient, factory: Factory, users: Users, fake: FakeOry
+    aiohttp_client: AiohttpClient, factory: Factory, users: Users, ory_fake: FakeOry
 ) -> None:
     http = await aiohttp_client(make_app(factory))
     ok = await http.get("/me", headers={"X-Session-Token": users.token})
     assert ok.status == 200
     assert await ok.json() == {"session": users.session["id"], "identity": users.ada}
-    assert len(fake.requests.matching("GET", "/sessions/whoami")) == 1  # once per request
+    assert len(ory_fake.requests.matching("GET", "/sessions/whoami")) == 1  # once per request
 
     browser = await http.get(
         "/me", headers={"Cookie": f"theme=dark; ory_kratos_session={users.token}"}
     )
     assert browser.status == 200
-    assert fake.requests[-1].headers["Cookie"] == f"ory_kratos_session={users.token}"
+    assert ory_fake.requests[-1].headers["Cookie"] == f"ory_kratos_session={users.token}"
 
     missing = await http.get("/me")
     assert missing.status == 401
@@ -85,11 +85,11 @@ async def test_ory_trouble_is_503_not_401(
     aiohttp_client: AiohttpClient,
     factory: Factory,
     users: Users,
-    fake: FakeOry,
+    ory_fake: FakeOry,
     fault: dict[str, Any],
     retry_after: str,
 ) -> None:
-    fake.faults.add("/sessions/whoami", times=None, **fault)
+    ory_fake.faults.add("/sessions/whoami", times=None, **fault)
     http = await aiohttp_client(make_app(factory))
     response = await http.get("/me", headers={"X-Session-Token": users.token})
     assert response.status == 503
@@ -97,16 +97,16 @@ async def test_ory_trouble_is_503_not_401(
 
 
 async def test_cache_and_custom_cookie_names(
-    aiohttp_client: AiohttpClient, factory: Factory, users: Users, fake: FakeOry
+    aiohttp_client: AiohttpClient, factory: Factory, users: Users, ory_fake: FakeOry
 ) -> None:
     verifier = SessionVerifier(cache_ttl=60, cookie_names=("ory_kratos_session", "sid"))
     http = await aiohttp_client(make_app(factory, verifier))
     for _ in range(3):
         response = await http.get("/me", headers={"X-Session-Token": users.token})
         assert response.status == 200
-    assert len(fake.requests.matching("GET", "/sessions/whoami")) == 1
+    assert len(ory_fake.requests.matching("GET", "/sessions/whoami")) == 1
     await http.get("/me", headers={"Cookie": "sid=xyz"})
-    assert fake.requests[-1].headers["Cookie"] == "sid=xyz"
+    assert ory_fake.requests[-1].headers["Cookie"] == "sid=xyz"
 
 
 async def test_setup_is_required() -> None:

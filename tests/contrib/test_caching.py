@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
@@ -11,7 +10,7 @@ import pytest
 from ory_async import OryClient
 from ory_async.contrib import SessionRejected, SessionVerifier
 from ory_async.testing import FakeOry
-from tests.contrib.conftest import Factory, Users
+from tests.kit.apps import Factory, Users
 
 
 class Clock:
@@ -28,14 +27,14 @@ async def ory(factory: Factory) -> AsyncIterator[OryClient]:
         yield client
 
 
-def whoamis(fake: FakeOry) -> int:
-    return len(fake.requests.matching("GET", "/sessions/whoami"))
+def whoamis(ory_fake: FakeOry) -> int:
+    return len(ory_fake.requests.matching("GET", "/sessions/whoami"))
 
 
 async def test_answers_are_reused_for_as_long_as_ory_says(
-    ory: OryClient, users: Users, fake: FakeOry
+    ory: OryClient, users: Users, ory_fake: FakeOry
 ) -> None:
-    fake.cacheable_sessions(max_age=timedelta(seconds=30))
+    ory_fake.cacheable_sessions(max_age=timedelta(seconds=30))
     clock = Clock()
     verifier = SessionVerifier(clock=clock)
     headers = {"X-Session-Token": users.token}
@@ -45,11 +44,11 @@ async def test_answers_are_reused_for_as_long_as_ory_says(
     assert (await verifier.check(ory, headers, {})).source == "cache"
     clock.now += 1
     assert (await verifier.check(ory, headers, {})).source == "ory"
-    assert whoamis(fake) == 2
+    assert whoamis(ory_fake) == 2
 
 
 async def test_without_the_header_nothing_is_cached_unless_cache_ttl_says(
-    ory: OryClient, users: Users, fake: FakeOry
+    ory: OryClient, users: Users, ory_fake: FakeOry
 ) -> None:
     headers = {"X-Session-Token": users.token}
     plain = SessionVerifier()
@@ -62,9 +61,9 @@ async def test_without_the_header_nothing_is_cached_unless_cache_ttl_says(
 
 
 async def test_cache_ttl_caps_what_ory_allows_and_zero_turns_caching_off(
-    ory: OryClient, users: Users, fake: FakeOry
+    ory: OryClient, users: Users, ory_fake: FakeOry
 ) -> None:
-    fake.cacheable_sessions()  # until the session expires: a day
+    ory_fake.cacheable_sessions()  # until the session expires: a day
     clock = Clock()
     capped = SessionVerifier(cache_ttl=5, clock=clock)
     headers = {"X-Session-Token": users.token}
@@ -79,9 +78,9 @@ async def test_cache_ttl_caps_what_ory_allows_and_zero_turns_caching_off(
 
 
 async def test_a_session_is_never_cached_past_its_expiry(
-    ory: OryClient, users: Users, fake: FakeOry
+    ory: OryClient, users: Users, ory_fake: FakeOry
 ) -> None:
-    _, short = fake.create_session(users.ada, expires_in=timedelta(seconds=60))
+    _, short = ory_fake.create_session(users.ada, expires_in=timedelta(seconds=60))
     clock = Clock()
     verifier = SessionVerifier(cache_ttl=3600, clock=clock)
     headers = {"X-Session-Token": short}
@@ -93,15 +92,15 @@ async def test_a_session_is_never_cached_past_its_expiry(
 
 
 async def test_fresh_skips_the_cache_and_asks_for_a_fresh_answer(
-    ory: OryClient, users: Users, fake: FakeOry
+    ory: OryClient, users: Users, ory_fake: FakeOry
 ) -> None:
-    fake.cacheable_sessions()
+    ory_fake.cacheable_sessions()
     verifier = SessionVerifier()
     headers = {"X-Session-Token": users.token}
     await verifier.check(ory, headers, {})
-    assert "Cache-Control" not in fake.requests[-1].headers
+    assert "Cache-Control" not in ory_fake.requests[-1].headers
     assert (await verifier.check(ory, headers, {}, fresh=True)).source == "ory"
-    assert fake.requests[-1].headers["Cache-Control"] == "max-age=0"
+    assert ory_fake.requests[-1].headers["Cache-Control"] == "max-age=0"
     assert (await verifier.check(ory, headers, {})).source == "cache"
 
 
@@ -128,7 +127,7 @@ EndIt = Callable[[OryClient, Users], Awaitable[object]]
     ],
 )
 async def test_our_own_revoke_drops_the_cached_session(
-    ory: OryClient, users: Users, fake: FakeOry, end: EndIt
+    ory: OryClient, users: Users, ory_fake: FakeOry, end: EndIt
 ) -> None:
     verifier = SessionVerifier(cache_ttl=3600)
     headers = {"X-Session-Token": users.token}
@@ -141,7 +140,7 @@ async def test_our_own_revoke_drops_the_cached_session(
 
 
 async def test_a_revoke_on_another_project_keeps_the_cache(
-    ory: OryClient, users: Users, fake: FakeOry
+    ory: OryClient, users: Users, ory_fake: FakeOry
 ) -> None:
     verifier = SessionVerifier(cache_ttl=3600)
     headers = {"X-Session-Token": users.token}
@@ -155,10 +154,10 @@ async def test_a_revoke_on_another_project_keeps_the_cache(
 
 
 async def test_the_cache_is_bounded_and_holds_no_credential(
-    ory: OryClient, fake: FakeOry, users: Users
+    ory: OryClient, ory_fake: FakeOry, users: Users
 ) -> None:
     verifier = SessionVerifier(cache_ttl=3600, cache_size=3)
-    tokens = [fake.create_session(users.ada)[1] for _ in range(5)]
+    tokens = [ory_fake.create_session(users.ada)[1] for _ in range(5)]
     for token in tokens:
         await verifier.check(ory, {"X-Session-Token": token}, {})
     cache = verifier._cache
@@ -170,14 +169,3 @@ async def test_the_cache_is_bounded_and_holds_no_credential(
     # The oldest went first; the newest are served from memory.
     assert (await verifier.check(ory, {"X-Session-Token": tokens[-1]}, {})).source == "cache"
     assert (await verifier.check(ory, {"X-Session-Token": tokens[0]}, {})).source == "ory"
-
-
-def test_a_dropped_verifier_stops_listening() -> None:
-    from ory_async import _revocations
-
-    gc.collect()
-    verifier = SessionVerifier(cache_ttl=1)
-    before = len(_revocations._listeners)
-    del verifier
-    gc.collect()
-    assert len(_revocations._listeners) == before - 1

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.contrib import django_site
+from tests.kit import django_site
 
 django_site.configure()
 
@@ -18,7 +18,7 @@ from django.test import AsyncClient, Client, override_settings  # noqa: E402
 
 from ory_async import RetryPolicy  # noqa: E402
 from ory_async.contrib import django as ory_django  # noqa: E402
-from ory_async.testing import FakeOry, serve_in_thread  # noqa: E402
+from ory_async.testing import FakeOry, FakeOryOptions  # noqa: E402
 
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
 OPTIONS = {"retry": RetryPolicy.none(), "timeouts": 5}
@@ -39,17 +39,18 @@ def database() -> None:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeOry]:
-    with serve_in_thread(seed=13) as server:
-        yield server
+def ory_fake_options() -> FakeOryOptions:
+    return {"seed": 13}
 
 
 @pytest.fixture
-def seeded(fake: FakeOry) -> Iterator[Seeded]:
+def seeded(ory_fake_sync: FakeOry) -> Iterator[Seeded]:
     with override_settings(
-        ORY_SDK_URL=fake.url, ORY_PUBLIC_URL=fake.public_url, ORY_CLIENT_OPTIONS=OPTIONS
+        ORY_SDK_URL=ory_fake_sync.url,
+        ORY_PUBLIC_URL=ory_fake_sync.public_url,
+        ORY_CLIENT_OPTIONS=OPTIONS,
     ):
-        yield Seeded(fake)
+        yield Seeded(ory_fake_sync)
         ory_django.get_ory().close()
 
 

@@ -23,7 +23,7 @@ from ory_async.contrib.fastapi import (
 )
 from ory_async.models import Session
 from ory_async.testing import FakeOry
-from tests.contrib.conftest import Factory, Users
+from tests.kit.apps import Factory, Users
 
 
 def make_app(factory: Factory, cached: SessionDependency | None = None) -> FastAPI:
@@ -59,7 +59,7 @@ async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-async def test_sessions_are_checked(factory: Factory, users: Users, fake: FakeOry) -> None:
+async def test_sessions_are_checked(factory: Factory, users: Users, ory_fake: FakeOry) -> None:
     app = make_app(factory)
     async with running(app) as http:
         ok = await http.get("/me", headers={"X-Session-Token": users.token})
@@ -71,7 +71,7 @@ async def test_sessions_are_checked(factory: Factory, users: Users, fake: FakeOr
             "/me", headers={"Cookie": f"theme=dark; ory_kratos_session={users.token}"}
         )
         assert browser.status_code == 200
-        assert fake.requests[-1].headers["Cookie"] == f"ory_kratos_session={users.token}"
+        assert ory_fake.requests[-1].headers["Cookie"] == f"ory_kratos_session={users.token}"
 
         missing = await http.get("/me")
         assert missing.status_code == 401
@@ -93,13 +93,13 @@ async def test_sessions_are_checked(factory: Factory, users: Users, fake: FakeOr
     assert client.closed
 
 
-async def test_ory_network_cookies_are_forwarded(factory: Factory, fake: FakeOry) -> None:
+async def test_ory_network_cookies_are_forwarded(factory: Factory, ory_fake: FakeOry) -> None:
     async with running(make_app(factory)) as http:
         response = await http.get(
             "/me", headers={"Cookie": "ory_session_brave-slug=abc123; other=secret"}
         )
     assert response.status_code == 401  # the fake knows only ory_kratos_session
-    assert fake.requests[-1].headers["Cookie"] == "ory_session_brave-slug=abc123"
+    assert ory_fake.requests[-1].headers["Cookie"] == "ory_session_brave-slug=abc123"
 
 
 @pytest.mark.parametrize(
@@ -113,9 +113,9 @@ async def test_ory_network_cookies_are_forwarded(factory: Factory, fake: FakeOry
     ],
 )
 async def test_ory_trouble_is_503_not_401(
-    factory: Factory, users: Users, fake: FakeOry, fault: dict[str, Any], retry_after: str
+    factory: Factory, users: Users, ory_fake: FakeOry, fault: dict[str, Any], retry_after: str
 ) -> None:
-    fake.faults.add("/sessions/whoami", times=None, **fault)
+    ory_fake.faults.add("/sessions/whoami", times=None, **fault)
     async with running(make_app(factory)) as http:
         response = await http.get("/me", headers={"X-Session-Token": users.token})
     assert response.status_code == 503
@@ -123,7 +123,7 @@ async def test_ory_trouble_is_503_not_401(
 
 
 async def test_cache_reuses_answers_until_ttl(
-    factory: Factory, users: Users, fake: FakeOry
+    factory: Factory, users: Users, ory_fake: FakeOry
 ) -> None:
     now = [1000.0]
     cached = SessionDependency(SessionVerifier(cache_ttl=30, clock=lambda: now[0]))
@@ -131,15 +131,15 @@ async def test_cache_reuses_answers_until_ttl(
         headers = {"X-Session-Token": users.token}
         assert (await http.get("/cached", headers=headers)).status_code == 200
         assert (await http.get("/cached", headers=headers)).status_code == 200
-        assert len(fake.requests.matching("GET", "/sessions/whoami")) == 1
+        assert len(ory_fake.requests.matching("GET", "/sessions/whoami")) == 1
         # While cached, an Ory outage does not disturb the user ...
-        fake.faults.add("/sessions/whoami", status=503, times=None)
+        ory_fake.faults.add("/sessions/whoami", status=503, times=None)
         assert (await http.get("/cached", headers=headers)).status_code == 200
         # ... and after the TTL the session is checked again.
         now[0] += 31
         assert (await http.get("/cached", headers=headers)).status_code == 503
         # Failures are never cached.
-        fake.faults.clear()
+        ory_fake.faults.clear()
         assert (await http.get("/cached", headers={"X-Session-Token": "bad"})).status_code == 401
         assert (await http.get("/cached", headers=headers)).status_code == 200
 
@@ -190,7 +190,7 @@ async def test_lifespans_nest() -> None:
 
 
 async def test_behind_the_asgi_middleware_ory_is_asked_once(
-    factory: Factory, users: Users, fake: FakeOry
+    factory: Factory, users: Users, ory_fake: FakeOry
 ) -> None:
     from ory_async.contrib.asgi import OrySessionMiddleware
 
@@ -199,6 +199,6 @@ async def test_behind_the_asgi_middleware_ory_is_asked_once(
     async with running(app) as http:
         ok = await http.get("/me", headers={"X-Session-Token": users.token})
         assert ok.status_code == 200
-        assert len(fake.requests.matching("GET", "/sessions/whoami")) == 1
+        assert len(ory_fake.requests.matching("GET", "/sessions/whoami")) == 1
         assert (await http.get("/ping")).status_code == 200  # excluded: no session needed
         assert (await http.get("/me")).status_code == 401

@@ -13,7 +13,7 @@ from flask import Flask, g, render_template_string
 from ory_async import RetryPolicy
 from ory_async.contrib.flask import Ory, current_ory, current_session, session_required
 from ory_async.sync import OryClient
-from ory_async.testing import FakeOry, serve_in_thread
+from ory_async.testing import FakeOry, FakeOryOptions
 
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
 
@@ -67,19 +67,18 @@ def make_app(ory_url: str, public_url: str, **config: Any) -> tuple[Flask, Ory]:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeOry]:
-    with serve_in_thread(seed=11) as server:
-        yield server
+def ory_fake_options() -> FakeOryOptions:
+    return {"seed": 11}
 
 
 @pytest.fixture
-def seeded(fake: FakeOry) -> Seeded:
-    return Seeded(fake)
+def seeded(ory_fake_sync: FakeOry) -> Seeded:
+    return Seeded(ory_fake_sync)
 
 
 @pytest.fixture
-def app(fake: FakeOry) -> Iterator[tuple[Flask, Ory]]:
-    app, ext = make_app(fake.url, fake.public_url)
+def app(ory_fake_sync: FakeOry) -> Iterator[tuple[Flask, Ory]]:
+    app, ext = make_app(ory_fake_sync.url, ory_fake_sync.public_url)
     yield app, ext
     ext.close()
 
@@ -170,8 +169,8 @@ def test_optional_session_and_template_urls(app: tuple[Flask, Ory], seeded: Seed
     assert settings.startswith(f"{seeded.fake.public_url}/self-service/settings/browser")
 
 
-def test_redirects_can_be_turned_off_and_a_client_given(fake: FakeOry) -> None:
-    with OryClient(fake.url, public_url=fake.public_url) as ory:
+def test_redirects_can_be_turned_off_and_a_client_given(ory_fake_sync: FakeOry) -> None:
+    with OryClient(ory_fake_sync.url, public_url=ory_fake_sync.public_url) as ory:
         app = Flask(__name__)
         app.config["ORY_REDIRECT_BROWSERS"] = False
         ext = Ory(app, client=ory)

@@ -25,7 +25,7 @@ from ory_async.contrib.asgi import OrySessionMiddleware
 from ory_async.contrib.fastapi import SessionDependency, ory_lifespan
 from ory_async.models import Session
 from ory_async.testing import FakeOry
-from tests.contrib.conftest import Factory, Users
+from tests.kit.apps import Factory, Users
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 JSON = {"Accept": "application/json"}
@@ -146,18 +146,18 @@ async def http(request: pytest.FixtureRequest, factory: Factory) -> AsyncIterato
         yield client
 
 
-def login_query(answer: Answer, fake: FakeOry) -> dict[str, list[str]]:
+def login_query(answer: Answer, ory_fake: FakeOry) -> dict[str, list[str]]:
     location = answer.headers["Location"]
     parts = urlsplit(location)
-    assert f"{parts.scheme}://{parts.netloc}" == fake.public_url
+    assert f"{parts.scheme}://{parts.netloc}" == ory_fake.public_url
     assert parts.path == "/self-service/login/browser"
     return parse_qs(parts.query)
 
 
-async def test_a_browser_without_a_session_goes_to_login(http: Http, fake: FakeOry) -> None:
+async def test_a_browser_without_a_session_goes_to_login(http: Http, ory_fake: FakeOry) -> None:
     answer = await http.get("/me?tab=2", HTML)
     assert answer.status == 303
-    query = login_query(answer, fake)
+    query = login_query(answer, ory_fake)
     assert query["return_to"][0].endswith("/me?tab=2")
     assert "aal" not in query
 
@@ -170,22 +170,24 @@ async def test_api_clients_get_json_401(http: Http, users: Users) -> None:
         assert answer.headers["Content-Type"].startswith("application/json")
 
 
-async def test_too_low_an_assurance_level(http: Http, users: Users, fake: FakeOry) -> None:
+async def test_too_low_an_assurance_level(http: Http, users: Users, ory_fake: FakeOry) -> None:
     # The route asks for aal2; ada's session is aal1.
     browser = await http.get("/strong", {**HTML, "X-Session-Token": users.token})
     assert browser.status == 303
-    assert login_query(browser, fake)["aal"] == ["aal2"]
+    assert login_query(browser, ory_fake)["aal"] == ["aal2"]
     api = await http.get("/strong", {**JSON, "X-Session-Token": users.token})
     assert api.status == 403
     # Ory itself refusing (the project requires aal2 for bob) is the same.
     ory_says = await http.get("/me", {**HTML, "X-Session-Token": users.aal1})
     assert ory_says.status == 303
-    assert login_query(ory_says, fake)["aal"] == ["aal2"]
+    assert login_query(ory_says, ory_fake)["aal"] == ["aal2"]
     assert (await http.get("/me", {**JSON, "X-Session-Token": users.aal1})).status == 403
 
 
-async def test_ory_trouble_is_503_for_browsers_too(http: Http, users: Users, fake: FakeOry) -> None:
-    fake.faults.add("/sessions/whoami", status=429, retry_after=4, times=None)
+async def test_ory_trouble_is_503_for_browsers_too(
+    http: Http, users: Users, ory_fake: FakeOry
+) -> None:
+    ory_fake.faults.add("/sessions/whoami", status=429, retry_after=4, times=None)
     for headers in (HTML, JSON):
         answer = await http.get("/me", {**headers, "X-Session-Token": users.token})
         assert answer.status == 503
@@ -204,7 +206,7 @@ async def test_optional_sessions(http: Http, users: Users) -> None:
 
 
 async def test_a_reissued_cookie_reaches_the_browser(
-    http: Http, users: Users, fake: FakeOry, factory: Factory
+    http: Http, users: Users, ory_fake: FakeOry, factory: Factory
 ) -> None:
     cookie = {"Cookie": f"ory_kratos_session={users.token}"}
     first = await http.get("/me", cookie)

@@ -12,13 +12,13 @@ from ory_async import OryClient
 from ory_async.contrib import SessionRejected, SessionVerifier, TokenVerifier
 from ory_async.errors import BadRequestError, UnauthorizedError
 from ory_async.testing import FakeOry
-from tests.contrib import tokens
-from tests.contrib.conftest import Factory, Users
+from tests.kit import tokens
+from tests.kit.apps import Factory, Users
 
 
 @pytest.fixture
-async def ory(factory: Factory, fake: FakeOry) -> AsyncIterator[OryClient]:
-    fake.add_token_template("app")
+async def ory(factory: Factory, ory_fake: FakeOry) -> AsyncIterator[OryClient]:
+    ory_fake.add_token_template("app")
     async with factory() as client:
         yield client
 
@@ -27,32 +27,32 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def jwks_fetches(fake: FakeOry) -> int:
-    return len(fake.requests.matching("GET", "/.well-known/jwks.json"))
+def jwks_fetches(ory_fake: FakeOry) -> int:
+    return len(ory_fake.requests.matching("GET", "/.well-known/jwks.json"))
 
 
 async def test_a_token_is_verified_without_calling_ory(
-    ory: OryClient, users: Users, fake: FakeOry
+    ory: OryClient, users: Users, ory_fake: FakeOry
 ) -> None:
     token = await ory.sessions.tokenize(users.token, "app")
     verifier = SessionVerifier(jwt=True)
-    fake.requests.clear()
+    ory_fake.requests.clear()
     for _ in range(5):
         check = await verifier.check(ory, bearer(token), {})
         assert check.source == "token"
         assert check.session.id == users.session["id"]
         assert check.identity_id == users.ada
         assert check.claims is not None
-        assert check.claims["iss"] == fake.public_url
-    assert [r.path for r in fake.requests] == ["/.well-known/jwks.json"]  # keys once, then none
-    assert fake.requests[0].headers.get("Authorization") is None
+        assert check.claims["iss"] == ory_fake.public_url
+    assert [r.path for r in ory_fake.requests] == ["/.well-known/jwks.json"]  # keys once, then none
+    assert ory_fake.requests[0].headers.get("Authorization") is None
 
 
 async def test_tokenize_sends_the_template_and_the_token(
-    ory: OryClient, users: Users, fake: FakeOry
+    ory: OryClient, users: Users, ory_fake: FakeOry
 ) -> None:
     token = await ory.sessions.tokenize(users.token, "app")
-    request = fake.requests.matching("GET", "/sessions/whoami")[-1]
+    request = ory_fake.requests.matching("GET", "/sessions/whoami")[-1]
     assert request.query == [("tokenize_as", "app")]
     assert request.headers["X-Session-Token"] == users.token
     assert token.count(".") == 2
@@ -65,9 +65,9 @@ async def test_tokenize_sends_the_template_and_the_token(
 
 
 async def test_the_session_claim_gives_the_whole_session(
-    factory: Factory, users: Users, fake: FakeOry
+    factory: Factory, users: Users, ory_fake: FakeOry
 ) -> None:
-    fake.add_token_template("full", claims_mapper=lambda session, _: {"session": session})
+    ory_fake.add_token_template("full", claims_mapper=lambda session, _: {"session": session})
     async with factory() as ory:
         token = await ory.sessions.tokenize(users.token, "full")
         check = await SessionVerifier(jwt=True).check(ory, bearer(token), {})
@@ -83,13 +83,13 @@ async def rejected(verifier: SessionVerifier, ory: OryClient, token: str) -> Ses
     return caught.value
 
 
-async def test_forged_tokens_are_401(ory: OryClient, users: Users, fake: FakeOry) -> None:
+async def test_forged_tokens_are_401(ory: OryClient, users: Users, ory_fake: FakeOry) -> None:
     verifier = SessionVerifier(jwt=True)
     real = await ory.sessions.tokenize(users.token, "app")
     await verifier.check(ory, bearer(real), {})  # keys fetched
-    kid, key = fake.signing_key
-    jwk = fake.jwks["keys"][0]
-    issuer = fake.public_url
+    kid, key = ory_fake.signing_key
+    jwk = ory_fake.jwks["keys"][0]
+    issuer = ory_fake.public_url
     cases: dict[str, str] = {
         "other key, known kid": tokens.signed(tokens.claims(issuer), tokens.other_key(), kid),
         "expired": tokens.signed(tokens.claims(issuer, exp=1_000, iat=900, nbf=900), key, kid),
@@ -115,66 +115,66 @@ async def test_forged_tokens_are_401(ory: OryClient, users: Users, fake: FakeOry
     ).source == "token"
     strict = SessionVerifier(jwt=TokenVerifier(leeway=0))
     assert (await rejected(strict, ory, tokens.signed(skewed, key, kid))).status == 401
-    assert jwks_fetches(fake) == 2  # one per verifier; no forged token caused a fetch
+    assert jwks_fetches(ory_fake) == 2  # one per verifier; no forged token caused a fetch
 
 
 async def test_the_audience_is_checked_when_the_app_names_one(
-    ory: OryClient, fake: FakeOry
+    ory: OryClient, ory_fake: FakeOry
 ) -> None:
-    kid, key = fake.signing_key
+    kid, key = ory_fake.signing_key
     verifier = SessionVerifier(jwt=TokenVerifier(audience="my-api"))
-    mine = tokens.signed(tokens.claims(fake.public_url, aud="my-api"), key, kid)
-    theirs = tokens.signed(tokens.claims(fake.public_url, aud="their-api"), key, kid)
-    none = tokens.signed(tokens.claims(fake.public_url), key, kid)
+    mine = tokens.signed(tokens.claims(ory_fake.public_url, aud="my-api"), key, kid)
+    theirs = tokens.signed(tokens.claims(ory_fake.public_url, aud="their-api"), key, kid)
+    none = tokens.signed(tokens.claims(ory_fake.public_url), key, kid)
     assert (await verifier.check(ory, bearer(mine), {})).source == "token"
     assert (await rejected(verifier, ory, theirs)).status == 401
     assert (await rejected(verifier, ory, none)).status == 401
 
 
 async def test_an_unknown_kid_refetches_once_then_401(
-    ory: OryClient, users: Users, fake: FakeOry
+    ory: OryClient, users: Users, ory_fake: FakeOry
 ) -> None:
     now = [100.0]
     verifier = SessionVerifier(jwt=TokenVerifier(clock=lambda: now[0]))
     await verifier.check(ory, bearer(await ory.sessions.tokenize(users.token, "app")), {})
-    stranger = tokens.signed(tokens.claims(fake.public_url), tokens.other_key(), "nobody")
+    stranger = tokens.signed(tokens.claims(ory_fake.public_url), tokens.other_key(), "nobody")
     assert (await rejected(verifier, ory, stranger)).status == 401
-    assert jwks_fetches(fake) == 1  # within the minute: refused without fetching
+    assert jwks_fetches(ory_fake) == 1  # within the minute: refused without fetching
     now[0] += 61
     assert (await rejected(verifier, ory, stranger)).status == 401
-    assert jwks_fetches(fake) == 2  # one refetch, still unknown: 401
+    assert jwks_fetches(ory_fake) == 2  # one refetch, still unknown: 401
     assert (await rejected(verifier, ory, stranger)).status == 401
-    assert jwks_fetches(fake) == 2
+    assert jwks_fetches(ory_fake) == 2
 
 
-async def test_key_rotation_is_followed(ory: OryClient, users: Users, fake: FakeOry) -> None:
+async def test_key_rotation_is_followed(ory: OryClient, users: Users, ory_fake: FakeOry) -> None:
     now = [100.0]
     verifier = SessionVerifier(jwt=TokenVerifier(clock=lambda: now[0]))
     old = await ory.sessions.tokenize(users.token, "app")
     await verifier.check(ory, bearer(old), {})
-    fake.rotate_signing_key()
+    ory_fake.rotate_signing_key()
     new = await ory.sessions.tokenize(users.token, "app")
     now[0] += 61
     assert (await verifier.check(ory, bearer(new), {})).source == "token"
     assert (await verifier.check(ory, bearer(old), {})).source == "token"  # old key still listed
-    assert jwks_fetches(fake) == 2
-    fake.rotate_signing_key(keep_old=False)
+    assert jwks_fetches(ory_fake) == 2
+    ory_fake.rotate_signing_key(keep_old=False)
     now[0] += 61
     newest = await ory.sessions.tokenize(users.token, "app")
     assert (await verifier.check(ory, bearer(newest), {})).source == "token"
     assert (await rejected(verifier, ory, old)).status == 401  # its key was withdrawn
 
 
-async def test_unreachable_keys_are_503(ory: OryClient, users: Users, fake: FakeOry) -> None:
+async def test_unreachable_keys_are_503(ory: OryClient, users: Users, ory_fake: FakeOry) -> None:
     token = await ory.sessions.tokenize(users.token, "app")
-    fake.faults.add("/.well-known/jwks.json", status=503, times=None)
+    ory_fake.faults.add("/.well-known/jwks.json", status=503, times=None)
     refusal = await rejected(SessionVerifier(jwt=True), ory, token)
     assert refusal.status == 503
     assert refusal.headers == {"Retry-After": "5"}
 
 
 async def test_a_revoke_by_our_client_ends_its_tokens(
-    ory: OryClient, users: Users, fake: FakeOry
+    ory: OryClient, users: Users, ory_fake: FakeOry
 ) -> None:
     verifier = SessionVerifier(jwt=True)
     token = await ory.sessions.tokenize(users.token, "app")
@@ -189,42 +189,42 @@ def test_symmetric_or_none_algorithms_cannot_be_allowed() -> None:
             TokenVerifier(algorithms=algorithms)
 
 
-async def test_a_key_checks_only_its_own_algorithm(ory: OryClient, fake: FakeOry) -> None:
+async def test_a_key_checks_only_its_own_algorithm(ory: OryClient, ory_fake: FakeOry) -> None:
     # An ES256 key listed in the JWKS is never used to check an RS256 token.
-    kid, _ = fake.signing_key
+    kid, _ = ory_fake.signing_key
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    token = tokens.signed(tokens.claims(fake.public_url), rsa_key, kid, alg="RS256")
+    token = tokens.signed(tokens.claims(ory_fake.public_url), rsa_key, kid, alg="RS256")
     assert (await rejected(SessionVerifier(jwt=True), ory, token)).status == 401
 
 
-async def test_static_keys_need_no_fetch(ory: OryClient, users: Users, fake: FakeOry) -> None:
-    keys: dict[str, Any] = fake.jwks
+async def test_static_keys_need_no_fetch(ory: OryClient, users: Users, ory_fake: FakeOry) -> None:
+    keys: dict[str, Any] = ory_fake.jwks
     token = await ory.sessions.tokenize(users.token, "app")
-    verifier = SessionVerifier(jwt=TokenVerifier(keys=keys, issuer=fake.public_url))
+    verifier = SessionVerifier(jwt=TokenVerifier(keys=keys, issuer=ory_fake.public_url))
     assert (await verifier.check(ory, bearer(token), {})).source == "token"
-    assert jwks_fetches(fake) == 0
+    assert jwks_fetches(ory_fake) == 0
 
 
 async def test_bearer_session_tokens_still_go_to_whoami_when_accepted(
-    ory: OryClient, users: Users, fake: FakeOry
+    ory: OryClient, users: Users, ory_fake: FakeOry
 ) -> None:
     verifier = SessionVerifier(jwt=True, accept_bearer=True)
     check = await verifier.check(ory, bearer(users.token), {})
     assert check.source == "ory"
-    assert fake.requests.matching("GET", "/sessions/whoami")[-1].headers["X-Session-Token"] == (
+    assert ory_fake.requests.matching("GET", "/sessions/whoami")[-1].headers["X-Session-Token"] == (
         users.token
     )
     # Without jwt=True a bearer JWT is no credential at all (never sent to Ory).
     token = await ory.sessions.tokenize(users.token, "app")
-    fake.requests.clear()
+    ory_fake.requests.clear()
     assert (await rejected(SessionVerifier(), ory, token)).status == 401
-    assert len(fake.requests) == 0
+    assert len(ory_fake.requests) == 0
 
 
 async def test_a_verified_token_is_not_verified_again(
-    ory: OryClient, users: Users, fake: FakeOry, monkeypatch: pytest.MonkeyPatch
+    ory: OryClient, users: Users, ory_fake: FakeOry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     verifier = SessionVerifier(jwt=True)
     assert verifier.tokens is not None
@@ -241,8 +241,8 @@ async def test_a_verified_token_is_not_verified_again(
         assert (await verifier.check(ory, bearer(token), {})).source == "token"
     assert decodes == [token]
     # A forged token with the same claims is never taken for the verified one.
-    kid, _ = fake.signing_key
-    forged = tokens.signed(tokens.claims(fake.public_url), tokens.other_key(), kid)
+    kid, _ = ory_fake.signing_key
+    forged = tokens.signed(tokens.claims(ory_fake.public_url), tokens.other_key(), kid)
     assert (await rejected(verifier, ory, forged)).status == 401
     # Revoking still ends a remembered token.
     await ory.sessions.disable(users.session["id"])

@@ -9,11 +9,11 @@ import pytest
 from ory_async import OryClient
 from ory_async.contrib import SessionVerifier
 from ory_async.testing import FakeOry
-from tests.contrib.conftest import Factory, Users
+from tests.kit.apps import Factory, Users
 
 
 async def test_a_check_sends_the_credentials_for_that_call_only(
-    factory: Factory, users: Users, fake: FakeOry, monkeypatch: pytest.MonkeyPatch
+    factory: Factory, users: Users, ory_fake: FakeOry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def no_views(self: OryClient, auth: Any) -> OryClient:
         raise AssertionError("a session check built a client view")
@@ -26,15 +26,15 @@ async def test_a_check_sends_the_credentials_for_that_call_only(
         cookie = await verifier.verify(ory, {}, {"ory_kratos_session": users.token})
         assert cookie.id == users.session["id"]
         assert ory.auth is None  # the client itself is untouched
-    first, second = fake.requests.matching("GET", "/sessions/whoami")
+    first, second = ory_fake.requests.matching("GET", "/sessions/whoami")
     assert first.headers["X-Session-Token"] == users.token
     assert "Cookie" not in first.headers
     assert second.headers["Cookie"] == f"ory_kratos_session={users.token}"
     assert "X-Session-Token" not in second.headers
 
 
-async def test_a_401_says_how_to_send_a_session(factory: Factory, fake: FakeOry) -> None:
-    from ory_async.contrib._session import SessionRejected
+async def test_a_401_says_how_to_send_a_session(factory: Factory, ory_fake: FakeOry) -> None:
+    from ory_async.contrib import SessionRejected
 
     async with factory() as ory:
         for verifier, challenge in (

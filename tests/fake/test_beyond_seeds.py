@@ -11,8 +11,7 @@ import aiohttp
 import pytest
 
 from ory_async.testing import FakeOry, ManualClock
-
-from .conftest import call
+from tests.kit.raw_http import call
 
 NIL = "00000000-0000-0000-0000-000000000000"
 NOT_FOUND = {"code": 404, "status": "Not Found", "message": "Unable to locate the resource"}

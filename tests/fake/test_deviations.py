@@ -8,8 +8,7 @@ import aiohttp
 import pytest_asyncio
 
 from ory_async.testing import FakeOry
-
-from .conftest import call
+from tests.kit.raw_http import call
 
 CSRF_ERROR = {
     "code": 403,

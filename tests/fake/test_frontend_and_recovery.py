@@ -8,8 +8,7 @@ from typing import Any
 import aiohttp
 
 from ory_async.testing import FakeOry
-
-from .conftest import call
+from tests.kit.raw_http import call
 
 
 def _schema(n: int) -> dict[str, Any]:

@@ -6,9 +6,8 @@ import aiohttp
 import pytest
 
 from ory_async.testing import FakeOry
-
-from .conftest import call
-from .test_native_flows import register
+from tests.kit.native_flows import register
+from tests.kit.raw_http import call
 
 
 async def test_test_login_flow_refuses_bad_bodies_like_kratos(http: aiohttp.ClientSession) -> None:

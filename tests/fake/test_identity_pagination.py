@@ -6,8 +6,7 @@ import aiohttp
 import pytest
 
 from ory_async.testing import FakeOry
-
-from .conftest import call
+from tests.kit.raw_http import call
 
 NIL = "00000000-0000-0000-0000-000000000000"
 

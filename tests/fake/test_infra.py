@@ -15,8 +15,7 @@ import pytest
 
 from ory_async.testing import FakeOry, ManualClock
 from ory_async.testing.__main__ import build, parse_args
-
-from .conftest import call
+from tests.kit.raw_http import call
 
 
 async def test_api_key(http: aiohttp.ClientSession) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import aiohttp
 
 from ory_async.testing import FakeOry
-
-from .conftest import call
+from tests.kit.raw_http import call
 
 
 async def test_list_and_revoke_my_sessions(ory_fake: FakeOry, http: aiohttp.ClientSession) -> None:

@@ -7,18 +7,8 @@ from typing import Any
 import aiohttp
 
 from ory_async.testing import FakeOry, ManualClock
-
-from .conftest import Reply, call
-
-PASSWORD = "correct horse battery"
-
-
-async def register(fake: FakeOry, http: aiohttp.ClientSession, email: str) -> Reply:
-    r = await call(http, "GET", f"{fake.public_url}/self-service/registration/api")
-    assert r.status == 200
-    flow = r.json()
-    body = {"method": "password", "traits": {"email": email}, "password": PASSWORD}
-    return await call(http, "POST", flow["ui"]["action"], json=body)
+from tests.kit.native_flows import PASSWORD, register
+from tests.kit.raw_http import Reply, call
 
 
 async def login(

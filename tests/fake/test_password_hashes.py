@@ -1,7 +1,7 @@
 """Imported password hashes log in through FakeOry's native flow, as on Kratos.
 
 Every vector is made at test time by the library that owns the algorithm (bcrypt,
-argon2-cffi, hashlib, hmac, libpass, cryptography; ``tests/hash_vectors.py``), in the
+argon2-cffi, hashlib, hmac, libpass, cryptography; ``tests/kit/hash_vectors.py``), in the
 encoding Kratos imports. An identity is imported with it; the native login with the right
 password gets a session, with a wrong one a 400 carrying the flow and "invalid
 credentials".
@@ -9,7 +9,6 @@ credentials".
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 
 import aiohttp
@@ -17,9 +16,8 @@ import bcrypt
 import pytest
 
 from ory_async.testing import FakeOry
-from tests.hash_vectors import FORMATS, make_md5_plain, make_scrypt
-
-from .conftest import Reply, call
+from tests.kit.hash_vectors import FORMATS, make_md5_plain, make_scrypt
+from tests.kit.raw_http import Reply, call
 
 PASSWORD = "correct horse battery staple ✓"
 WRONG = "correct horse battery staple ✗"
@@ -156,11 +154,3 @@ async def test_a_password_longer_than_bcrypt_reads_is_refused(
     assert reply.status == 400
     [node] = [n for n in reply.json()["ui"]["nodes"] if n["attributes"]["name"] == "password"]
     assert [m["id"] for m in node["messages"]] == [4000033]
-
-
-def test_a_missing_hasher_names_the_extra_that_brings_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ory_async.testing import _hashes
-
-    monkeypatch.setitem(sys.modules, "bcrypt", None)
-    with pytest.raises(ImportError, match=r"needs bcrypt .*pip install 'ory-async\[testing\]'"):
-        _hashes.generate(PASSWORD)

@@ -9,8 +9,7 @@ import aiohttp
 import pytest
 
 from ory_async.testing import FakeOry, LimitQuota, ManualClock, tier_limits
-
-from .conftest import call
+from tests.kit.raw_http import call
 
 
 async def _until(condition: Callable[[], bool]) -> None:

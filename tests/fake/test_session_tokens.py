@@ -8,8 +8,7 @@ import aiohttp
 import jwt
 
 from ory_async.testing import FakeOry, ManualClock
-
-from .conftest import call
+from tests.kit.raw_http import call
 
 
 async def test_tokenized_sessions_carry_kratos_claims(http: aiohttp.ClientSession) -> None:

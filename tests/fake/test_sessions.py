@@ -8,8 +8,7 @@ from datetime import timedelta
 import aiohttp
 
 from ory_async.testing import FakeOry, ManualClock
-
-from .conftest import call
+from tests.kit.raw_http import call
 
 FIRST_TOKENS = {
     "aWQ9MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwL2NyZWF0ZWRfYXQ9MjIwMC0xMi0zMSAyMzo1OTo1OQ",

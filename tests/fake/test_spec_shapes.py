@@ -12,8 +12,7 @@ import jsonschema
 import pytest
 
 from ory_async.testing import FakeOry
-
-from .conftest import call
+from tests.kit.raw_http import call
 
 SPEC = json.loads((Path(__file__).parent / "data" / "kratos-v1-schemas.json").read_text())
 

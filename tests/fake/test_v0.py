@@ -8,8 +8,7 @@ import aiohttp
 import pytest_asyncio
 
 from ory_async.testing import FakeOry
-
-from .conftest import call
+from tests.kit.raw_http import call
 
 
 @pytest_asyncio.fixture

@@ -7,12 +7,12 @@ own controls (``fake``: faults, rate limits, paging bugs, v0) runs against FakeO
 
 Every exchange a test makes is captured on the client's side of the wire and checked
 against the OpenAPI spec of its API generation when the test ends (see
-``tests/contract/spec.py``), so the whole integration run doubles as the contract suite.
-With both servers, the exchanges of each scenario are compared too (``differential.py``):
+``tests/kit/spec.py``), so the whole integration run doubles as the contract suite.
+With both servers, the exchanges of each scenario are compared too (``tests/kit/differential.py``):
 a difference not explained in ``tests/kratos/DEVIATIONS.md`` fails the scenario.
 
 Every test runs twice against FakeOry: with the async client, and with the blocking client
-(``ory_async.sync.OryClient``) driven through ``tests/sync_facade.py``; against Kratos, with
+(``ory_async.sync.OryClient``) driven through ``tests/kit/sync_facade.py``; against Kratos, with
 the async client. A test that needs the async client's internals or the request trace of its
 borrowed session is marked ``async_only``.
 """
@@ -23,19 +23,14 @@ import secrets
 import zlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-import aiohttp
-import orjson
 import pytest
-from multidict import CIMultiDict, MultiDict
 
-from ory_async import OryClient, RetryPolicy
-from ory_async import sync as ory_sync
-from ory_async.testing import FakeOry
-from tests.contract.spec import Exchange, check
-from tests.integration.differential import (
+from ory_async import OryClient
+from ory_async.testing import FakeOry, FakeOryOptions
+from tests.kit import kratos as kratos_server
+from tests.kit.differential import (
     DEVIATIONS,
     Shape,
     compare,
@@ -44,131 +39,14 @@ from tests.integration.differential import (
     shape,
     unexplained,
 )
-from tests.integration.servers import ServerKind, ServerUnderTest
-from tests.kratos import server as kratos_server
-from tests.kratos.server import Kratos
-from tests.sync_facade import facade
-
-API_KEY = "ory_pat_INTEGRATION_0123456789"
-
-
-class _RecordingContent:
-    """A response's content stream that adds what ``iter_any`` reads to an exchange."""
-
-    def __init__(self, content: aiohttp.StreamReader, exchange: Exchange) -> None:
-        self._content = content
-        self._exchange = exchange
-
-    async def iter_any(self) -> AsyncIterator[bytes]:
-        async for chunk in self._content.iter_any():
-            self._exchange.response_body += chunk
-            yield chunk
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._content, name)
-
-
-def _tracing(exchanges: list[Exchange]) -> aiohttp.TraceConfig:
-    trace = aiohttp.TraceConfig()
-
-    async def start(_: Any, ctx: SimpleNamespace, params: aiohttp.TraceRequestStartParams) -> None:
-        url = params.url
-        ctx.exchange = Exchange(
-            method=params.method,
-            path=url.raw_path,  # an encoded id stays one segment
-            query=list(MultiDict(url.query).items()),
-            request_body=b"",
-        )
-        exchanges.append(ctx.exchange)
-
-    async def chunk_sent(
-        _: Any, ctx: SimpleNamespace, params: aiohttp.TraceRequestChunkSentParams
-    ) -> None:
-        ctx.exchange.request_body += params.chunk
-
-    async def end(_: Any, ctx: SimpleNamespace, params: aiohttp.TraceRequestEndParams) -> None:
-        ctx.exchange.status = params.response.status
-        ctx.exchange.content_type = params.response.headers.get("Content-Type", "")
-        ctx.exchange.response_headers = CIMultiDict(params.response.headers)
-        # A body without Content-Length is read piece by piece (iter_any), which sends no
-        # chunk signal: record those pieces where they are read.
-        params.response.content = _RecordingContent(params.response.content, ctx.exchange)  # type: ignore[assignment]
-
-    async def chunk_received(
-        _: Any, ctx: SimpleNamespace, params: aiohttp.TraceResponseChunkReceivedParams
-    ) -> None:
-        ctx.exchange.response_body += params.chunk
-
-    trace.on_request_start.append(start)
-    trace.on_request_chunk_sent.append(chunk_sent)
-    trace.on_request_end.append(end)
-    trace.on_response_chunk_received.append(chunk_received)
-    return trace
-
-
-class Harness:
-    """The servers and OryClients of one test, with the exchanges the clients made."""
-
-    def __init__(self, client_kind: str = "async") -> None:
-        self.client_kind = client_kind
-        self.exchanges: dict[str, list[Exchange]] = {"v1": [], "v0": []}
-        self._stack: list[Any] = []
-        self.kind: ServerKind | None = None  # set when the test runs on ``server``
-        self.scenario = ""
-
-    async def start(self, api: str = "v1", **fake_options: Any) -> FakeOry:
-        """A FakeOry of this test's own, stopped when the test ends."""
-        fake = FakeOry(api=api, seed=7, **fake_options)  # type: ignore[arg-type]
-        await fake.start()
-        self._stack.append(fake)
-        return fake
-
-    async def client(self, server: FakeOry | ServerUnderTest, **options: Any) -> OryClient:
-        """An OryClient on ``server`` whose exchanges this harness records.
-
-        With the blocking client, the client owns its session (no trace).
-        """
-        options.setdefault("retry", RetryPolicy(wait_initial=0.0, wait_jitter=0.0, wait_max=0.0))
-        if self.client_kind == "sync":
-            blocking = ory_sync.OryClient(
-                server.url, public_url=server.public_url, api=server.api, **options
-            )
-            wrapped = facade(blocking)
-            self._stack.append(wrapped)
-            return wrapped
-        session = aiohttp.ClientSession(
-            trace_configs=[_tracing(self.exchanges[server.api])],
-            cookie_jar=aiohttp.DummyCookieJar(),
-        )
-        self._stack.append(session)
-        client = OryClient(
-            server.url, public_url=server.public_url, api=server.api, session=session, **options
-        )
-        self._stack.append(client)
-        return client
-
-    async def close(self) -> None:
-        for item in reversed(self._stack):
-            if isinstance(item, FakeOry):
-                await item.stop()
-            else:
-                await item.close()
-
-    def contract_problems(self) -> list[str]:
-        return [
-            p for api, exchanges in self.exchanges.items() for e in exchanges for p in check(api, e)
-        ]
-
+from tests.kit.harness import Harness
+from tests.kit.kratos import Kratos
+from tests.kit.servers import ServerKind, ServerUnderTest
 
 HERE = Path(__file__).parent
 SERVER_KINDS: tuple[ServerKind, ...] = ("fake", "kratos")
 _RECORDS = pytest.StashKey[dict[str, dict[str, Shape]]]()
 _RUN_TAG = secrets.token_hex(3)
-
-
-def customer_schema() -> dict[str, Any]:
-    """The second identity schema both servers are configured with."""
-    return dict(orjson.loads((DEVIATIONS.parent / "customer.schema.json").read_bytes()))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -242,15 +120,21 @@ def kratos(pytestconfig: pytest.Config) -> Iterator[Kratos]:
 
 
 @pytest.fixture
-async def server(
+def ory_fake_options() -> FakeOryOptions:
+    """The shipped ``ory_fake`` fixture is the FakeOry under test, with stable ids."""
+    return {"seed": 7}
+
+
+@pytest.fixture
+def server(
     request: pytest.FixtureRequest, server_kind: ServerKind, harness: Harness
-) -> AsyncIterator[ServerUnderTest]:
-    """The server this run of the test talks to."""
+) -> Iterator[ServerUnderTest]:
+    """The server this run of the test talks to (FakeOry: the plugin's ``ory_fake``)."""
     tag = f"{_RUN_TAG}{zlib.crc32(request.node.originalname.encode()):08x}"
     harness.kind = server_kind
     harness.scenario = f"{request.node.path.name}::{request.node.originalname}"
     if server_kind == "fake":
-        fake = await harness.start("v1")
+        fake: FakeOry = request.getfixturevalue("ory_fake")
         yield ServerUnderTest("fake", fake.url, fake.public_url, tag, fake=fake)
     elif request.node.get_closest_marker("own_server") is None:
         real: Kratos = request.getfixturevalue("kratos")

@@ -21,8 +21,8 @@ from ory_async.models import (
     Session,
 )
 from ory_async.testing import FakeOry
-from tests.integration.conftest import Harness
-from tests.integration.servers import ServerUnderTest
+from tests.kit.harness import Harness
+from tests.kit.servers import ServerUnderTest
 
 covers = pytest.mark.covers
 

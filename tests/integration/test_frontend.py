@@ -27,8 +27,9 @@ from ory_async.models import (
     SuccessfulNativeRegistration,
 )
 from ory_async.testing import FakeOry
-from tests.integration.conftest import API_KEY, Harness
-from tests.integration.servers import ServerUnderTest
+from tests.kit.harness import Harness
+from tests.kit.keys import API_KEY
+from tests.kit.servers import ServerUnderTest
 
 covers = pytest.mark.covers
 PASSWORD = "a-long-password-123"

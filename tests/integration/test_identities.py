@@ -17,8 +17,8 @@ from ory_async.models import (
     JsonPatch,
     UpdateIdentityBody,
 )
-from tests.integration.conftest import Harness, customer_schema
-from tests.integration.servers import PASSWORD, ServerUnderTest
+from tests.kit.harness import Harness, customer_schema
+from tests.kit.servers import PASSWORD, ServerUnderTest
 
 covers = pytest.mark.covers
 MISSING = "00000000-0000-4000-8000-000000000000"

@@ -1,6 +1,6 @@
 """Imported password hashes of every format, on FakeOry and on a real Kratos alike.
 
-The same vectors (``tests/hash_vectors.py``, made by the library that owns each
+The same vectors (``tests/kit/hash_vectors.py``, made by the library that owns each
 algorithm) are imported on both servers; the native login with the right password gets a
 session, a wrong one a 400, and after the login the stored hash is the server's own
 bcrypt unless it was bcrypt already.
@@ -18,8 +18,8 @@ from ory_async.models import (
     IdentityWithCredentialsPassword,
     IdentityWithCredentialsPasswordConfig,
 )
-from tests.hash_vectors import FORMATS
-from tests.integration.servers import ServerUnderTest
+from tests.kit.hash_vectors import FORMATS
+from tests.kit.servers import ServerUnderTest
 
 PASSWORD = "correct horse battery staple ✓"
 

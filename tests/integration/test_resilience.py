@@ -7,7 +7,8 @@ import pytest
 from ory_async import OryClient, RateLimitedError, RetryPolicy, ServerError, UnauthorizedError
 from ory_async.models import CreateIdentityBody
 from ory_async.testing import FakeOry, RetryWaits
-from tests.integration.conftest import API_KEY, Harness
+from tests.kit.harness import Harness
+from tests.kit.keys import API_KEY
 
 
 async def test_faults_are_recovered_by_retries(

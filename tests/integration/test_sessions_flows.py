@@ -17,9 +17,9 @@ from ory_async import (
 )
 from ory_async.models import CreateIdentityBody, LoginFlow, Session, SettingsFlow
 from ory_async.testing import FakeOry
-from tests.integration.conftest import Harness
-from tests.integration.servers import ServerUnderTest, start_flow
-from tests.shared_files import fixture_json
+from tests.kit.harness import Harness
+from tests.kit.servers import ServerUnderTest, start_flow
+from tests.kit.shared_files import fixture_json
 
 MISSING = "00000000-0000-4000-8000-000000000000"
 

@@ -8,7 +8,7 @@ from ory_async import NotFoundError, OryClient
 from ory_async.models import CreateIdentityBody, UpdateIdentityBody
 from ory_async.models.v0 import V0Flow, V0FlowError
 from ory_async.testing import FakeOry
-from tests.shared_files import fixture_json
+from tests.kit.shared_files import fixture_json
 
 covers = pytest.mark.covers
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import orjson
 from multidict import CIMultiDict
 
-from tests.contract.spec import Exchange
-from tests.integration.differential import (
+from tests.kit.differential import (
     DEVIATIONS,
     compare,
     deviations,
@@ -17,6 +16,7 @@ from tests.integration.differential import (
     shape,
     unexplained,
 )
+from tests.kit.spec import Exchange
 
 
 def answer(

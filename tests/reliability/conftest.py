@@ -7,20 +7,18 @@ from collections.abc import AsyncIterator
 import pytest
 
 from ory_async import OryClient, RetryPolicy
-from ory_async.testing import FakeOry
-
-TOKEN = "ory_pat_RELIABILITY_SECRET_4f9c2b7e"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeOry]:
-    async with FakeOry(seed=11, api_key=TOKEN) as server:
-        yield server
+from ory_async.testing import FakeOry, FakeOryOptions
+from tests.kit.keys import TOKEN
 
 
 @pytest.fixture
-async def ory(fake: FakeOry) -> AsyncIterator[OryClient]:
+def ory_fake_options() -> FakeOryOptions:
+    return {"seed": 11, "api_key": TOKEN}
+
+
+@pytest.fixture
+async def ory(ory_fake: FakeOry) -> AsyncIterator[OryClient]:
     async with OryClient(
-        fake.url, public_url=fake.public_url, access_token=TOKEN, retry=RetryPolicy.none()
+        ory_fake.url, public_url=ory_fake.public_url, access_token=TOKEN, retry=RetryPolicy.none()
     ) as client:
         yield client

@@ -26,11 +26,11 @@ INJECTIONS = [
 
 @pytest.mark.parametrize(("identifier", "raw_path"), INJECTIONS)
 async def test_path_injection_stays_one_segment(
-    ory: OryClient, fake: FakeOry, identifier: str, raw_path: str
+    ory: OryClient, ory_fake: FakeOry, identifier: str, raw_path: str
 ) -> None:
     with pytest.raises(NotFoundError):
         await ory.identities.get(identifier)
-    (seen,) = fake.requests
+    (seen,) = ory_fake.requests
     assert seen.raw_path == raw_path
     assert seen.query_string == ""
     assert "X-Evil" not in seen.headers
@@ -38,7 +38,7 @@ async def test_path_injection_stays_one_segment(
 
 @pytest.mark.parametrize("identifier", ["", ".", ".."])
 async def test_ids_that_change_the_path_never_leave(
-    ory: OryClient, fake: FakeOry, identifier: str
+    ory: OryClient, ory_fake: FakeOry, identifier: str
 ) -> None:
     for call in (
         lambda: ory.identities.get(identifier),
@@ -49,13 +49,15 @@ async def test_ids_that_change_the_path_never_leave(
     ):
         with pytest.raises(ValueError, match="non-empty string other than"):
             await call()
-    assert list(fake.requests) == []
+    assert list(ory_fake.requests) == []
 
 
-async def test_a_10_kb_id_is_one_segment_or_a_clean_error(ory: OryClient, fake: FakeOry) -> None:
+async def test_a_10_kb_id_is_one_segment_or_a_clean_error(
+    ory: OryClient, ory_fake: FakeOry
+) -> None:
     with pytest.raises(ApiError):
         await ory.identities.get("a/" * 5000)
-    assert all(r.raw_path.count("/") == 3 for r in fake.requests)
+    assert all(r.raw_path.count("/") == 3 for r in ory_fake.requests)
 
 
 BAD_CALLS: list[tuple[str, Any, type[Exception], str]] = [
@@ -117,7 +119,7 @@ BAD_CALLS: list[tuple[str, Any, type[Exception], str]] = [
     ("label", "call", "error", "message"), BAD_CALLS, ids=[c[0] for c in BAD_CALLS]
 )
 async def test_bad_arguments_fail_before_io(
-    ory: OryClient, fake: FakeOry, label: str, call: Any, error: type[Exception], message: str
+    ory: OryClient, ory_fake: FakeOry, label: str, call: Any, error: type[Exception], message: str
 ) -> None:
     async def invoke() -> None:
         result = call(ory)
@@ -126,7 +128,7 @@ async def test_bad_arguments_fail_before_io(
 
     with pytest.raises(error, match=message):
         await invoke()
-    assert list(fake.requests) == []
+    assert list(ory_fake.requests) == []
 
 
 @pytest.mark.parametrize("op", ["move", "copy", "test", "ADD", ""])

@@ -19,8 +19,8 @@ from ory_async import (
     RetryPolicy,
     ServerError,
 )
-from tests.conftest import SECRET
-from tests.scripted import ScriptedServer, reply
+from tests.kit.keys import SECRET
+from tests.kit.scripted import ScriptedServer, reply
 
 Serve = Callable[[ScriptedServer], Awaitable[TestServer]]
 ID = "5ff66179-c240-4703-b0d8-494592cefff5"

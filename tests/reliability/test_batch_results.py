@@ -24,16 +24,16 @@ def body(n: int) -> CreateIdentityBody:
     return CreateIdentityBody(schema_id="default", traits={"email": f"r{n}@example.com"})
 
 
-def received_emails(fake: FakeOry) -> list[str]:
+def received_emails(ory_fake: FakeOry) -> list[str]:
     return [
         e["create"]["traits"]["email"]
-        for r in fake.requests.matching("PATCH", "/admin/identities")
+        for r in ory_fake.requests.matching("PATCH", "/admin/identities")
         for e in orjson.loads(r.body)["identities"]
     ]
 
 
 async def test_a_body_the_encoder_refuses_fails_alone_and_the_rest_is_created(
-    ory: OryClient, fake: FakeOry
+    ory: OryClient, ory_fake: FakeOry
 ) -> None:
     bodies = [body(i) for i in range(9)]
     bodies[3] = CreateIdentityBody(schema_id="default", traits={"email": "lone\ud800@example.com"})
@@ -49,8 +49,10 @@ async def test_a_body_the_encoder_refuses_fails_alone_and_the_rest_is_created(
     assert bad.identity_id is None
     # Every created identity is reported, and the bad body never left.
     reported = {r.identity_id for r in results if r.ok}
-    assert reported == set(fake.identities)
-    assert sorted(received_emails(fake)) == sorted(f"r{i}@example.com" for i in range(9) if i != 3)
+    assert reported == set(ory_fake.identities)
+    assert sorted(received_emails(ory_fake)) == sorted(
+        f"r{i}@example.com" for i in range(9) if i != 3
+    )
 
 
 @pytest.mark.parametrize(
@@ -62,22 +64,22 @@ async def test_a_body_the_encoder_refuses_fails_alone_and_the_rest_is_created(
     ],
 )
 async def test_rows_that_are_not_bodies_fail_without_sending(
-    ory: OryClient, fake: FakeOry, row: Any, why: str
+    ory: OryClient, ory_fake: FakeOry, row: Any, why: str
 ) -> None:
     rows = [body(0), row, body(2)]
     results = await ory.identities.batch_create(rows).collect()
     assert [r.outcome for r in results] == ["created", "failed", "created"]
     assert isinstance(results[1].exception, InvalidBodyError)
     assert why in results[1].reason
-    assert received_emails(fake) == ["r0@example.com", "r2@example.com"]
+    assert received_emails(ory_fake) == ["r0@example.com", "r2@example.com"]
 
 
-async def test_an_all_bad_input_sends_nothing(ory: OryClient, fake: FakeOry) -> None:
+async def test_an_all_bad_input_sends_nothing(ory: OryClient, ory_fake: FakeOry) -> None:
     rows: list[Any] = ["not a body"] * 5
     results = await ory.identities.batch_create(rows, chunk_size=2).collect()
     assert [r.index for r in results] == list(range(5))
     assert all(r.outcome is BatchOutcome.FAILED for r in results)
-    assert fake.requests.matching("PATCH", "/admin/identities") == []
+    assert ory_fake.requests.matching("PATCH", "/admin/identities") == []
 
 
 @pytest.mark.parametrize(
@@ -100,19 +102,19 @@ async def test_an_all_bad_input_sends_nothing(ory: OryClient, fake: FakeOry) -> 
     ids=["empty list", "nulls", "patch id that matches nothing", "no id or unknown action"],
 )
 async def test_a_200_without_a_result_for_a_body_is_unknown(
-    ory: OryClient, fake: FakeOry, answer: dict[str, Any]
+    ory: OryClient, ory_fake: FakeOry, answer: dict[str, Any]
 ) -> None:
-    fake.faults.add("/admin/identities", method="PATCH", status=200, body=answer)
+    ory_fake.faults.add("/admin/identities", method="PATCH", status=200, body=answer)
     results = await ory.identities.batch_create([body(0), body(1)]).collect()
     assert [r.outcome for r in results] == ["unknown", "unknown"]
     assert all(r.reason for r in results)
 
 
 async def test_a_short_list_leaves_only_the_missing_body_unknown(
-    ory: OryClient, fake: FakeOry
+    ory: OryClient, ory_fake: FakeOry
 ) -> None:
     created, patch_id = str(uuid.uuid4()), str(uuid.uuid4())
-    fake.faults.add(
+    ory_fake.faults.add(
         "/admin/identities",
         method="PATCH",
         status=200,
@@ -129,29 +131,29 @@ async def test_a_short_list_leaves_only_the_missing_body_unknown(
     assert results[1].patch_id == patch_id
 
 
-async def test_batch_create_on_a_closed_client_raises(fake: FakeOry) -> None:
-    ory = OryClient(fake.url)
+async def test_batch_create_on_a_closed_client_raises(ory_fake: FakeOry) -> None:
+    ory = OryClient(ory_fake.url)
     await ory.close()
     with pytest.raises(ClientClosedError):
         ory.identities.batch_create([body(0)])
-    assert fake.requests.matching("PATCH", "/admin/identities") == []
+    assert ory_fake.requests.matching("PATCH", "/admin/identities") == []
 
 
-async def test_closed_between_call_and_iteration_raises(fake: FakeOry) -> None:
-    ory = OryClient(fake.url)
+async def test_closed_between_call_and_iteration_raises(ory_fake: FakeOry) -> None:
+    ory = OryClient(ory_fake.url)
     batch = ory.identities.batch_create([body(0)])
     await ory.close()
     with pytest.raises(ClientClosedError):
         await batch.collect()
-    assert fake.requests.matching("PATCH", "/admin/identities") == []
+    assert ory_fake.requests.matching("PATCH", "/admin/identities") == []
 
 
 async def test_answers_are_matched_by_position_or_by_patch_id(
-    ory: OryClient, fake: FakeOry
+    ory: OryClient, ory_fake: FakeOry
 ) -> None:
     a, b = str(uuid.uuid4()), str(uuid.uuid4())
     # A server that does not echo patch ids: same length, same order.
-    fake.faults.add(
+    ory_fake.faults.add(
         "/admin/identities",
         method="PATCH",
         status=200,
@@ -164,7 +166,7 @@ async def test_answers_are_matched_by_position_or_by_patch_id(
 
     # One that answers in another order: the patch ids say which is which.
     p0, p1 = str(uuid.uuid4()), str(uuid.uuid4())
-    fake.faults.add(
+    ory_fake.faults.add(
         "/admin/identities",
         method="PATCH",
         status=200,
@@ -181,7 +183,7 @@ async def test_answers_are_matched_by_position_or_by_patch_id(
 
 
 async def test_an_input_that_breaks_still_gets_what_was_read_reported(
-    ory: OryClient, fake: FakeOry
+    ory: OryClient, ory_fake: FakeOry
 ) -> None:
     def rows() -> Iterator[CreateIdentityBody]:
         for n in range(5):
@@ -200,4 +202,4 @@ async def test_an_input_that_breaks_still_gets_what_was_read_reported(
         await consume()
     # Every identity created is reported before the input's error comes through.
     assert seen == [0, 1, 2, 3, 4]
-    assert len(fake.identities) == 5
+    assert len(ory_fake.identities) == 5

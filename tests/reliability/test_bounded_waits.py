@@ -7,12 +7,10 @@ longer wait than the call may still spend fails the call at once with ``.retry_a
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
 import pytest
-from yarl import URL
 
 from ory_async import (
     OryClient,
@@ -22,67 +20,10 @@ from ory_async import (
     ServerError,
     Timeouts,
 )
-from ory_async._pacing import Pacer
 from ory_async.testing import FakeOry, no_waits
-from tests.reliability.conftest import TOKEN
-
-URL_GET = URL("http://127.0.0.1:4434/admin/identities/x")
-MINUTE = 60.0
-
-
-class FakeTime:
-    """A clock that moves only when the pacer sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
-
+from tests.kit.keys import TOKEN
 
 DAY = 86_400
-ABSURD = [
-    # Ory's own form, quota spent, reset a day away
-    {
-        "x-ratelimit-limit": "10, 10;w=1",
-        "x-ratelimit-remaining": "0",
-        "x-ratelimit-reset": str(DAY),
-    },
-    # remaining/reset only
-    {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(DAY)},
-    # a bare integer limit (its window is learned from resets)
-    {"x-ratelimit-limit": "10", "x-ratelimit-remaining": "0", "x-ratelimit-reset": str(DAY)},
-    # IETF names without the x- prefix
-    {"ratelimit-limit": "10", "ratelimit-remaining": "0", "ratelimit-reset": str(10 * DAY)},
-    # a reset given as a Unix time a year ahead
-    {
-        "x-ratelimit-limit": "10, 10;w=1",
-        "x-ratelimit-remaining": "0",
-        "x-ratelimit-reset": str(int(time.time()) + 365 * DAY),
-    },
-]
-
-
-@pytest.mark.parametrize("headers", ABSURD)
-@pytest.mark.parametrize("status", [200, 429])
-async def test_an_absurd_reset_holds_later_calls_a_minute_at_most(
-    headers: dict[str, str], status: int
-) -> None:
-    t = FakeTime()
-    pacer = Pacer(clock=t.clock, sleep=t.sleep)
-    pacer.observe(await pacer.acquire("GET", URL_GET), "GET", URL_GET, status, headers)
-    for _ in range(3):
-        ticket = await pacer.acquire("GET", URL_GET)
-        pacer.observe(ticket, "GET", URL_GET, 200, headers)
-    assert t.sleeps  # it did hold
-    assert max(t.sleeps) <= MINUTE
-    assert t.now <= 4 * MINUTE  # three more requests within four minutes, not days
 
 
 def limited(retry_after: float | str) -> dict[str, Any]:
@@ -98,25 +39,25 @@ def limited(retry_after: float | str) -> dict[str, Any]:
     ],
 )
 async def test_a_retry_after_beyond_what_the_call_may_spend_raises_at_once(
-    fake: FakeOry, timeouts: Timeouts, retry_after: float
+    ory_fake: FakeOry, timeouts: Timeouts, retry_after: float
 ) -> None:
-    fake.faults.add("/admin/identities", **limited(retry_after))
+    ory_fake.faults.add("/admin/identities", **limited(retry_after))
     with no_waits() as waits:
-        async with OryClient(fake.url, access_token=TOKEN, timeouts=timeouts) as ory:
+        async with OryClient(ory_fake.url, access_token=TOKEN, timeouts=timeouts) as ory:
             with pytest.raises(RateLimitedError) as info:
                 await ory.identities.list()
     assert info.value.retry_after == retry_after
     assert info.value.attempts == 1
     assert waits.delays == []
-    assert len(fake.requests) == 1
+    assert len(ory_fake.requests) == 1
     assert any("the server asked to wait" in n for n in info.value.__notes__)
 
 
-async def test_a_retry_after_as_an_http_date_far_ahead_raises_at_once(fake: FakeOry) -> None:
+async def test_a_retry_after_as_an_http_date_far_ahead_raises_at_once(ory_fake: FakeOry) -> None:
     far = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 7 * DAY))
-    fake.faults.add("/admin/identities", **limited(far))
+    ory_fake.faults.add("/admin/identities", **limited(far))
     with no_waits() as waits:
-        async with OryClient(fake.url, access_token=TOKEN) as ory:
+        async with OryClient(ory_fake.url, access_token=TOKEN) as ory:
             with pytest.raises(RateLimitedError) as info:
                 await ory.identities.list()
     assert info.value.retry_after is not None
@@ -124,29 +65,29 @@ async def test_a_retry_after_as_an_http_date_far_ahead_raises_at_once(fake: Fake
     assert waits.delays == []
 
 
-async def test_a_503_retry_after_beyond_the_retry_budget_raises_at_once(fake: FakeOry) -> None:
-    fake.faults.add("/admin/identities", status=503, retry_after=600, times=None)
+async def test_a_503_retry_after_beyond_the_retry_budget_raises_at_once(ory_fake: FakeOry) -> None:
+    ory_fake.faults.add("/admin/identities", status=503, retry_after=600, times=None)
     with no_waits() as waits:
-        async with OryClient(fake.url, access_token=TOKEN) as ory:
+        async with OryClient(ory_fake.url, access_token=TOKEN) as ory:
             with pytest.raises(ServerError) as info:
                 await ory.identities.list()
     assert info.value.status == 503
     assert info.value.attempts == 1
     assert waits.delays == []
-    assert len(fake.requests) == 1
+    assert len(ory_fake.requests) == 1
 
 
-async def test_a_retry_after_that_fits_is_still_waited(fake: FakeOry) -> None:
-    fake.faults.add("/admin/identities", status=429, retry_after=2, times=1)
+async def test_a_retry_after_that_fits_is_still_waited(ory_fake: FakeOry) -> None:
+    ory_fake.faults.add("/admin/identities", status=429, retry_after=2, times=1)
     with no_waits() as waits:
-        async with OryClient(fake.url, access_token=TOKEN) as ory:
+        async with OryClient(ory_fake.url, access_token=TOKEN) as ory:
             assert await ory.identities.list().collect() == []
     assert waits.delays == [2.0]
 
 
-async def test_the_deadline_bounds_a_wildcard_manage_that_never_ends(fake: FakeOry) -> None:
+async def test_the_deadline_bounds_a_wildcard_manage_that_never_ends(ory_fake: FakeOry) -> None:
     # A server that always claims more is left but also progress: each round alone is quick.
-    fake.faults.add(
+    ory_fake.faults.add(
         "/admin/sessions",
         method="POST",
         status=200,
@@ -154,49 +95,49 @@ async def test_the_deadline_bounds_a_wildcard_manage_that_never_ends(fake: FakeO
         times=None,
         delay=0.01,
     )
-    async with OryClient(fake.url, access_token=TOKEN, timeouts=Timeouts(deadline=0.3)) as ory:
+    async with OryClient(ory_fake.url, access_token=TOKEN, timeouts=Timeouts(deadline=0.3)) as ory:
         with pytest.raises(RequestTimeoutError, match="call's deadline"):
             await ory.sessions.manage("disable", identities="*")
-    assert 1 <= len(fake.requests) < 1000
+    assert 1 <= len(ory_fake.requests) < 1000
 
 
-async def test_the_deadline_bounds_a_whole_collect(fake: FakeOry) -> None:
-    fake.seed_identities(50)
-    fake.faults.add("/admin/identities", status=None, delay=0.05, times=None)
-    async with OryClient(fake.url, access_token=TOKEN, timeouts=Timeouts(deadline=0.3)) as ory:
+async def test_the_deadline_bounds_a_whole_collect(ory_fake: FakeOry) -> None:
+    ory_fake.seed_identities(50)
+    ory_fake.faults.add("/admin/identities", status=None, delay=0.05, times=None)
+    async with OryClient(ory_fake.url, access_token=TOKEN, timeouts=Timeouts(deadline=0.3)) as ory:
         with pytest.raises(RequestTimeoutError, match="call's deadline"):
             await ory.identities.list(page_size=1).collect()
-    assert 1 <= len(fake.requests) < 50
+    assert 1 <= len(ory_fake.requests) < 50
 
 
-async def test_the_deadline_bounds_a_whole_get_many(fake: FakeOry) -> None:
-    ids = fake.seed_identities(20)
-    fake.faults.add("/admin/identities", status=None, delay=0.05, times=None)
+async def test_the_deadline_bounds_a_whole_get_many(ory_fake: FakeOry) -> None:
+    ids = ory_fake.seed_identities(20)
+    ory_fake.faults.add("/admin/identities", status=None, delay=0.05, times=None)
     async with OryClient(
-        fake.url, access_token=TOKEN, timeouts=Timeouts(deadline=0.3), max_concurrency=1
+        ory_fake.url, access_token=TOKEN, timeouts=Timeouts(deadline=0.3), max_concurrency=1
     ) as ory:
         # 20 chunks of one id, one at a time: 20 requests of 0.05 s each, 1 s in all.
         found = ory.identities.get_many(ids, concurrency=1)
         found.chunk_size = 1
         with pytest.raises(RequestTimeoutError, match="call's deadline"):
             await found.collect()
-    assert 1 <= len(fake.requests) < 20
+    assert 1 <= len(ory_fake.requests) < 20
 
 
-async def test_the_deadline_bounds_a_whole_batch_create(fake: FakeOry) -> None:
+async def test_the_deadline_bounds_a_whole_batch_create(ory_fake: FakeOry) -> None:
     from ory_async.models import CreateIdentityBody
 
     bodies = [
         CreateIdentityBody(schema_id="default", traits={"email": f"d{n}@example.com"})
         for n in range(20)
     ]
-    fake.faults.add("/admin/identities", method="PATCH", status=None, delay=0.05, times=None)
+    ory_fake.faults.add("/admin/identities", method="PATCH", status=None, delay=0.05, times=None)
     async with OryClient(
-        fake.url, access_token=TOKEN, timeouts=Timeouts(deadline=0.3), retry=RetryPolicy.none()
+        ory_fake.url, access_token=TOKEN, timeouts=Timeouts(deadline=0.3), retry=RetryPolicy.none()
     ) as ory:
         job = ory.identities.batch_create(bodies, chunk_size=1, concurrency=1)
         results = await job.collect()  # a batch reports per row rather than raising
-    patches = [r for r in fake.requests if r.method == "PATCH"]
+    patches = [r for r in ory_fake.requests if r.method == "PATCH"]
     assert 1 <= len(patches) < 20
     assert len(results) == 20
     unsent = results[len(patches) :]
@@ -206,8 +147,8 @@ async def test_the_deadline_bounds_a_whole_batch_create(fake: FakeOry) -> None:
     assert all("was not sent: the call's deadline" in r.reason for r in unsent)
 
 
-async def test_a_deadline_that_fits_is_no_change(fake: FakeOry) -> None:
-    fake.seed_identities(5)
-    async with OryClient(fake.url, access_token=TOKEN, timeouts=Timeouts(deadline=30)) as ory:
+async def test_a_deadline_that_fits_is_no_change(ory_fake: FakeOry) -> None:
+    ory_fake.seed_identities(5)
+    async with OryClient(ory_fake.url, access_token=TOKEN, timeouts=Timeouts(deadline=30)) as ory:
         assert len(await ory.identities.list(page_size=1).collect()) == 5
         assert await ory.sessions.manage("disable", identities=["x" * 0] * 0) == 0

@@ -19,7 +19,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from ory_async import NotFoundError, OryClient, SessionCookie, SessionToken
-from tests.reliability.conftest import TOKEN
+from tests.kit.keys import TOKEN
 
 ID = "00000000-0000-4000-8000-00000000000a"
 IDENTITY = {"id": ID, "schema_id": "default", "traits": {}}

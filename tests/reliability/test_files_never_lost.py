@@ -10,32 +10,28 @@ line now and then; an import file that starts with a UTF-8 byte order mark is re
 from __future__ import annotations
 
 import asyncio
-import io
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import orjson
 import pytest
 
-from ory_async._cli._output import Progress
-from ory_async.testing import FakeOry
-from tests.cli.conftest import SECRET, Cli
-from tests.cli.test_import import wait_until
+from ory_async.testing import FakeOry, FakeOryOptions
+from tests.kit.cli import SECRET, Cli
+from tests.kit.waiting import wait_until
 
 OLD = b'{"id":"old","note":"what was there before"}\n'
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeOry]:
-    async with FakeOry(api_key=SECRET, seed=11) as server:
-        yield server
+def ory_fake_options() -> FakeOryOptions:
+    return {"api_key": SECRET, "seed": 11}
 
 
 @pytest.fixture
-def cli(fake: FakeOry, tmp_path: Path) -> Cli:
-    return Cli(fake, tmp_path)
+def cli(ory_fake: FakeOry, tmp_path: Path) -> Cli:
+    return Cli(ory_fake, tmp_path)
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -44,12 +40,12 @@ def leftovers(folder: Path) -> list[str]:
 
 
 async def test_a_failed_export_leaves_an_existing_file_untouched(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
-    fake.seed_identities(10)
+    ory_fake.seed_identities(10)
     out = tmp_path / "identities.jsonl"
     out.write_bytes(OLD)
-    fake.faults.add("/admin/identities", method="GET", status=403, times=None)
+    ory_fake.faults.add("/admin/identities", method="GET", status=403, times=None)
     done = await cli("identities", "export", "--out", str(out))
     assert done.code == 1
     assert out.read_bytes() == OLD
@@ -58,14 +54,14 @@ async def test_a_failed_export_leaves_an_existing_file_untouched(
 
 
 async def test_a_failed_export_through_a_symlink_leaves_its_target_untouched(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
-    fake.seed_identities(10)
+    ory_fake.seed_identities(10)
     real = tmp_path / "real.jsonl"
     real.write_bytes(OLD)
     link = tmp_path / "link.jsonl"
     link.symlink_to(real)
-    fake.faults.add("/admin/identities", method="GET", status=500, times=None)
+    ory_fake.faults.add("/admin/identities", method="GET", status=500, times=None)
     done = await cli("identities", "export", "--out", str(link))
     assert done.code == 1
     assert real.read_bytes() == OLD
@@ -73,9 +69,9 @@ async def test_a_failed_export_through_a_symlink_leaves_its_target_untouched(
 
 
 async def test_a_complete_export_replaces_the_file_and_keeps_the_symlink(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
-    fake.seed_identities(5)
+    ory_fake.seed_identities(5)
     real = tmp_path / "real.jsonl"
     real.write_bytes(OLD)
     real.chmod(0o640)
@@ -92,13 +88,13 @@ async def test_a_complete_export_replaces_the_file_and_keeps_the_symlink(
 
 
 async def test_a_failure_midway_keeps_the_partial_beside_an_existing_file(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
-    fake.seed_identities(600)
+    ory_fake.seed_identities(600)
     out = tmp_path / "identities.jsonl"
     out.write_bytes(OLD)
-    fake.faults.add("/admin/identities", method="GET", status=None, times=2)  # two pages pass
-    fake.faults.add("/admin/identities", method="GET", status=403, times=None)
+    ory_fake.faults.add("/admin/identities", method="GET", status=None, times=2)  # two pages pass
+    ory_fake.faults.add("/admin/identities", method="GET", status=403, times=None)
     done = await cli("identities", "export", "--out", str(out))
     assert done.code == 1
     assert out.read_bytes() == OLD
@@ -108,20 +104,20 @@ async def test_a_failure_midway_keeps_the_partial_beside_an_existing_file(
     assert f"500 identities were written to {partial}" in done.err
     assert f"ory-async identities export --out {partial} --resume" in done.err
     # The command it gives finishes the job.
-    fake.faults.clear()
+    ory_fake.faults.clear()
     resumed = await cli("identities", "export", "--out", str(partial), "--resume")
     assert resumed.code == 0, resumed.err
     assert len(partial.read_bytes().splitlines()) == 600
 
 
 async def test_an_interrupted_export_prints_counts_and_the_resume_command(
-    fake: FakeOry, cli: Cli, tmp_path: Path
+    ory_fake: FakeOry, cli: Cli, tmp_path: Path
 ) -> None:
-    fake.seed_identities(600)
+    ory_fake.seed_identities(600)
     out = tmp_path / "identities.jsonl"
     out.write_bytes(OLD)
-    fake.faults.add("/admin/identities", method="GET", status=None, times=2)
-    fake.faults.add("/admin/identities", method="GET", status=None, delay=60.0, times=None)
+    ory_fake.faults.add("/admin/identities", method="GET", status=None, times=2)
+    ory_fake.faults.add("/admin/identities", method="GET", status=None, delay=60.0, times=None)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -137,7 +133,7 @@ async def test_an_interrupted_export_prints_counts_and_the_resume_command(
         cwd=tmp_path,
     )
     # Wait until the third page is asked for: two pages (500 identities) are written.
-    await wait_until(lambda: len(fake.requests.matching("GET", "/admin/identities")) >= 3)
+    await wait_until(lambda: len(ory_fake.requests.matching("GET", "/admin/identities")) >= 3)
     proc.send_signal(signal.SIGINT)
     _, err_bytes = await asyncio.wait_for(proc.communicate(), timeout=30)
     err = err_bytes.decode()
@@ -152,28 +148,8 @@ async def test_an_interrupted_export_prints_counts_and_the_resume_command(
     assert leftovers(tmp_path) == []
 
 
-def test_without_a_terminal_progress_prints_a_line_now_and_then() -> None:
-    err = io.StringIO()
-    bar = Progress("importing", total=10, enabled=None, unit="lines", err=err, every=0.0)
-    bar.update(3)
-    bar.update(4)
-    lines = err.getvalue().splitlines()
-    assert len(lines) == 2
-    assert lines[0].startswith("importing: 3 of 10 lines (")
-    assert lines[1].startswith("importing: 7 of 10 lines (")
-
-
-def test_progress_stays_quiet_when_turned_off_or_not_yet_due() -> None:
-    off = io.StringIO()
-    Progress("x", total=None, enabled=False, err=off, every=0.0).update(5)
-    assert off.getvalue() == ""
-    later = io.StringIO()
-    Progress("x", total=None, enabled=None, err=later, every=3600.0).update(5)
-    assert later.getvalue() == ""
-
-
-async def test_a_cron_export_prints_progress_lines(cli: Cli, fake: FakeOry) -> None:
-    fake.seed_identities(3)
+async def test_a_cron_export_prints_progress_lines(cli: Cli, ory_fake: FakeOry) -> None:
+    ory_fake.seed_identities(3)
     # The command's stderr is a pipe here, like under cron: no bar, but lines.
     done = await cli("identities", "export", "--out", "x.jsonl")
     assert done.code == 0, done.err
@@ -182,7 +158,7 @@ async def test_a_cron_export_prints_progress_lines(cli: Cli, fake: FakeOry) -> N
 
 @pytest.mark.parametrize("dry_run", [True, False])
 async def test_an_import_file_with_a_byte_order_mark_is_read(
-    cli: Cli, fake: FakeOry, tmp_path: Path, dry_run: bool
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path, dry_run: bool
 ) -> None:
     source = tmp_path / "bom.jsonl"
     rows = [{"schema_id": "default", "traits": {"email": f"bom{i}@example.org"}} for i in range(3)]
@@ -192,7 +168,7 @@ async def test_an_import_file_with_a_byte_order_mark_is_read(
     assert done.code == 0, done.err
     assert "line 1" not in done.err
     if not dry_run:
-        emails = {i["traits"]["email"] for i in fake.identities.values()}
+        emails = {i["traits"]["email"] for i in ory_fake.identities.values()}
         assert {"bom0@example.org", "bom1@example.org", "bom2@example.org"} <= emails
 
 

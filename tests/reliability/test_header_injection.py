@@ -12,7 +12,7 @@ from ory_async import BearerToken, OryClient, SessionToken
 from ory_async.auth import Auth, SessionCookie
 from ory_async.contrib import SessionRejected, SessionVerifier
 from ory_async.testing import FakeOry
-from tests.reliability.conftest import TOKEN
+from tests.kit.keys import TOKEN
 
 # Every character that could end a header line or that servers and proxies refuse.
 BAD_CHARS = ["\r", "\n", "\r\n", "\x00", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\u2028"]
@@ -75,29 +75,31 @@ def test_user_agent_with_a_control_character_fails_at_construction(char: str) ->
         OryClient("http://127.0.0.1:9", user_agent=f"my-app/1.0{char}X-Evil: 1")
 
 
-async def test_with_auth_never_gets_a_smuggling_credential(ory: OryClient, fake: FakeOry) -> None:
+async def test_with_auth_never_gets_a_smuggling_credential(
+    ory: OryClient, ory_fake: FakeOry
+) -> None:
     with pytest.raises(ValueError, match="must not contain line breaks"):
         ory.with_auth(SessionToken("ory_st_x" + SMUGGLED))
-    assert list(fake.requests) == []
+    assert list(ory_fake.requests) == []
 
 
 async def test_flow_session_token_with_a_line_break_is_refused_before_io(
-    ory: OryClient, fake: FakeOry
+    ory: OryClient, ory_fake: FakeOry
 ) -> None:
     with pytest.raises(ValueError, match="session_token must not contain"):
         await ory.flows.get_settings("some-flow", session_token="ory_st_x" + SMUGGLED)
-    assert list(fake.requests) == []
+    assert list(ory_fake.requests) == []
 
 
-async def test_clean_headers_tabs_and_user_agent_arrive_as_given(fake: FakeOry) -> None:
+async def test_clean_headers_tabs_and_user_agent_arrive_as_given(ory_fake: FakeOry) -> None:
     async with OryClient(
-        fake.url,
+        ory_fake.url,
         access_token=TOKEN,
         headers={"X-Trace": "a\tb c"},
         user_agent="my-app/1.0 (+https://example.invalid)",
     ) as ory:
         await ory.ping()
-    (seen,) = fake.requests
+    (seen,) = ory_fake.requests
     assert seen.headers["X-Trace"] == "a\tb c"
     assert seen.headers["User-Agent"] == "my-app/1.0 (+https://example.invalid)"
     assert seen.headers["Authorization"] == f"Bearer {TOKEN}"
@@ -114,7 +116,7 @@ async def test_clean_headers_tabs_and_user_agent_arrive_as_given(fake: FakeOry) 
     ],
 )
 async def test_an_app_request_with_a_control_character_carries_no_credential(
-    ory: OryClient, fake: FakeOry, headers: dict[str, str], cookies: dict[str, str]
+    ory: OryClient, ory_fake: FakeOry, headers: dict[str, str], cookies: dict[str, str]
 ) -> None:
     # An incoming request's header is hostile input: the integrations answer 401 for it,
     # not 500 from a ValueError, and nothing is sent to Ory.
@@ -123,7 +125,7 @@ async def test_an_app_request_with_a_control_character_carries_no_credential(
     with pytest.raises(SessionRejected) as info:
         await verifier.verify(ory, headers, cookies)
     assert info.value.status == 401
-    assert list(fake.requests) == []
+    assert list(ory_fake.requests) == []
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from ory_async import ApiError, OryClient, RetryPolicy
 from ory_async.errors import DecodeError, GenericError, InvalidBodyError, scrub_error
 from ory_async.models import CreateIdentityBody
 from ory_async.testing import FakeOry
-from tests.reliability.conftest import TOKEN
+from tests.kit.keys import TOKEN
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from ory_async import OryClient, PaginationError, RetryPolicy
-from tests.reliability.conftest import TOKEN
-from tests.scripted import ScriptedServer, reply
+from tests.kit.keys import TOKEN
+from tests.kit.scripted import ScriptedServer, reply
 
 A = {"id": "00000000-0000-4000-8000-00000000000a", "schema_id": "default", "traits": {}}
 B = {"id": "00000000-0000-4000-8000-00000000000b", "schema_id": "default", "traits": {}}

@@ -27,9 +27,9 @@ from ory_async import (
     SessionToken,
 )
 from ory_async.auth import Auth, SessionCookie
-from tests.reliability.conftest import TOKEN
-from tests.reliability.raw_server import fixed, raw_server
-from tests.reliability.secret_scan import leaks, texts_of
+from tests.kit.keys import TOKEN
+from tests.kit.raw_server import fixed, raw_server
+from tests.kit.secret_scan import leaks, texts_of
 
 SESSION = "ory_st_SESSION_SECRET_5d4c3b2a1f"
 COOKIE_VALUE = "MTY5NzQ0NTg2M3xDT09LSUVfU0VDUkVUXzc3Nzc="

@@ -9,8 +9,8 @@ import gzip
 import pytest
 
 from ory_async import OryClient, ResponseTooLargeError, RetryPolicy, TransportError
-from tests.reliability.conftest import TOKEN
-from tests.reliability.raw_server import Answer, fixed, raw_server
+from tests.kit.keys import TOKEN
+from tests.kit.raw_server import Answer, fixed, raw_server
 
 LIMIT = 64 * 1024
 PAD = b'{"id": "abc", "schema_id": "default", "traits": {"blob": "'

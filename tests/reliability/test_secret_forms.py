@@ -33,8 +33,8 @@ from ory_async.errors import (
     TransportError,
     api_error_for,
 )
-from tests.reliability.conftest import TOKEN
-from tests.reliability.secret_scan import leaks, texts_of
+from tests.kit.keys import TOKEN
+from tests.kit.secret_scan import leaks, texts_of
 
 SESSION = "ory_st_SESSION_SECRET_5d4c3b2a1f"
 COOKIE_VALUE = "MTY5NzQ0NTg2M3xDT09LSUVfU0VDUkVUXzc3Nzc="

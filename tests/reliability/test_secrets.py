@@ -15,13 +15,13 @@ from aiohttp.test_utils import TestServer
 from ory_async import OryClient, OryError, RetryPolicy, SessionToken
 from ory_async.models import CreateIdentityBody
 from ory_async.testing import FakeOry, RetryWaits
-from tests.reliability.conftest import TOKEN
-from tests.scripted import ScriptedServer, reply
+from tests.kit.keys import TOKEN
+from tests.kit.scripted import ScriptedServer, reply
 
 SESSION = "ory_st_SESSION_SECRET_9a8b7c6d5e"
 
 
-async def collect_failures(fake: FakeOry, ory: OryClient) -> list[BaseException]:
+async def collect_failures(ory_fake: FakeOry, ory: OryClient) -> list[BaseException]:
     """Provoke every kind of failure once and keep the exceptions."""
     failures: list[BaseException] = []
 
@@ -32,13 +32,15 @@ async def collect_failures(fake: FakeOry, ory: OryClient) -> list[BaseException]
             failures.append(exc)
 
     wrong = ory.with_auth(SessionToken(SESSION))
-    async with OryClient(fake.url, access_token=TOKEN + "x", retry=RetryPolicy.none()) as bad_key:
+    async with OryClient(
+        ory_fake.url, access_token=TOKEN + "x", retry=RetryPolicy.none()
+    ) as bad_key:
         await attempt(lambda: bad_key.identities.list().collect())
     await attempt(lambda: ory.identities.get("00000000-0000-4000-8000-000000000000"))
     await attempt(lambda: wrong.sessions.whoami())
-    fake.faults.add("/admin/identities", status=429, retry_after=5, times=1)
+    ory_fake.faults.add("/admin/identities", status=429, retry_after=5, times=1)
     await attempt(lambda: ory.identities.list().collect())
-    fake.faults.add(
+    ory_fake.faults.add(
         "/admin/identities",
         status=502,
         body=f"<html>upstream said Authorization: Bearer {TOKEN}</html>",
@@ -46,13 +48,13 @@ async def collect_failures(fake: FakeOry, ory: OryClient) -> list[BaseException]
         times=1,
     )
     await attempt(lambda: ory.identities.list().collect())
-    fake.faults.add("/admin/identities", drop_connection="mid_body", times=1)
+    ory_fake.faults.add("/admin/identities", drop_connection="mid_body", times=1)
     await attempt(
         lambda: ory.identities.create(
             CreateIdentityBody(schema_id="default", traits={"email": "x@example.com"})
         )
     )
-    fake.faults.add("/admin/identities", status=200, body=f'{{"token": "{TOKEN}"', times=1)
+    ory_fake.faults.add("/admin/identities", status=200, body=f'{{"token": "{TOKEN}"', times=1)
     await attempt(lambda: ory.identities.list().collect())
     async with OryClient(
         "http://127.0.0.1:9", access_token=TOKEN, retry=RetryPolicy.none()
@@ -62,12 +64,12 @@ async def collect_failures(fake: FakeOry, ory: OryClient) -> list[BaseException]
 
 
 async def test_no_secret_in_errors_reprs_or_logs(
-    fake: FakeOry, ory: OryClient, caplog: pytest.LogCaptureFixture, fake_sleep: RetryWaits
+    ory_fake: FakeOry, ory: OryClient, caplog: pytest.LogCaptureFixture, fake_sleep: RetryWaits
 ) -> None:
     caplog.set_level(logging.DEBUG)
     for name in ("aiohttp", "aiohttp.client", "aiohttp.access", "aiohttp.server", "ory_async"):
         logging.getLogger(name).setLevel(logging.DEBUG)
-    failures = await collect_failures(fake, ory)
+    failures = await collect_failures(ory_fake, ory)
     assert len(failures) == 8
     texts = [repr(ory), repr(ory.auth), str(ory.auth), repr(ory.with_auth(SessionToken(SESSION)))]
     for exc in failures:

@@ -9,52 +9,18 @@ exports), or a log record.
 
 from __future__ import annotations
 
-import base64
-import io
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import quote
 
 import orjson
 import pytest
 
 from ory_async import OryClient, RetryPolicy
-from ory_async._cli._output import Output
 from ory_async.errors import GenericError, scrub_error, scrub_secrets
 from ory_async.models import CreateIdentityBody
-from ory_async.testing import FakeOry
-from tests.cli.conftest import SECRET, Cli
-
-
-def encodings(secret: str) -> dict[str, str]:
-    """The secret as a hostile server may echo it, each inside some text."""
-    raw = secret.encode()
-    return {
-        "plain": f"key {secret} refused",
-        "percent": f"key={quote(secret, safe='')}",
-        "json": orjson.dumps(secret).decode()[1:-1],
-        "base64": base64.b64encode(b"Bearer " + raw).decode(),
-        "base64, one byte in": base64.b64encode(b"x" + raw + b"y").decode(),
-        "base64, two bytes in": base64.b64encode(b"xy" + raw).decode(),
-        "base64 url-safe": base64.urlsafe_b64encode(b"Authorization: Bearer " + raw).decode(),
-        "hex": f"0x{raw.hex()}",
-    }
-
-
-def detectable(secret: str) -> list[str]:
-    """What must not appear: the secret and the inner part of each encoding of it."""
-    raw = secret.encode()
-    cores = [secret, quote(secret, safe=""), raw.hex()]
-    for pad in range(3):
-        encoded = base64.b64encode(b"\0" * pad + raw).decode()
-        core = encoded[4 if pad else 0 : 4 * ((pad + len(raw)) // 3)]
-        cores += [core, core.replace("+", "-").replace("/", "_")]
-    return cores
-
-
-def leaked(text: str, secret: str = SECRET) -> list[str]:
-    return [c for c in detectable(secret) if c in text]
+from ory_async.testing import FakeOry, FakeOryOptions
+from tests.kit.cli import SECRET, Cli
+from tests.kit.leaks import encodings, leaked
 
 
 @pytest.mark.parametrize("form", list(encodings(SECRET)))
@@ -77,14 +43,13 @@ def test_a_row_error_is_scrubbed_in_every_field() -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeOry]:
-    async with FakeOry(api_key=SECRET, seed=11) as server:
-        yield server
+def ory_fake_options() -> FakeOryOptions:
+    return {"api_key": SECRET, "seed": 11}
 
 
 @pytest.fixture
-def cli(fake: FakeOry, tmp_path: Path) -> Cli:
-    return Cli(fake, tmp_path)
+def cli(ory_fake: FakeOry, tmp_path: Path) -> Cli:
+    return Cli(ory_fake, tmp_path)
 
 
 def hostile_batch_answer(count: int) -> dict[str, object]:
@@ -101,15 +66,15 @@ def hostile_batch_answer(count: int) -> dict[str, object]:
     }
 
 
-async def test_batch_row_results_never_carry_the_key(fake: FakeOry) -> None:
-    fake.faults.add(
+async def test_batch_row_results_never_carry_the_key(ory_fake: FakeOry) -> None:
+    ory_fake.faults.add(
         "/admin/identities", method="PATCH", status=200, body=hostile_batch_answer(3), times=None
     )
     bodies = [
         CreateIdentityBody(schema_id="default", traits={"email": f"r{i}@example.org"})
         for i in range(3)
     ]
-    async with OryClient(fake.url, access_token=SECRET, retry=RetryPolicy.none()) as ory:
+    async with OryClient(ory_fake.url, access_token=SECRET, retry=RetryPolicy.none()) as ory:
         results = await ory.identities.batch_create(bodies).collect()
     assert len(results) == 3
     for result in results:
@@ -119,9 +84,9 @@ async def test_batch_row_results_never_carry_the_key(fake: FakeOry) -> None:
 
 
 async def test_the_import_report_and_stderr_never_carry_the_key(
-    cli: Cli, fake: FakeOry, tmp_path: Path
+    cli: Cli, ory_fake: FakeOry, tmp_path: Path
 ) -> None:
-    fake.faults.add(
+    ory_fake.faults.add(
         "/admin/identities", method="PATCH", status=200, body=hostile_batch_answer(2), times=None
     )
     source = tmp_path / "in.jsonl"
@@ -142,11 +107,11 @@ async def test_the_import_report_and_stderr_never_carry_the_key(
     assert leaked(written) == []
 
 
-async def test_an_export_never_writes_the_key(cli: Cli, fake: FakeOry, tmp_path: Path) -> None:
-    (ident,) = fake.seed_identities(1)
-    identity = fake.identities[ident]
+async def test_an_export_never_writes_the_key(cli: Cli, ory_fake: FakeOry, tmp_path: Path) -> None:
+    (ident,) = ory_fake.seed_identities(1)
+    identity = ory_fake.identities[ident]
     hostile = dict(identity, metadata_public={"echo": list(encodings(SECRET).values())})
-    fake.faults.add("/admin/identities", method="GET", status=200, body=[hostile], times=1)
+    ory_fake.faults.add("/admin/identities", method="GET", status=200, body=[hostile], times=1)
     out = tmp_path / "out.jsonl"
     done = await cli("identities", "export", "--out", str(out))
     assert done.code == 0, done.err
@@ -155,28 +120,13 @@ async def test_an_export_never_writes_the_key(cli: Cli, fake: FakeOry, tmp_path:
     assert leaked(written) == []
 
 
-def test_output_scrubs_notes_records_and_rows() -> None:
-    out, err = io.StringIO(), io.StringIO()
-    output = Output(json=False, out=out, err=err, secrets=(SECRET,))
-    for text in encodings(SECRET).values():
-        output.note(text)
-        output.record({"reason": text})
-        output.rows([("reason", 10)], [{"reason": text}])
-    json_out = io.StringIO()
-    Output(json=True, out=json_out, secrets=(SECRET,)).record({"r": SECRET})
-    for written in (out.getvalue(), err.getvalue(), json_out.getvalue()):
-        assert "<redacted>" in written
-        assert leaked(written) == []
-    assert leaked(output.scrub_line(SECRET.encode()).decode()) == []
-
-
 async def test_log_records_never_carry_the_key(
-    fake: FakeOry, caplog: pytest.LogCaptureFixture
+    ory_fake: FakeOry, caplog: pytest.LogCaptureFixture
 ) -> None:
     echo = " | ".join(encodings(SECRET).values())
-    fake.faults.add("/admin/identities", status=503, body={"error": {"message": echo}}, times=2)
+    ory_fake.faults.add("/admin/identities", status=503, body={"error": {"message": echo}}, times=2)
     caplog.set_level(logging.DEBUG, logger="ory_async")
-    async with OryClient(fake.url, access_token=SECRET) as ory:
+    async with OryClient(ory_fake.url, access_token=SECRET) as ory:
         ory._transport.retry = RetryPolicy(attempts=3, wait_initial=0.0, wait_jitter=0.0)
         await ory.identities.list().collect()
     assert any("retrying" in r.getMessage() for r in caplog.records)

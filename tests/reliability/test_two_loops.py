@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from ory_async import OryClient, OryError
-from tests.reliability.raw_server import RawServer, fixed
+from tests.kit.raw_server import RawServer, fixed
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 

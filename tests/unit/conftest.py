@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Final
-from urllib.parse import parse_qsl
 
 import pytest
 from aiohttp.test_utils import TestServer
-from yarl import URL
 
 from ory_async import OryClient, RetryPolicy
-from tests.conftest import SECRET
-from tests.kratos_paging import PagingServer
-
-BASE: Final = "http://127.0.0.1:4434"
-PUBLIC: Final = "http://127.0.0.1:4433"
-ANY: Final = re.compile(r"^http://127\.0\.0\.1:443[34]/.*$")
-
-
-def query_of(url: URL) -> list[tuple[str, str]]:
-    """The query of ``url`` as sorted pairs (repeated keys kept)."""
-    return sorted(parse_qsl(url.raw_query_string, keep_blank_values=True))
+from tests.kit.keys import SECRET
+from tests.kit.kratos_paging import PagingServer
+from tests.kit.mocked import BASE, PUBLIC, Start
 
 
 @pytest.fixture
@@ -39,9 +27,6 @@ async def ory_v0() -> AsyncIterator[OryClient]:
     """A v0 client without credentials, no retries."""
     async with OryClient(BASE, public_url=PUBLIC, api="v0", retry=RetryPolicy.none()) as client:
         yield client
-
-
-Start = Callable[[PagingServer], Awaitable[OryClient]]
 
 
 @pytest.fixture

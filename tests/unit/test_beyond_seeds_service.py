@@ -23,9 +23,9 @@ from ory_async.models import (
     Message,
     MessageDispatchStatus,
 )
-from tests.conftest import SECRET
-from tests.helpers import only_request, sent
-from tests.unit.conftest import ANY, query_of
+from tests.kit.helpers import only_request, sent
+from tests.kit.keys import SECRET
+from tests.kit.mocked import ANY, query_of
 
 IDENTITY = {"id": "8f1c0e0a-1111-4a3b-9c1d-000000000001", "schema_id": "default", "traits": {}}
 MID = "5d1c0e0a-2222-4a3b-9c1d-000000000002"

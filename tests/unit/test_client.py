@@ -28,8 +28,8 @@ from ory_async import (
     TransportError,
     UnauthorizedError,
 )
-from tests.conftest import SECRET
-from tests.helpers import only_request
+from tests.kit.helpers import only_request
+from tests.kit.keys import SECRET
 
 BASE = "http://127.0.0.1:4434"
 READY = f"{BASE}/health/ready"

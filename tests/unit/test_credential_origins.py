@@ -25,8 +25,8 @@ from ory_async import (
 from ory_async._transport import Request
 from ory_async._urls import join_path
 from ory_async.testing import RetryWaits
-from tests.conftest import SECRET
-from tests.scripted import ScriptedServer, reply
+from tests.kit.keys import SECRET
+from tests.kit.scripted import ScriptedServer, reply
 
 Servers = tuple[ScriptedServer, TestServer, ScriptedServer, TestServer]
 

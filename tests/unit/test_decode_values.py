@@ -41,9 +41,9 @@ from ory_async.models import (
     Session,
     SessionDevice,
 )
-from tests.contract.test_fixtures import FIXTURES, RESPONSE_SHAPED, _body
-from tests.reliability.spec_strategies import examples, valid
-from tests.unit.test_fastgen import IDENTITY, SESSION
+from tests.kit.documents import IDENTITY, SESSION
+from tests.kit.fixture_table import FIXTURES, RESPONSE_SHAPED, fixture_body
+from tests.kit.spec_strategies import examples, valid
 
 EXAMPLES = examples(200)
 
@@ -161,7 +161,7 @@ def check(body: bytes, target: Any, *, must_take: bool = True) -> Any:
 @pytest.mark.parametrize("name", sorted(RESPONSE_SHAPED))
 def test_every_fixture_decodes_to_its_expected_values(name: str) -> None:
     model, _ = RESPONSE_SHAPED[name]
-    body = _body(FIXTURES, name)
+    body = fixture_body(FIXTURES, name)
     check(body, model)
     if get_origin(model) is not list:  # and as a page of two
         check(b"[" + body + b"," + body + b"]", list[model])  # type: ignore[valid-type]

@@ -8,9 +8,9 @@ import attrs
 
 from ory_async._dedupe import WINDOW, Dedupe
 from ory_async._pagination import Page, _ItemIterator
-from tests.kratos_paging import PagingServer
-from tests.unit.conftest import Start
-from tests.unit.test_pagination import Item, make_ids, pager
+from tests.kit.kratos_paging import PagingServer
+from tests.kit.mocked import Start
+from tests.kit.pagers import Item, make_ids, pager
 
 
 @attrs.frozen

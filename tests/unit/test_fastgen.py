@@ -19,49 +19,10 @@ from ory_async.models import (
     Session,
     VerifiableIdentityAddress,
 )
-from tests.contract.test_fixtures import FIXTURES, RESPONSE_SHAPED, _body
+from tests.kit.documents import IDENTITY, SESSION
+from tests.kit.fixture_table import FIXTURES, RESPONSE_SHAPED, fixture_body
 
 PLAIN = _serde._build(strict=False, detailed=False, generated=False)
-
-IDENTITY: dict[str, Any] = {
-    "id": "7f3c0b7e-5c1a-4b1e-9a53-3f0c1f1d2e11",
-    "schema_id": "default",
-    "schema_url": "https://x.example/schemas/ZGVmYXVsdA",
-    "state": "active",
-    "traits": {"email": "a@example.com", "name": {"first": "A"}},
-    "verifiable_addresses": [
-        {
-            "id": "a1",
-            "value": "a@example.com",
-            "verified": True,
-            "via": "email",
-            "status": "completed",
-            "verified_at": "2024-01-02T03:04:05.123456789Z",
-            "created_at": "2024-01-02T03:04:05Z",
-            "updated_at": "0001-01-01T00:00:00Z",
-        }
-    ],
-    "recovery_addresses": None,
-    "credentials": {
-        "password": {"type": "password", "identifiers": ["a@example.com"], "version": 0},
-        "brand_new": {"type": "brand_new", "identifiers": []},
-    },
-    "metadata_public": None,
-    "metadata_admin": {"k": [1, 2]},
-    "organization_id": None,
-    "region": "mars-north",
-    "created_at": "2024-01-02T03:04:05.1+02:00",
-    "unknown_key": {"ignored": True},
-}
-
-SESSION: dict[str, Any] = {
-    "id": "s1",
-    "active": True,
-    "authenticator_assurance_level": "aal1",
-    "authentication_methods": [{"method": "v0.6_legacy_session", "aal": ""}],
-    "identity": IDENTITY,
-    "devices": None,
-}
 
 
 def _same(data: Any, target: Any) -> None:
@@ -78,7 +39,7 @@ def _fixture_names() -> list[str]:
 @pytest.mark.parametrize("name", _fixture_names())
 def test_every_fixture_structures_as_cattrs_does(name: str) -> None:
     model, _ = RESPONSE_SHAPED[name]
-    _same(orjson.loads(_body(FIXTURES, name)), model)
+    _same(orjson.loads(fixture_body(FIXTURES, name)), model)
 
 
 def test_identity_edge_cases() -> None:

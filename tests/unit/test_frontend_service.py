@@ -18,9 +18,9 @@ from ory_async import (
     UnsupportedOperationError,
 )
 from ory_async.models import LoginFlow, LogoutFlow, Session, SuccessfulNativeLogin
-from tests.conftest import SECRET
-from tests.helpers import only_request, sent
-from tests.unit.conftest import ANY, PUBLIC, query_of
+from tests.kit.helpers import only_request, sent
+from tests.kit.keys import SECRET
+from tests.kit.mocked import ANY, PUBLIC, query_of
 
 SID = "5d1c0e0a-2222-4a3b-9c1d-000000000002"
 FLOW_ID = "7e1c0e0a-3333-4a3b-9c1d-000000000003"

@@ -10,7 +10,7 @@ from aioresponses import aioresponses
 
 from ory_async import OryClient, RetryPolicy
 from ory_async.services._get_many import MAX_URL, canonical_id
-from tests.helpers import sent
+from tests.kit.helpers import sent
 
 IDS = [str(uuid.UUID(int=i + 1)) for i in range(1000)]
 

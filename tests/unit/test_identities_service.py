@@ -28,10 +28,10 @@ from ory_async.models import (
     RecoveryLinkForIdentity,
     UpdateIdentityBody,
 )
-from tests.conftest import SECRET
-from tests.helpers import only_request, sent
-from tests.shared_files import fixture_bytes, fixture_json
-from tests.unit.conftest import ANY, BASE, PUBLIC, query_of
+from tests.kit.helpers import only_request, sent
+from tests.kit.keys import SECRET
+from tests.kit.mocked import ANY, BASE, PUBLIC, query_of
+from tests.kit.shared_files import fixture_bytes, fixture_json
 
 ID = "5ff66179-c240-4703-b0d8-494592cefff5"
 NEW_ID = "8a2c7972-ed41-4940-8bc1-ecd85bed659b"

@@ -7,8 +7,8 @@ from aioresponses import aioresponses
 
 from ory_async import OryClient
 from ory_async.models import Consistency
-from tests.helpers import only_request
-from tests.unit.conftest import ANY, query_of
+from tests.kit.helpers import only_request
+from tests.kit.mocked import ANY, query_of
 
 
 @pytest.mark.parametrize(

@@ -28,9 +28,9 @@ from ory_async.models import (
     TotpLogin,
     VerificationFlow,
 )
-from tests.conftest import SECRET
-from tests.helpers import only_request, sent
-from tests.unit.conftest import ANY, PUBLIC, query_of
+from tests.kit.helpers import only_request, sent
+from tests.kit.keys import SECRET
+from tests.kit.mocked import ANY, PUBLIC, query_of
 
 FLOW_ID = "7e1c0e0a-3333-4a3b-9c1d-000000000003"
 USER_TOKEN = "ory_st_USERTOKEN_abcdef"

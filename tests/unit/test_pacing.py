@@ -10,7 +10,7 @@ from yarl import URL
 from ory_async._buckets import UNMAPPED, BucketMap, bucket_for
 from ory_async._pacing import BucketPace, Pacer
 from ory_async._ratelimit import Quota, RateLimitInfo, parse_rate_limit
-from tests.pacing_sim import SimClient, SimServer, simulate
+from tests.kit.pacing_sim import SimClient, SimServer, simulate
 
 ORY = {
     "x-ratelimit-limit": "10, 10;w=1, 300;w=60",
@@ -107,7 +107,7 @@ def test_literal_segments_win_over_parameters() -> None:
 def test_the_table_matches_the_rate_limit_data() -> None:
     import orjson
 
-    from tests.shared_files import require_shared
+    from tests.kit.shared_files import require_shared
 
     data = orjson.loads(
         (require_shared() / "openapi" / "ory-network-rate-limits.json").read_bytes()

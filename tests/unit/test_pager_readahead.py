@@ -17,9 +17,9 @@ from aiohttp.test_utils import TestServer
 from ory_async import OryClient, RetryPolicy
 from ory_async._readahead import TASK_PREFIX, ReadAhead
 from ory_async.errors import BadRequestError
-from tests.conftest import SECRET
-from tests.kratos_paging import PagingServer
-from tests.unit.test_pagination import make_ids, pager
+from tests.kit.keys import SECRET
+from tests.kit.kratos_paging import PagingServer
+from tests.kit.pagers import make_ids, pager
 
 GUARD = 10  # seconds: only a guard against a hang, never a measurement
 

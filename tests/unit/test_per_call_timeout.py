@@ -13,9 +13,9 @@ from aioresponses import aioresponses
 
 from ory_async import OryClient, RequestTimeoutError, RetryPolicy
 from ory_async.models import CreateIdentityBody
-from tests.helpers import sent
-from tests.scripted import ScriptedServer, hang, reply
-from tests.unit.conftest import ANY
+from tests.kit.helpers import sent
+from tests.kit.mocked import ANY
+from tests.kit.scripted import ScriptedServer, hang, reply
 
 IDENTITY = {"id": "i", "schema_id": "default", "traits": {}}
 CLIENT_TIMEOUT = aiohttp.ClientTimeout(total=30.0)

@@ -10,8 +10,8 @@ from aioresponses import CallbackResult, aioresponses
 
 from ory_async import NotFoundError, OryClient, Page, RawResponse
 from ory_async.models import Identity
-from tests.helpers import sent
-from tests.unit.conftest import ANY
+from tests.kit.helpers import sent
+from tests.kit.mocked import ANY
 
 IDENTITY = {"id": "i", "schema_id": "default", "traits": {}}
 RATE = {

@@ -12,9 +12,9 @@ from aiohttp.test_utils import TestServer
 from ory_async import AsyncPager, OryClient, Page, RetryPolicy
 from ory_async._pagination import _ItemIterator
 from ory_async.models import Identity, IdentitySchemaContainer, Session
-from tests.conftest import SECRET
-from tests.kratos_paging import PagingServer
-from tests.unit.test_pagination import make_ids
+from tests.kit.keys import SECRET
+from tests.kit.kratos_paging import PagingServer
+from tests.kit.pagers import make_ids
 
 Start = Callable[..., Awaitable[OryClient]]
 

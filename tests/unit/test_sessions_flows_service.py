@@ -27,10 +27,10 @@ from ory_async.models import (
     VerificationFlow,
 )
 from ory_async.models.v0 import V0Flow, V0FlowError
-from tests.conftest import SECRET
-from tests.helpers import only_request, sent
-from tests.shared_files import fixture_json
-from tests.unit.conftest import ANY, BASE, PUBLIC, query_of
+from tests.kit.helpers import only_request, sent
+from tests.kit.keys import SECRET
+from tests.kit.mocked import ANY, BASE, PUBLIC, query_of
+from tests.kit.shared_files import fixture_json
 
 SID = "7458af86-c1d8-401c-978a-8da89133f98b"
 

@@ -12,8 +12,8 @@ from aioresponses import aioresponses
 
 from ory_async import OryClient, RequestTimeoutError, RetryPolicy, ServerError, Timeouts
 from ory_async.testing import RetryWaits
-from tests.helpers import sent
-from tests.unit.conftest import ANY, BASE
+from tests.kit.helpers import sent
+from tests.kit.mocked import ANY, BASE
 
 IDENTITY = {"id": "i", "schema_id": "default", "traits": {}}
 

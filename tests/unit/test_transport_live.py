@@ -25,8 +25,8 @@ from ory_async import (
 from ory_async._transport import Request
 from ory_async._urls import join_path, segment
 from ory_async.testing import RetryWaits, no_waits
-from tests.conftest import SECRET
-from tests.scripted import ScriptedServer, drop, hang, reply
+from tests.kit.keys import SECRET
+from tests.kit.scripted import ScriptedServer, drop, hang, reply
 
 ServerFactory = Callable[[ScriptedServer], Awaitable[TestServer]]
 

@@ -6,8 +6,8 @@ import pytest
 from aioresponses import aioresponses
 
 from ory_async import NotFoundError, OryClient, RetryPolicy
-from tests.helpers import only_request
-from tests.unit.conftest import ANY, BASE
+from tests.kit.helpers import only_request
+from tests.kit.mocked import ANY, BASE
 
 ROUTER_404 = "404 page not found\n"
 

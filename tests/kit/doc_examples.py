@@ -28,7 +28,7 @@ from pathlib import Path
 
 import attrs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 _FENCE = re.compile(
     r"^(?P<indent>[ \t]*)```(?P<lang>python|ini)[^\n]*\n(?P<body>.*?)\n(?P=indent)```[ \t]*$",

@@ -26,7 +26,7 @@ from ory_async import ClientClosedError, NotFoundError, RequestTimeoutError, Ret
 from ory_async import OryClient as AsyncOryClient
 from ory_async.sync import BlockingCallInEventLoopError, OryClient, Pager, ResultStream
 from ory_async.sync._runtime import THREAD_NAME, runtime
-from ory_async.testing import FakeOry, serve_in_thread
+from ory_async.testing import FakeOry, FakeOryOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "ory_pat_SYNC_0123456789"
@@ -38,14 +38,15 @@ def loop_threads() -> list[threading.Thread]:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeOry]:
-    with serve_in_thread(api_key=KEY, seed=3) as server:
-        yield server
+def ory_fake_options() -> FakeOryOptions:
+    return {"api_key": KEY, "seed": 3}
 
 
 @pytest.fixture
-def ory(fake: FakeOry) -> Iterator[OryClient]:
-    with OryClient(fake.url, public_url=fake.public_url, access_token=KEY, retry=NO_WAIT) as client:
+def ory(ory_fake_sync: FakeOry) -> Iterator[OryClient]:
+    with OryClient(
+        ory_fake_sync.url, public_url=ory_fake_sync.public_url, access_token=KEY, retry=NO_WAIT
+    ) as client:
         yield client
     assert not loop_threads()
 
@@ -76,8 +77,8 @@ def test_every_async_method_has_a_blocking_twin(ory: OryClient) -> None:
     assert isinstance(ory.identities.get_many([]), ResultStream)
 
 
-def test_a_hundred_threads_share_one_loop_and_pool(ory: OryClient, fake: FakeOry) -> None:
-    ids = fake.seed_identities(100)
+def test_a_hundred_threads_share_one_loop_and_pool(ory: OryClient, ory_fake_sync: FakeOry) -> None:
+    ids = ory_fake_sync.seed_identities(100)
     barrier = threading.Barrier(100)
     got: dict[int, str] = {}
     errors: list[BaseException] = []
@@ -98,12 +99,14 @@ def test_a_hundred_threads_share_one_loop_and_pool(ory: OryClient, fake: FakeOry
     assert got == dict(enumerate(ids))
     assert len(loop_threads()) == 1
     assert ory.stats.requests == 100  # one transport: one pool, one pacer
-    assert sorted(r.path for r in fake.requests.matching("GET")) == sorted(
+    assert sorted(r.path for r in ory_fake_sync.requests.matching("GET")) == sorted(
         f"/admin/identities/{i}" for i in ids
     )
 
 
-def test_calling_inside_a_running_loop_is_a_clear_error(ory: OryClient, fake: FakeOry) -> None:
+def test_calling_inside_a_running_loop_is_a_clear_error(
+    ory: OryClient, ory_fake_sync: FakeOry
+) -> None:
     async def main() -> None:
         ory.identities.get("00000000-0000-4000-8000-000000000001")
 
@@ -117,13 +120,13 @@ def test_calling_inside_a_running_loop_is_a_clear_error(ory: OryClient, fake: Fa
 
     with pytest.raises(BlockingCallInEventLoopError):
         runtime.run(on_the_client_loop())
-    assert not [r for r in fake.requests if r.path.startswith("/admin/identities")]
+    assert not [r for r in ory_fake_sync.requests if r.path.startswith("/admin/identities")]
     assert ory.metadata.version()  # and the client goes on working
 
 
-def test_close_stops_the_loop_thread_once_no_client_needs_it(fake: FakeOry) -> None:
-    one = OryClient(fake.url, access_token=KEY)
-    two = OryClient(fake.url, access_token=KEY)
+def test_close_stops_the_loop_thread_once_no_client_needs_it(ory_fake_sync: FakeOry) -> None:
+    one = OryClient(ory_fake_sync.url, access_token=KEY)
+    two = OryClient(ory_fake_sync.url, access_token=KEY)
     assert not loop_threads()  # nothing starts before the first call
     one.metadata.version()
     two.metadata.version()
@@ -140,8 +143,8 @@ def test_close_stops_the_loop_thread_once_no_client_needs_it(fake: FakeOry) -> N
         pass
 
 
-def test_a_client_dropped_without_close_takes_its_thread_along(fake: FakeOry) -> None:
-    client = OryClient(fake.url, access_token=KEY)
+def test_a_client_dropped_without_close_takes_its_thread_along(ory_fake_sync: FakeOry) -> None:
+    client = OryClient(ory_fake_sync.url, access_token=KEY)
     client.metadata.version()
     (thread,) = loop_threads()
     del client
@@ -150,8 +153,8 @@ def test_a_client_dropped_without_close_takes_its_thread_along(fake: FakeOry) ->
     assert not thread.is_alive()
 
 
-def test_views_share_the_client_and_close_with_it(ory: OryClient, fake: FakeOry) -> None:
-    (ident,) = fake.seed_identities(1)
+def test_views_share_the_client_and_close_with_it(ory: OryClient, ory_fake_sync: FakeOry) -> None:
+    (ident,) = ory_fake_sync.seed_identities(1)
     anonymous = ory.with_auth(None)
     with pytest.raises(Exception, match="401|Unauthorized|credentials"):
         anonymous.identities.get(ident)
@@ -163,10 +166,10 @@ def test_views_share_the_client_and_close_with_it(ory: OryClient, fake: FakeOry)
         anonymous.identities.get(ident)
 
 
-def test_ctrl_c_cancels_the_call_and_the_client_goes_on(fake: FakeOry) -> None:
-    ory = OryClient(fake.url, access_token=KEY, timeouts=5, retry=RetryPolicy.none())
-    (slow, quick) = fake.seed_identities(2)
-    fault = fake.faults.add(f"/admin/identities/{slow}", status=None, delay=60)
+def test_ctrl_c_cancels_the_call_and_the_client_goes_on(ory_fake_sync: FakeOry) -> None:
+    ory = OryClient(ory_fake_sync.url, access_token=KEY, timeouts=5, retry=RetryPolicy.none())
+    (slow, quick) = ory_fake_sync.seed_identities(2)
+    fault = ory_fake_sync.faults.add(f"/admin/identities/{slow}", status=None, delay=60)
     main = threading.get_ident()
 
     def interrupt() -> None:
@@ -187,17 +190,19 @@ def test_ctrl_c_cancels_the_call_and_the_client_goes_on(fake: FakeOry) -> None:
     ory.close()
 
 
-def test_timeouts_and_deadline_behave_as_in_async(fake: FakeOry) -> None:
-    (ident,) = fake.seed_identities(1)
-    fake.faults.add(f"/admin/identities/{ident}", status=None, delay=30, times=None)
-    with OryClient(fake.url, access_token=KEY, timeouts=0.2, retry=RetryPolicy.none()) as ory:
+def test_timeouts_and_deadline_behave_as_in_async(ory_fake_sync: FakeOry) -> None:
+    (ident,) = ory_fake_sync.seed_identities(1)
+    ory_fake_sync.faults.add(f"/admin/identities/{ident}", status=None, delay=30, times=None)
+    with OryClient(
+        ory_fake_sync.url, access_token=KEY, timeouts=0.2, retry=RetryPolicy.none()
+    ) as ory:
         with pytest.raises(RequestTimeoutError):
             ory.identities.get(ident)
         with pytest.raises(RequestTimeoutError):
             ory.identities.get(ident, timeout=0.1)
     with (
         OryClient(
-            fake.url, access_token=KEY, timeouts=Timeouts(deadline=0.3), retry=NO_WAIT
+            ory_fake_sync.url, access_token=KEY, timeouts=Timeouts(deadline=0.3), retry=NO_WAIT
         ) as ory,
         pytest.raises(RequestTimeoutError, match="deadline|0.3"),
     ):
@@ -213,9 +218,9 @@ def test_errors_are_the_async_clients(ory: OryClient) -> None:
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
 def test_a_forked_child_never_uses_the_parents_loop_or_sockets(
-    ory: OryClient, fake: FakeOry
+    ory: OryClient, ory_fake_sync: FakeOry
 ) -> None:
-    (ident,) = fake.seed_identities(1)
+    (ident,) = ory_fake_sync.seed_identities(1)
     assert ory.identities.get(ident).id == ident  # the parent's loop and pool are in use
     parent_client = ory._async()
     parent_loop = runtime._loop
@@ -252,7 +257,7 @@ def test_a_forked_child_never_uses_the_parents_loop_or_sockets(
     assert ory.identities.get(ident).id == ident
 
 
-def test_interpreter_exit_closes_clients_and_leaves_no_thread(fake: FakeOry) -> None:
+def test_interpreter_exit_closes_clients_and_leaves_no_thread(ory_fake_sync: FakeOry) -> None:
     script = textwrap.dedent(
         f"""
         import atexit, threading
@@ -262,7 +267,7 @@ def test_interpreter_exit_closes_clients_and_leaves_no_thread(fake: FakeOry) -> 
 
         atexit.register(check)
         from ory_async.sync import OryClient
-        ory = OryClient({fake.url!r}, access_token={KEY!r})
+        ory = OryClient({ory_fake_sync.url!r}, access_token={KEY!r})
         ory.metadata.version()
         print("called")
         """
@@ -287,8 +292,8 @@ def test_async_and_blocking_clients_take_the_same_options() -> None:
         OryClient("http://127.0.0.1:1", max_concurrency=0)
 
 
-def test_raw_responses(ory: OryClient, fake: FakeOry) -> None:
-    (ident,) = fake.seed_identities(1)
+def test_raw_responses(ory: OryClient, ory_fake_sync: FakeOry) -> None:
+    (ident,) = ory_fake_sync.seed_identities(1)
     raw = ory.with_raw_response(ory.identities.get)(ident)
     assert raw.status == 200
     assert raw.parsed.id == ident

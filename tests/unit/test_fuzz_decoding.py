@@ -22,7 +22,7 @@ from ory_async.models import (
     SettingsFlow,
     VerificationFlow,
 )
-from tests.reliability.spec_strategies import examples, valid
+from tests.kit.spec_strategies import examples, valid
 
 MODELS: dict[str, Any] = {
     "identity": Identity,

@@ -1,9 +1,5 @@
-"""Every real Kratos / Ory Network payload in tests/data/fixtures/kratos decodes into its model.
-
-The table below names the model for each fixture file and how to read it. A fixture that
-is not a response body is listed in ``NOT_RESPONSE_SHAPED`` with the reason, and a test
-fails when a file is in neither, so a new fixture cannot be skipped silently.
-"""
+"""Which model each vendored Kratos fixture (tests/data/fixtures/kratos) decodes into, and
+how to read it; the files that are not response bodies, each with the reason."""
 
 from __future__ import annotations
 
@@ -11,16 +7,13 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 import orjson
-import pytest
 
-from ory_async import _serde
 from ory_async.models import (
     ErrorGeneric,
     FlowError,
     GenericError,
     Identity,
     IdentityCredentials,
-    IdentitySchemaContainer,
     LoginFlow,
     LogoutFlow,
     RecoveryFlow,
@@ -35,16 +28,21 @@ from ory_async.models import (
     VerifiableIdentityAddress,
     VerificationFlow,
 )
-from tests.shared_files import require_shared, shared_dir
+from tests.kit.shared_files import shared_dir
 
 FIXTURES: Final = shared_dir() / "fixtures" / "kratos"
+
 
 How = Literal["body", "restore-id"]
 """``body``: the file is the whole JSON body. ``restore-id``: a test snapshot whose source
 test stripped the volatile ``id``; a placeholder id is put back before decoding."""
 
+
 NODES = list[UiNode]
+
+
 RAW_SCHEMA = dict[str, Any]
+
 
 RESPONSE_SHAPED: Final[dict[str, tuple[Any, How]]] = {
     # errors
@@ -144,7 +142,10 @@ RESPONSE_SHAPED: Final[dict[str, tuple[Any, How]]] = {
     "v0-legacy/v0-settings-flow-methods.json": (V0Flow, "body"),
 }
 
+
 _LINK = "the Link header of a paginated answer split into fragments (a pagination input)"
+
+
 NOT_RESPONSE_SHAPED: Final[dict[str, str]] = {
     "identities/snapshot-list-include-credential-oidc-config.json": (
         "a JSON string holding one credentials.oidc.config, not a response body"
@@ -159,16 +160,14 @@ NOT_RESPONSE_SHAPED: Final[dict[str, str]] = {
     "pagination/tokenpagination-link-middle.json": _LINK,
 }
 
+
 EXPECTED_FILE_COUNT: Final = 70
+
+
 PLACEHOLDER_ID: Final = "00000000-0000-4000-8000-000000000000"
 
 
-@pytest.fixture(scope="module")
-def fixtures_dir() -> Path:
-    return require_shared() / "fixtures" / "kratos"
-
-
-def _body(fixtures_dir: Path, name: str) -> bytes:
+def fixture_body(fixtures_dir: Path, name: str) -> bytes:
     raw = (fixtures_dir / name).read_bytes()
     _, how = RESPONSE_SHAPED[name]
     if how == "restore-id":
@@ -177,59 +176,3 @@ def _body(fixtures_dir: Path, name: str) -> bytes:
         assert "id" not in data, f"{name} has an id; list it as 'body'"
         raw = orjson.dumps({"id": PLACEHOLDER_ID, **data})
     return raw
-
-
-def test_every_fixture_is_classified(fixtures_dir: Path) -> None:
-    found = {p.relative_to(fixtures_dir).as_posix() for p in fixtures_dir.rglob("*.json")}
-    listed = set(RESPONSE_SHAPED) | set(NOT_RESPONSE_SHAPED)
-    assert not set(RESPONSE_SHAPED) & set(NOT_RESPONSE_SHAPED)
-    assert sorted(found - listed) == [], "new fixture files: add them to the table"
-    assert sorted(listed - found) == [], "listed fixture files that do not exist"
-    assert len(found) == EXPECTED_FILE_COUNT
-
-
-@pytest.mark.parametrize("name", sorted(RESPONSE_SHAPED))
-def test_fixture_decodes_and_round_trips(fixtures_dir: Path, name: str) -> None:
-    model, _ = RESPONSE_SHAPED[name]
-    decoded = _serde.decode(_body(fixtures_dir, name), model, context=name)
-    again = _serde.decode(_serde.encode(decoded), model, context=f"{name} re-encoded")
-    assert again == decoded
-
-
-@pytest.mark.parametrize("name", sorted(RESPONSE_SHAPED))
-def test_models_know_every_key_of(fixtures_dir: Path, name: str) -> None:
-    # strict=True rejects keys no model field names: every key of every fixture is known.
-    model, _ = RESPONSE_SHAPED[name]
-    _serde.decode(_body(fixtures_dir, name), model, context=name, strict=True)
-
-
-@pytest.mark.parametrize("name", sorted(NOT_RESPONSE_SHAPED))
-def test_not_response_shaped_files_are_json(fixtures_dir: Path, name: str) -> None:
-    orjson.loads((fixtures_dir / name).read_bytes())
-
-
-def test_oidc_config_string_fixture_fits_a_credentials_config(fixtures_dir: Path) -> None:
-    text = orjson.loads(
-        (fixtures_dir / "identities/snapshot-list-include-credential-oidc-config.json").read_bytes()
-    )
-    assert isinstance(text, str)
-    entry = {"type": "oidc", "identifiers": ["bar:foo"], "config": orjson.loads(text)}
-    cred = _serde.decode(orjson.dumps(entry), IdentityCredentials, strict=True)
-    assert cred.config is not None
-    assert [p["subject"] for p in cred.config["providers"]] == ["foo", "baz"]
-
-
-def test_schema_fixtures_decode_as_a_schema_list(fixtures_dir: Path) -> None:
-    names = sorted(n for n in RESPONSE_SHAPED if n.startswith("schemas/"))
-    body = orjson.dumps(
-        [
-            {
-                "id": Path(n).name.split(".")[0],
-                "schema": orjson.loads((fixtures_dir / n).read_bytes()),
-            }
-            for n in names
-        ]
-    )
-    containers = _serde.decode(body, list[IdentitySchemaContainer], strict=True)
-    assert [c.id for c in containers] == [Path(n).name.split(".")[0] for n in names]
-    assert all(c.schema.get("$schema") or c.schema.get("properties") for c in containers)

@@ -1,7 +1,7 @@
 """Pacing behind every limiter users sit behind, not only Ory Network's.
 
 The jobs run the real pacer against FakeOry's limiter in virtual time
-(:mod:`tests.reliability.limiter_sim`), so each shape is held to the goals exactly:
+(:mod:`tests.kit.limiter_sim`), so each shape is held to the goals exactly:
 no failure, at most 1.15x the least possible time, at most 5% of answers 429 (15%
 where the server sends no rate-limit header at all). Unit tests pin the pieces: the
 header forms, the AIMD model, the bare limit's window, the reserve of slow quotas,
@@ -23,8 +23,7 @@ from ory_async._pacing import BucketPace, Pacer
 from ory_async._ratelimit import Quota, parse_rate_limit
 from ory_async.testing import FakeOry, LimitQuota, OryRateLimiter
 from ory_async.testing._util import SystemClock
-
-from .limiter_sim import VirtualTime, minimum, run_job
+from tests.kit.limiter_sim import VirtualTime, minimum, run_job
 
 SESSIONS = "/admin/identities/{n}/sessions"
 IDENTITY = "/admin/identities/{n}"

@@ -20,9 +20,9 @@ from typing import Any
 
 import orjson
 
-from tests.contract.spec import Exchange
+from tests.kit.spec import Exchange
 
-DEVIATIONS = Path(__file__).parent.parent / "kratos" / "DEVIATIONS.md"
+DEVIATIONS = Path(__file__).resolve().parents[1] / "kratos" / "DEVIATIONS.md"
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 _ORIGIN = re.compile(r"https?://(127\.0\.0\.1|localhost|\[::1\]):\d+")

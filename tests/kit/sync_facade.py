@@ -16,13 +16,22 @@ from typing import Any, cast
 
 from ory_async import OryClient as AsyncOryClient
 from ory_async.sync import OryClient, Page, Pager, ResultStream
-from ory_async.sync._base import ServiceBase
 
 _END = object()
 
 
 def _next(iterator: Iterator[Any]) -> Any:
     return next(iterator, _END)
+
+
+def _is_service(value: Any) -> bool:
+    """A blocking service (``ory.identities``...): an object of the blocking client's own
+    making that is neither a method nor one of its public result types."""
+    return (
+        not callable(value)
+        and type(value).__module__.startswith("ory_async.sync.")
+        and not isinstance(value, Page | Pager | ResultStream)
+    )
 
 
 def _wrap(value: Any) -> Any:
@@ -58,7 +67,7 @@ class _Facade:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._target, name)
-        if isinstance(value, ServiceBase):
+        if _is_service(value):
             return _Facade(value, getattr(self._twin, name))
         if callable(value):
             blocking = inspect.iscoroutinefunction(getattr(self._twin, name, None))

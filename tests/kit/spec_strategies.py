@@ -20,7 +20,7 @@ import orjson
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from tests.shared_files import require_shared
+from tests.kit.shared_files import require_shared
 
 # Kratos validates traits against the identity schema, whose traits are always a JSON
 # object; the spec leaves the type open.

@@ -11,7 +11,7 @@ from typing import Any, Final
 
 import orjson
 
-DATA_DIR: Final = Path(__file__).resolve().parent / "data"
+DATA_DIR: Final = Path(__file__).resolve().parents[1] / "data"
 
 
 def data_dir() -> Path:

@@ -22,7 +22,7 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from tests.shared_files import require_shared
+from tests.kit.shared_files import require_shared
 
 SPEC_FILES: Final = {
     "v1": ("kratos-v1.json", "ory-network-client.json"),

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1] / "kratos"  # its config and schemas
 VERSION = "v1.3.1"
 CACHE = Path(os.environ.get("ORY_ASYNC_CACHE", Path.home() / ".cache" / "ory-async"))
 BINARY = Path(os.environ.get("ORY_KRATOS_BIN", CACHE / f"kratos-{VERSION}"))

@@ -1,0 +1,73 @@
+"""No rate-limit header holds later calls longer than a minute (the pacer on a fake clock)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from yarl import URL
+
+from ory_async._pacing import Pacer
+
+URL_GET = URL("http://127.0.0.1:4434/admin/identities/x")
+
+
+MINUTE = 60.0
+
+
+class FakeTime:
+    """A clock that moves only when the pacer sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+DAY = 86_400
+
+
+ABSURD = [
+    # Ory's own form, quota spent, reset a day away
+    {
+        "x-ratelimit-limit": "10, 10;w=1",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": str(DAY),
+    },
+    # remaining/reset only
+    {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(DAY)},
+    # a bare integer limit (its window is learned from resets)
+    {"x-ratelimit-limit": "10", "x-ratelimit-remaining": "0", "x-ratelimit-reset": str(DAY)},
+    # IETF names without the x- prefix
+    {"ratelimit-limit": "10", "ratelimit-remaining": "0", "ratelimit-reset": str(10 * DAY)},
+    # a reset given as a Unix time a year ahead
+    {
+        "x-ratelimit-limit": "10, 10;w=1",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": str(int(time.time()) + 365 * DAY),
+    },
+]
+
+
+@pytest.mark.parametrize("headers", ABSURD)
+@pytest.mark.parametrize("status", [200, 429])
+async def test_an_absurd_reset_holds_later_calls_a_minute_at_most(
+    headers: dict[str, str], status: int
+) -> None:
+    t = FakeTime()
+    pacer = Pacer(clock=t.clock, sleep=t.sleep)
+    pacer.observe(await pacer.acquire("GET", URL_GET), "GET", URL_GET, status, headers)
+    for _ in range(3):
+        ticket = await pacer.acquire("GET", URL_GET)
+        pacer.observe(ticket, "GET", URL_GET, 200, headers)
+    assert t.sleeps  # it did hold
+    assert max(t.sleeps) <= MINUTE
+    assert t.now <= 4 * MINUTE  # three more requests within four minutes, not days
