@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.contrib import django_site
+from tests.kit import django_site
 
 django_site.configure()
 
@@ -18,7 +18,7 @@ from django.test import AsyncClient, Client, override_settings  # noqa: E402
 
 from ory_async import RetryPolicy  # noqa: E402
 from ory_async.contrib import django as ory_django  # noqa: E402
-from ory_async.testing import FakeOry, serve_in_thread  # noqa: E402
+from ory_async.testing import FakeOry, FakeOryOptions  # noqa: E402
 
 COOKIE = "ory_kratos_session"
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
@@ -48,12 +48,16 @@ class Site:
 
 
 @pytest.fixture
-def site() -> Iterator[Site]:
-    with (
-        serve_in_thread(seed=17) as fake,
-        override_settings(ORY_SDK_URL=fake.url, ORY_PUBLIC_URL=fake.public_url, **SETTINGS),
+def ory_fake_options() -> FakeOryOptions:
+    return {"seed": 17}
+
+
+@pytest.fixture
+def site(ory_fake_sync: FakeOry) -> Iterator[Site]:
+    with override_settings(
+        ORY_SDK_URL=ory_fake_sync.url, ORY_PUBLIC_URL=ory_fake_sync.public_url, **SETTINGS
     ):
-        yield Site(fake)
+        yield Site(ory_fake_sync)
         ory_django.get_ory().close()
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask, g, render_template_string
+from werkzeug.test import TestResponse
 
 from ory_async import RetryPolicy
 from ory_async.contrib.flask import Ory, current_ory, current_session, session_required
@@ -185,3 +187,103 @@ def test_redirects_can_be_turned_off_and_a_client_given(ory_fake_sync: FakeOry) 
         assert ext.client is ory
     with pytest.raises(ValueError, match="aal"):
         session_required(aal="aal9")  # type: ignore[arg-type]
+
+
+# The session cookie Ory re-issues reaches the browser; the user's logout URL.
+
+COOKIE = "ory_kratos_session"
+
+
+class Site:
+    def __init__(self, fake: FakeOry) -> None:
+        self.fake = fake
+        # No cache: every request asks whoami, which is where Ory re-issues the cookie.
+        self.app, self.ext = make_app(
+            fake.url, fake.public_url, ORY_VERIFIER_OPTIONS={"cache_ttl": 0}
+        )
+        ada, bob = fake.seed_identities(2)
+        session, self.token = fake.create_session(ada, expires_in=timedelta(hours=1))
+        self.session_id = session["id"]
+        _, self.other = fake.create_session(bob)
+
+        @self.app.get("/logout-link")
+        def logout_link() -> str:
+            # Two renders in one request: Ory is asked for the logout URL once.
+            template = "{{ ory_urls.logout }}"
+            return render_template_string(template) + "|" + render_template_string(template)
+
+    def extend(self) -> None:
+        """Ory extends the session: its next whoami re-issues the cookie."""
+        self.ext.client.sessions.extend(self.session_id)
+
+
+@pytest.fixture
+def site(ory_fake_sync: FakeOry) -> Iterator[Site]:
+    site = Site(ory_fake_sync)
+    yield site
+    site.ext.close()
+
+
+def reissued_cookie(answer: TestResponse, token: str) -> None:
+    (header,) = answer.headers.getlist("Set-Cookie")
+    name_value, *attributes = [part.strip() for part in header.split(";")]
+    assert name_value == f"{COOKIE}={token}"
+    found = {key.lower(): value for key, _, value in (a.partition("=") for a in attributes)}
+    assert int(found["max-age"]) > 3600  # the extended lifetime, not the first hour
+    assert found["path"] == "/"
+    assert "httponly" in found
+
+
+def test_a_reissued_cookie_reaches_the_browser(site: Site) -> None:
+    browser = site.app.test_client()
+    browser.set_cookie(COOKIE, site.token)
+    first = browser.get("/me")  # whoami only notes the cookie: nothing to re-issue yet
+    assert first.status_code == 200
+    assert not first.headers.getlist("Set-Cookie")
+    for path in ("/me", "/maybe", "/async", "/admin"):  # decorator, current_session, async, 403
+        site.extend()
+        answer = browser.get(path)
+        assert answer.status_code == (403 if path == "/admin" else 200), path
+        reissued_cookie(answer, site.token)
+        assert not browser.get(path).headers.getlist("Set-Cookie"), path  # once only
+    site.extend()
+    redirected = browser.get("/admin", headers={"Accept": HTML})
+    assert redirected.status_code == 303
+    reissued_cookie(redirected, site.token)
+
+
+def test_cookies_never_reach_another_request(site: Site) -> None:
+    browser = site.app.test_client()
+    browser.set_cookie(COOKIE, site.token)
+    browser.get("/me")
+    site.extend()
+    by_token = site.app.test_client().get("/me", headers={"X-Session-Token": site.other})
+    assert by_token.status_code == 200
+    assert not by_token.headers.getlist("Set-Cookie")
+    assert not site.app.test_client().get("/maybe").headers.getlist("Set-Cookie")
+    reissued_cookie(browser.get("/me"), site.token)  # the owner's next request still gets it
+
+
+def test_templates_get_the_user_s_logout_url_lazily(site: Site) -> None:
+    def created() -> int:
+        return len(site.fake.requests.matching("GET", "/self-service/logout/browser"))
+
+    browser = site.app.test_client()
+    browser.set_cookie(COOKIE, site.token)
+    browser.get("/links")
+    assert created() == 0  # a page that shows no logout link asks Ory nothing
+    first, second = browser.get("/logout-link").text.split("|")
+    assert first == second
+    assert created() == 1  # read twice in the request, asked once
+    request = site.fake.requests.matching("GET", "/self-service/logout/browser")[-1]
+    assert request.headers["Cookie"] == f"{COOKIE}={site.token}"
+    url = urlsplit(first)
+    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{site.fake.public_url}/self-service/logout"
+    (logout_token,) = parse_qs(url.query)["token"]
+    flow = site.ext.client.frontend.create_logout_url(f"{COOKIE}={site.token}")
+    assert logout_token == flow.logout_token
+    calls = created()
+    assert site.app.test_client().get("/logout-link").text == "None|None"
+    by_token = site.app.test_client().get("/logout-link", headers={"X-Session-Token": site.token})
+    assert by_token.text == "None|None"
+    assert created() == calls
