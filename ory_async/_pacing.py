@@ -43,7 +43,7 @@ from ._adaptive import MAX_HOLD, Adaptive
 from ._buckets import bucket_for
 from ._ratelimit import RATE_LIMIT_HEADERS, Quota, RateLimitInfo, parse_rate_limit
 
-__all__ = ["BucketPace", "Pacer", "Ticket"]
+__all__ = ["BucketPace", "Pacer", "Ticket", "TurnLimit", "TurnTooLate"]
 
 logger: Final = logging.getLogger("ory_async")
 
@@ -319,6 +319,42 @@ class BucketPace:
         self._estimate_issued = self.issued
 
 
+@attrs.frozen(slots=True)
+class TurnLimit:
+    """How long one request may wait for its turn; past it :class:`TurnTooLate` is raised.
+
+    Attributes:
+        ends_at: ``time.monotonic()`` by which the request must have gone (the call's
+            deadline), or ``None``.
+        budget: seconds the pacer may hold the request (what is left of the call's
+            ``Timeouts.rate_limit_budget``), or ``None``.
+    """
+
+    ends_at: float | None = None
+    budget: float | None = None
+
+    def check(self, wait: float, held: float, now: float) -> None:
+        """Raise :class:`TurnTooLate` if a hold of ``wait`` more seconds cannot fit."""
+        if not math.isfinite(wait):
+            return  # waiting for an answer to free a place: its length is unknown
+        if self.ends_at is not None and now + wait > self.ends_at:
+            raise TurnTooLate(wait, self.ends_at - now, "the call's deadline would pass")
+        if self.budget is not None and held + wait > self.budget:
+            raise TurnTooLate(wait, self.budget - held, "Timeouts.rate_limit_budget would run out")
+
+
+class TurnTooLate(Exception):
+    """The request's turn is further away than its call may still wait: it was not sent."""
+
+    def __init__(self, wait: float, left: float, why: str) -> None:
+        self.wait = wait
+        self.left = max(left, 0.0)
+        self.why = why
+        self.sent = 0
+        """Requests of the call sent before this one (set by the retry loop)."""
+        super().__init__(f"pacing would hold the request {wait:g} s; {why}")
+
+
 class _Bucket:
     __slots__ = ("adaptive", "host", "lock", "pace", "probing", "state")
 
@@ -393,8 +429,13 @@ class Pacer:
             bucket = self._buckets[key] = _Bucket(self._clock(), key[:2])
         return bucket
 
-    async def acquire(self, method: str, url: URL) -> Ticket | None:
-        """Wait until ``method url`` may be sent; None when it is not paced."""
+    async def acquire(self, method: str, url: URL, limit: TurnLimit | None = None) -> Ticket | None:
+        """Wait until ``method url`` may be sent; None when it is not paced.
+
+        Raises:
+            TurnTooLate: the turn is further away than ``limit`` allows (checked before
+                each hold, so it is raised at once rather than after waiting).
+        """
         while self._state == "start":
             if self._probing is None:
                 self._probing = asyncio.Event()
@@ -405,7 +446,7 @@ class Pacer:
                 self._go_idle()
         host = self._hosts.get((url.raw_host, url.port)) if self._hosts else None
         if self._state == "idle":
-            return None if host is None else await self._adaptive_turn(host)
+            return None if host is None else await self._adaptive_turn(host, limit)
         bucket = self._bucket(method, url)
         while bucket.state in ("new", "probing"):
             if bucket.state == "new":
@@ -417,10 +458,11 @@ class Pacer:
             if not await _wait_for(bucket.probing):
                 return None
         if bucket.state == "free":
-            return None if host is None else await self._adaptive_turn(host)
+            return None if host is None else await self._adaptive_turn(host, limit)
         if bucket.lock is None:
             bucket.lock = asyncio.Lock()
         pace = bucket.pace
+        held = 0.0
         async with bucket.lock:  # first come, first served
             while True:
                 now = self._clock()
@@ -431,13 +473,18 @@ class Pacer:
                     return Ticket(
                         bucket, pace.take(now), probe=False, sent_at=now, adaptive=adaptive
                     )
+                if limit is not None:
+                    limit.check(wait, held, now)
                 await self._wait(wait)
+                if math.isfinite(wait):
+                    held += wait
 
-    async def _adaptive_turn(self, adaptive: Adaptive) -> Ticket:
+    async def _adaptive_turn(self, adaptive: Adaptive, limit: TurnLimit | None) -> Ticket:
         """Wait until ``adaptive`` lets a request go (a server that sends no headers)."""
         lock = self._host_locks.get(id(adaptive))
         if lock is None:
             lock = self._host_locks[id(adaptive)] = asyncio.Lock()
+        held = 0.0
         async with lock:  # first come, first served
             while True:
                 now = self._clock()
@@ -445,7 +492,11 @@ class Pacer:
                 if wait <= 0:
                     adaptive.take(now)
                     return Ticket(None, None, probe=False, sent_at=now, adaptive=adaptive)
+                if limit is not None:
+                    limit.check(wait, held, now)
                 await self._wait(wait)
+                if math.isfinite(wait):
+                    held += wait
 
     async def _wait(self, seconds: float) -> None:
         """Sleep ``seconds``, or until an answer arrives when it is infinite (a full cap)."""
