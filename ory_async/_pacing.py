@@ -61,6 +61,11 @@ _OPEN: Final = 64.0
 """The cap on requests in flight at which a server that never refused is left unpaced."""
 _FIXED_MIN_WINDOW: Final = 4.0
 """Seconds: a fixed window shorter than this is paced as if it refilled."""
+_STATED_MIN_WINDOW: Final = 2.0
+"""Seconds: a stated fixed window shorter than this is paced as if it refilled (its
+reset, in whole seconds, says too little about when it ends)."""
+_RESET_SLACK: Final = 1.5
+"""Seconds a reset may exceed a refilling quota's time to full (whole-second rounding)."""
 _FIXED_RESERVE: Final = 0.0
 """Tokens of a fixed window left unspent: none, the server's count is exact and the
 requests in flight are taken off it."""
@@ -124,6 +129,8 @@ class BucketPace:
         self._hold_until = 0.0
         self._longest_reset = 0.0
         self._previous: tuple[int | None, int, float, int] | None = None
+        self._anchor: tuple[int, int, float] | None = None
+        """The fullest count since it last rose: (limit, remaining, reset)."""
         """The last count seen: (the quota it counts, remaining, when, request number)."""
 
     @property
@@ -262,24 +269,51 @@ class BucketPace:
     ) -> None:
         """Tell a quota that resets by fixed window from one that refills.
 
-        A refilling quota gains at most its rate: a count that jumps by half the limit
-        more than that since the last answer (about the same quota) was a window ending.
-        Short windows are left to the refilling model, which paces them as well.
+        Three signs, each impossible for a refilling quota (whose reset is its time to
+        full, in whole seconds): a stated window's reset further away than the spent
+        tokens take to refill; a reset that did not grow while the count fell by enough
+        to move it by a second; a count that jumps by half the limit more than the rate
+        allows. Windows too short for whole-second resets to tell are left to the
+        refilling model, which paces them as well.
         """
         remaining = info.remaining
+        reset = info.reset
         assert remaining is not None
         previous = self._previous
         self._previous = (info.current, remaining, now, seq)
-        if previous is None or quota.window_end is not None or info.reset is None:
+        if quota.window_end is not None or reset is None:
+            return
+        if (
+            info.quotas
+            and quota.window >= _STATED_MIN_WINDOW
+            and reset > (quota.limit - remaining) / quota.rate + _RESET_SLACK
+        ):
+            self._fixed(quota, now + reset)
+            return
+        anchor = self._anchor
+        if anchor is None or anchor[0] != quota.limit or remaining >= anchor[1]:
+            self._anchor = (quota.limit, remaining, reset)
+        else:
+            # Refilling, the count falling from a to b makes the reset grow by more than
+            # (a - b - 1) / rate - 1 s, and rate < limit / (reset_a - 1).
+            _, was, was_reset = anchor
+            if reset <= was_reset and (was - remaining - 1) * (was_reset - 1) >= quota.limit:
+                self._fixed(quota, now + reset)
+                return
+        if previous is None:
             return
         current, was, then, was_seq = previous
         if current != info.current or seq <= was_seq or quota.window < _FIXED_MIN_WINDOW:
             return
         most = was - (seq - was_seq) + quota.rate * (now - then) + 1.0
         if remaining > most + 0.5 * quota.limit:
-            quota.window_end = now + info.reset
-            if logger.isEnabledFor(logging.DEBUG):
-                logger.debug("pacing a rate-limit quota that resets by fixed window")
+            self._fixed(quota, now + reset)
+
+    def _fixed(self, quota: _QuotaState, end: float) -> None:
+        quota.window_end = end
+        self._anchor = None
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("pacing a rate-limit quota that resets by fixed window")
 
     def _bare(self, limit: int, reset: float | None) -> tuple[Quota, ...]:
         """A limit with no window: the window is the longest reset seen (at least 1 s).
