@@ -59,8 +59,6 @@ _JITTER: Final = 0.25
 """Seconds of refill the reserve covers: how early a request may reach the server."""
 _OPEN: Final = 64.0
 """The cap on requests in flight at which a server that never refused is left unpaced."""
-_FIXED_MIN_WINDOW: Final = 4.0
-"""Seconds: a fixed window shorter than this is paced as if it refilled."""
 _STATED_MIN_WINDOW: Final = 2.0
 """Seconds: a stated fixed window shorter than this is paced as if it refilled (its
 reset, in whole seconds, says too little about when it ends)."""
@@ -273,8 +271,8 @@ class BucketPace:
         full, in whole seconds): a stated window's reset further away than the spent
         tokens take to refill; a reset that did not grow while the count fell by enough
         to move it by a second; a count that jumps by half the limit more than the rate
-        allows. Windows too short for whole-second resets to tell are left to the
-        refilling model, which paces them as well.
+        allows (the one sign a window of a second or two gives: its whole-second resets
+        say too little).
         """
         remaining = info.remaining
         reset = info.reset
@@ -303,7 +301,7 @@ class BucketPace:
         if previous is None:
             return
         current, was, then, was_seq = previous
-        if current != info.current or seq <= was_seq or quota.window < _FIXED_MIN_WINDOW:
+        if current != info.current or seq <= was_seq:
             return
         most = was - (seq - was_seq) + quota.rate * (now - then) + 1.0
         if remaining > most + 0.5 * quota.limit:

@@ -84,6 +84,18 @@ SHAPES = {
         0.05,
     ),
     "fixed 2 s windows": ({"fixed_window": True}, [LimitQuota(rate=10, burst=20)], 100, 0.05),
+    "fixed 1 s windows, a 100-GET job": (
+        {"fixed_window": True},
+        [LimitQuota.per_second(10)],
+        100,
+        0.05,
+    ),
+    "fixed 1 s windows, bare limit, a 100-GET job": (
+        {"fixed_window": True, "headers": "plain"},
+        [LimitQuota.per_second(20)],
+        100,
+        0.05,
+    ),
     "one allowance for two buckets, bare limit": (
         {"shared": True, "headers": "plain", "paths": [IDENTITY, SESSIONS]},
         [LimitQuota.per_second(20)],
