@@ -182,3 +182,19 @@ async def test_the_pacer_still_waits_a_hold_that_fits(limit: TurnLimit | None) -
     ticket = await pacer.acquire("GET", URL_GET, limit)
     assert ticket is not None
     assert t.sleeps == [pytest.approx(30.0)]
+
+
+async def test_a_quiet_servers_hold_that_cannot_fit_raises_before_waiting() -> None:
+    # No rate-limit headers at all: the hold comes from a 429's Retry-After.
+    t = FakeTime()
+    pacer = Pacer(clock=t.clock, sleep=t.sleep)
+    pacer.observe(await pacer.acquire("GET", URL_GET), "GET", URL_GET, 200, {})
+    pacer.observe(None, "GET", URL_GET, 429, {"retry-after": "30"})
+    with pytest.raises(TurnTooLate) as info:
+        await pacer.acquire("GET", URL_GET, TurnLimit(ends_at=10.0))
+    assert t.sleeps == []
+    assert info.value.wait == pytest.approx(30.0, abs=0.5)
+    assert info.value.why == "the call's deadline would pass"
+    ticket = await pacer.acquire("GET", URL_GET, TurnLimit(budget=40))
+    assert ticket is not None
+    assert sum(t.sleeps) == pytest.approx(30.0, abs=0.5)
