@@ -58,8 +58,15 @@ class Limits:
     """1: one allowance for every endpoint, as a gateway has."""
 
     def minimum(self, calls: int) -> float:
-        """The least time ``calls`` requests can take: the slowest quota's, burst spent first."""
-        least = max(calls - self.burst, 0) / self.rps
+        """The least time ``calls`` requests can take: the slowest quota's, burst spent first.
+
+        Fixed windows (the first one starting with the first request): the last request
+        goes no earlier than the start of the window it needs.
+        """
+        if self.fixed:
+            least = (-(-calls // self.burst) - 1) * (self.burst / self.rps)
+        else:
+            least = max(calls - self.burst, 0) / self.rps
         if self.per_minute:
             least = max(least, max(calls - self.per_minute, 0) / (self.per_minute / 60))
         return least
@@ -372,6 +379,12 @@ SHAPES: Final = (
         Limits(rps=10, burst=10, fixed=1, headers="plain"),
         200,
         shape="fixed 1 s windows, plain headers",
+    ),
+    Workload(
+        "gets",
+        Limits(rps=2, burst=60, fixed=1, headers="plain"),
+        200,
+        shape="fixed 30 s windows, plain headers",
     ),
     Workload(
         "mixed", Limits(rps=20, burst=20, shared=1), 300, shape="one allowance for two buckets"

@@ -84,6 +84,11 @@ class Connection:
         self.stats = TransportStats()
 
     @property
+    def borrowed(self) -> bool:
+        """True when the session was lent by the user (``OryClient(session=...)``)."""
+        return not self._owns_session
+
+    @property
     def session_timeout(self) -> aiohttp.ClientTimeout | None:
         """The timeout the owned session applies by itself (``None`` for a borrowed one)."""
         return self._timeout if self._owns_session else None

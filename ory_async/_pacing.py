@@ -43,7 +43,7 @@ from ._adaptive import MAX_HOLD, Adaptive
 from ._buckets import bucket_for
 from ._ratelimit import RATE_LIMIT_HEADERS, Quota, RateLimitInfo, parse_rate_limit
 
-__all__ = ["BucketPace", "Pacer", "Ticket"]
+__all__ = ["BucketPace", "Pacer", "Ticket", "TurnLimit", "TurnTooLate"]
 
 logger: Final = logging.getLogger("ory_async")
 
@@ -59,8 +59,11 @@ _JITTER: Final = 0.25
 """Seconds of refill the reserve covers: how early a request may reach the server."""
 _OPEN: Final = 64.0
 """The cap on requests in flight at which a server that never refused is left unpaced."""
-_FIXED_MIN_WINDOW: Final = 4.0
-"""Seconds: a fixed window shorter than this is paced as if it refilled."""
+_STATED_MIN_WINDOW: Final = 2.0
+"""Seconds: a stated fixed window shorter than this is paced as if it refilled (its
+reset, in whole seconds, says too little about when it ends)."""
+_RESET_SLACK: Final = 1.5
+"""Seconds a reset may exceed a refilling quota's time to full (whole-second rounding)."""
 _FIXED_RESERVE: Final = 0.0
 """Tokens of a fixed window left unspent: none, the server's count is exact and the
 requests in flight are taken off it."""
@@ -124,6 +127,8 @@ class BucketPace:
         self._hold_until = 0.0
         self._longest_reset = 0.0
         self._previous: tuple[int | None, int, float, int] | None = None
+        self._anchor: tuple[int, int, float] | None = None
+        """The fullest count since it last rose: (limit, remaining, reset)."""
         """The last count seen: (the quota it counts, remaining, when, request number)."""
 
     @property
@@ -262,24 +267,51 @@ class BucketPace:
     ) -> None:
         """Tell a quota that resets by fixed window from one that refills.
 
-        A refilling quota gains at most its rate: a count that jumps by half the limit
-        more than that since the last answer (about the same quota) was a window ending.
-        Short windows are left to the refilling model, which paces them as well.
+        Three signs, each impossible for a refilling quota (whose reset is its time to
+        full, in whole seconds): a stated window's reset further away than the spent
+        tokens take to refill; a reset that did not grow while the count fell by enough
+        to move it by a second; a count that jumps by half the limit more than the rate
+        allows (the one sign a window of a second or two gives: its whole-second resets
+        say too little).
         """
         remaining = info.remaining
+        reset = info.reset
         assert remaining is not None
         previous = self._previous
         self._previous = (info.current, remaining, now, seq)
-        if previous is None or quota.window_end is not None or info.reset is None:
+        if quota.window_end is not None or reset is None:
+            return
+        if (
+            info.quotas
+            and quota.window >= _STATED_MIN_WINDOW
+            and reset > (quota.limit - remaining) / quota.rate + _RESET_SLACK
+        ):
+            self._fixed(quota, now + reset)
+            return
+        anchor = self._anchor
+        if anchor is None or anchor[0] != quota.limit or remaining >= anchor[1]:
+            self._anchor = (quota.limit, remaining, reset)
+        else:
+            # Refilling, the count falling from a to b makes the reset grow by more than
+            # (a - b - 1) / rate - 1 s, and rate < limit / (reset_a - 1).
+            _, was, was_reset = anchor
+            if reset <= was_reset and (was - remaining - 1) * (was_reset - 1) >= quota.limit:
+                self._fixed(quota, now + reset)
+                return
+        if previous is None:
             return
         current, was, then, was_seq = previous
-        if current != info.current or seq <= was_seq or quota.window < _FIXED_MIN_WINDOW:
+        if current != info.current or seq <= was_seq:
             return
         most = was - (seq - was_seq) + quota.rate * (now - then) + 1.0
         if remaining > most + 0.5 * quota.limit:
-            quota.window_end = now + info.reset
-            if logger.isEnabledFor(logging.DEBUG):
-                logger.debug("pacing a rate-limit quota that resets by fixed window")
+            self._fixed(quota, now + reset)
+
+    def _fixed(self, quota: _QuotaState, end: float) -> None:
+        quota.window_end = end
+        self._anchor = None
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("pacing a rate-limit quota that resets by fixed window")
 
     def _bare(self, limit: int, reset: float | None) -> tuple[Quota, ...]:
         """A limit with no window: the window is the longest reset seen (at least 1 s).
@@ -317,6 +349,42 @@ class BucketPace:
         self._others_spent = 0.0
         self._estimate_start = now
         self._estimate_issued = self.issued
+
+
+@attrs.frozen(slots=True)
+class TurnLimit:
+    """How long one request may wait for its turn; past it :class:`TurnTooLate` is raised.
+
+    Attributes:
+        ends_at: ``time.monotonic()`` by which the request must have gone (the call's
+            deadline), or ``None``.
+        budget: seconds the pacer may hold the request (what is left of the call's
+            ``Timeouts.rate_limit_budget``), or ``None``.
+    """
+
+    ends_at: float | None = None
+    budget: float | None = None
+
+    def check(self, wait: float, held: float, now: float) -> None:
+        """Raise :class:`TurnTooLate` if a hold of ``wait`` more seconds cannot fit."""
+        if not math.isfinite(wait):
+            return  # waiting for an answer to free a place: its length is unknown
+        if self.ends_at is not None and now + wait > self.ends_at:
+            raise TurnTooLate(wait, self.ends_at - now, "the call's deadline would pass")
+        if self.budget is not None and held + wait > self.budget:
+            raise TurnTooLate(wait, self.budget - held, "Timeouts.rate_limit_budget would run out")
+
+
+class TurnTooLate(Exception):
+    """The request's turn is further away than its call may still wait: it was not sent."""
+
+    def __init__(self, wait: float, left: float, why: str) -> None:
+        self.wait = wait
+        self.left = max(left, 0.0)
+        self.why = why
+        self.sent = 0
+        """Requests of the call sent before this one (set by the retry loop)."""
+        super().__init__(f"pacing would hold the request {wait:g} s; {why}")
 
 
 class _Bucket:
@@ -393,8 +461,13 @@ class Pacer:
             bucket = self._buckets[key] = _Bucket(self._clock(), key[:2])
         return bucket
 
-    async def acquire(self, method: str, url: URL) -> Ticket | None:
-        """Wait until ``method url`` may be sent; None when it is not paced."""
+    async def acquire(self, method: str, url: URL, limit: TurnLimit | None = None) -> Ticket | None:
+        """Wait until ``method url`` may be sent; None when it is not paced.
+
+        Raises:
+            TurnTooLate: the turn is further away than ``limit`` allows (checked before
+                each hold, so it is raised at once rather than after waiting).
+        """
         while self._state == "start":
             if self._probing is None:
                 self._probing = asyncio.Event()
@@ -405,7 +478,7 @@ class Pacer:
                 self._go_idle()
         host = self._hosts.get((url.raw_host, url.port)) if self._hosts else None
         if self._state == "idle":
-            return None if host is None else await self._adaptive_turn(host)
+            return None if host is None else await self._adaptive_turn(host, limit)
         bucket = self._bucket(method, url)
         while bucket.state in ("new", "probing"):
             if bucket.state == "new":
@@ -417,10 +490,11 @@ class Pacer:
             if not await _wait_for(bucket.probing):
                 return None
         if bucket.state == "free":
-            return None if host is None else await self._adaptive_turn(host)
+            return None if host is None else await self._adaptive_turn(host, limit)
         if bucket.lock is None:
             bucket.lock = asyncio.Lock()
         pace = bucket.pace
+        held = 0.0
         async with bucket.lock:  # first come, first served
             while True:
                 now = self._clock()
@@ -431,13 +505,18 @@ class Pacer:
                     return Ticket(
                         bucket, pace.take(now), probe=False, sent_at=now, adaptive=adaptive
                     )
+                if limit is not None:
+                    limit.check(wait, held, now)
                 await self._wait(wait)
+                if math.isfinite(wait):
+                    held += wait
 
-    async def _adaptive_turn(self, adaptive: Adaptive) -> Ticket:
+    async def _adaptive_turn(self, adaptive: Adaptive, limit: TurnLimit | None) -> Ticket:
         """Wait until ``adaptive`` lets a request go (a server that sends no headers)."""
         lock = self._host_locks.get(id(adaptive))
         if lock is None:
             lock = self._host_locks[id(adaptive)] = asyncio.Lock()
+        held = 0.0
         async with lock:  # first come, first served
             while True:
                 now = self._clock()
@@ -445,7 +524,11 @@ class Pacer:
                 if wait <= 0:
                     adaptive.take(now)
                     return Ticket(None, None, probe=False, sent_at=now, adaptive=adaptive)
+                if limit is not None:
+                    limit.check(wait, held, now)
                 await self._wait(wait)
+                if math.isfinite(wait):
+                    held += wait
 
     async def _wait(self, seconds: float) -> None:
         """Sleep ``seconds``, or until an answer arrives when it is infinite (a full cap)."""

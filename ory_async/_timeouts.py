@@ -85,7 +85,9 @@ class Timeouts:
             429 are still retried (the policy's ``attempts`` caps them too).
         rate_limit_budget: most seconds one call spends waiting after 429 answers, all
             its retries together (0: a 429 is not retried). These waits count neither
-            against ``retry_budget`` nor against the policy's ``attempts``.
+            against ``retry_budget`` nor against the policy's ``attempts``. A turn under
+            pacing further away than what is left (or than ``deadline``) is not waited
+            for: the call raises ``RateLimitedError`` at once.
     """
 
     read: float | None = attrs.field(

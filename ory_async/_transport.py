@@ -23,9 +23,10 @@ import attrs
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from . import _failures, _serde
+from . import _failures, _resend, _serde
 from ._connection import Connection, TransportStats
 from ._methods import IDEMPOTENT_METHODS
+from ._pacing import TurnLimit, TurnTooLate
 from ._redirects import MAX_REDIRECTS, same_origin_target
 from ._retry import (
     GiveUp,
@@ -43,6 +44,7 @@ from .auth import Auth
 from .errors import (
     ClientClosedError,
     OryError,
+    RateLimitedError,
     RedirectError,
     RequestTimeoutError,
     ResponseTooLargeError,
@@ -131,6 +133,7 @@ class Transport:
         "_pacer",
         "_request_options",
         "_timeout",
+        "_turn_limit",
         "connection",
         "limits",
         "max_response_size",
@@ -164,6 +167,8 @@ class Transport:
         self._observer = observer
         self._guarded = observer is not None or self.limits.deadline is not None
         self._timeout = aiohttp_timeout or self.limits.for_aiohttp()
+        budget = self.limits.rate_limit_budget
+        self._turn_limit = None if budget is None else TurnLimit(budget=budget)
         # Never follow redirects (credentials stay with their origin) and never let a
         # borrowed session raise on status; the owned session already has the client's
         # timeout, so only a view with other limits (or a borrowed session) sends its own.
@@ -237,16 +242,21 @@ class Transport:
         """
         connection = self.connection
         task = connection.enter()
+        late: TurnTooLate | None = None
         try:
             try:
                 return await self._send_direct(request)
             except RedirectError as redirect:
                 return await self._follow(request, redirect)
+        except TurnTooLate as exc:
+            late = exc
         except asyncio.CancelledError:
             if not connection.ended_by_close(task):
                 raise
         finally:
             connection.leave(task)
+        if late is not None:
+            raise _not_sent(request, late)
         msg = f"The OryClient was closed while {request.method} {request.path} was under way"
         raise ClientClosedError(msg)
 
@@ -276,7 +286,7 @@ class Transport:
         session, semaphore = self.connection.bind()
         started = time.monotonic()
         try:
-            return await self._attempt(session, semaphore, request)
+            return await self._attempt(session, semaphore, request, self._turn_limit)
         except OryError as exc:
             return await self._retry(exc, request, session, semaphore, started, None)
 
@@ -333,8 +343,11 @@ class Transport:
     ) -> Response:
         """The first attempt and, after a failure, the retries."""
         started = time.monotonic()
+        limit = self._turn_limit
+        if deadline_at is not None:
+            limit = TurnLimit(ends_at=deadline_at, budget=self.limits.rate_limit_budget)
         try:
-            return await self._attempt(session, semaphore, request)
+            return await self._attempt(session, semaphore, request, limit)
         except OryError as exc:
             return await self._retry(exc, request, session, semaphore, started, deadline_at)
 
@@ -375,7 +388,10 @@ class Transport:
             lost = lost or may_have_applied(error)
             self.connection.stats.retries += 1
             try:
-                return await self._attempt(session, semaphore, request)
+                return await self._attempt(session, semaphore, request, self._limit_now(state))
+            except TurnTooLate as late:
+                late.sent = state.tries - 1
+                raise
             except OryError as exc:
                 if done_already(request.method, exc, lost_before=lost):
                     logger.info(
@@ -386,6 +402,15 @@ class Transport:
                     )
                     return Response(status=204, headers=_NO_HEADERS, body=b"")
                 error = exc
+
+    def _limit_now(self, state: Retrying) -> TurnLimit | None:
+        """How long a retry may wait for its turn: the deadline, and the budget still left."""
+        budget = self.limits.rate_limit_budget
+        if budget is not None:
+            budget = max(budget - state.limited_wait, 0.0)
+        if budget is None and state.deadline_at is None:
+            return None
+        return TurnLimit(ends_at=state.deadline_at, budget=budget)
 
     def _headers_for(self, request: Request) -> dict[str, str]:
         auth = request.auth
@@ -421,9 +446,17 @@ class Transport:
         return forms
 
     async def _attempt(
-        self, session: aiohttp.ClientSession, semaphore: asyncio.Semaphore, request: Request
+        self,
+        session: aiohttp.ClientSession,
+        semaphore: asyncio.Semaphore,
+        request: Request,
+        turn: TurnLimit | None = None,
     ) -> Response:
-        """One attempt: its turn under pacing, a concurrency slot, the answer or an error."""
+        """One attempt: its turn under pacing, a concurrency slot, the answer or an error.
+
+        Raises :class:`TurnTooLate` (not sent) when its turn is further away than
+        ``turn`` allows; :meth:`send` turns that into a ``RateLimitedError``.
+        """
         headers = self._headers_for(request)
         stats = self.connection.stats
         pacer = self._pacer
@@ -441,17 +474,20 @@ class Transport:
                 if pacer is not None and not pacer.idle:
                     # The turn is taken with a slot in hand: a request that had its turn
                     # and then queued for a slot would go later than the pacer counts.
-                    ticket = await pacer.acquire(request.method, request.url)
+                    ticket = await pacer.acquire(request.method, request.url, turn)
+                options = (
+                    self._request_options
+                    if request.timeout is None
+                    else self._options_with_read(request.timeout)
+                )
+                if self.connection.borrowed:
+                    options = _resend.once(session, options)
                 resp = await session.request(
                     request.method,
                     request.url,
                     data=_payload(request.body),
                     headers=headers,
-                    **(
-                        self._request_options
-                        if request.timeout is None
-                        else self._options_with_read(request.timeout)
-                    ),
+                    **options,
                 )
             except BaseException:
                 semaphore.release()
@@ -579,6 +615,30 @@ class Transport:
         """Send ``request`` and return the body as text (UTF-8)."""
         response = await self.send(request)
         return response.body.decode("utf-8", "replace")
+
+
+def _not_sent(request: Request, late: TurnTooLate) -> RateLimitedError:
+    """The error for a request whose turn under pacing could not fit: as a 429 would be.
+
+    A ``RateLimitedError`` with ``.retry_after`` (the turn's distance) and ``.attempts``
+    (the requests actually sent), as raised for a ``Retry-After`` that cannot fit.
+    """
+    error = RateLimitedError(
+        status=429,
+        method=request.method,
+        path=request.path,
+        headers={"Retry-After": f"{late.wait:.3f}"},
+    )
+    error.args = (
+        f"{request.method} {request.path} was not sent: its turn under rate-limit pacing "
+        f"is {late.wait:.3g} s away and {late.why}. Retry after {late.wait:.3g} s",
+    )
+    error.add_note(
+        f"ory_async did not send it: {late.why} (its turn under pacing was "
+        f"{late.wait:.3g} s away, {late.left:.3g} s were left)"
+    )
+    error.attempts = late.sent
+    return error
 
 
 def _payload(body: bytes | None) -> bytes | io.BytesIO | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -162,6 +163,12 @@ def run_job(
     return asyncio.run(main())
 
 
-def minimum(quotas: list[LimitQuota], requests: int) -> float:
-    """The least time ``requests`` can take: each quota's burst spent at once, then its rate."""
+def minimum(quotas: list[LimitQuota], requests: int, *, fixed_window: bool = False) -> float:
+    """The least time ``requests`` can take: each quota's burst spent at once, then its rate.
+
+    With fixed windows (the first starting with the first request) the last request can
+    go no earlier than the start of the window it needs.
+    """
+    if fixed_window:
+        return max((math.ceil(requests / q.burst) - 1) * q.window for q in quotas)
     return max(max(requests - q.burst, 0) / q.rate for q in quotas)

@@ -8,7 +8,7 @@ import time
 import pytest
 from yarl import URL
 
-from ory_async._pacing import Pacer
+from ory_async._pacing import Pacer, TurnLimit, TurnTooLate
 
 URL_GET = URL("http://127.0.0.1:4434/admin/identities/x")
 
@@ -71,3 +71,54 @@ async def test_an_absurd_reset_holds_later_calls_a_minute_at_most(
     assert t.sleeps  # it did hold
     assert max(t.sleeps) <= MINUTE
     assert t.now <= 4 * MINUTE  # three more requests within four minutes, not days
+
+
+# --- the pacer alone, in virtual time ----------------------------------------------------
+
+HOLD = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "30"}
+
+
+async def held_pacer(t: FakeTime) -> Pacer:
+    pacer = Pacer(clock=t.clock, sleep=t.sleep)
+    pacer.observe(await pacer.acquire("GET", URL_GET), "GET", URL_GET, 200, HOLD)
+    return pacer
+
+
+@pytest.mark.parametrize(
+    "limit",
+    [TurnLimit(budget=10), TurnLimit(ends_at=29.0), TurnLimit(ends_at=100.0, budget=29.5)],
+)
+async def test_the_pacer_raises_before_a_hold_that_cannot_fit(limit: TurnLimit) -> None:
+    t = FakeTime()
+    pacer = await held_pacer(t)
+    with pytest.raises(TurnTooLate) as info:
+        await pacer.acquire("GET", URL_GET, limit)
+    assert t.sleeps == []  # raised before waiting at all
+    assert info.value.wait == pytest.approx(30.0)
+
+
+@pytest.mark.parametrize(
+    "limit", [None, TurnLimit(budget=31), TurnLimit(ends_at=31.0), TurnLimit(budget=None)]
+)
+async def test_the_pacer_still_waits_a_hold_that_fits(limit: TurnLimit | None) -> None:
+    t = FakeTime()
+    pacer = await held_pacer(t)
+    ticket = await pacer.acquire("GET", URL_GET, limit)
+    assert ticket is not None
+    assert t.sleeps == [pytest.approx(30.0)]
+
+
+async def test_a_quiet_servers_hold_that_cannot_fit_raises_before_waiting() -> None:
+    # No rate-limit headers at all: the hold comes from a 429's Retry-After.
+    t = FakeTime()
+    pacer = Pacer(clock=t.clock, sleep=t.sleep)
+    pacer.observe(await pacer.acquire("GET", URL_GET), "GET", URL_GET, 200, {})
+    pacer.observe(None, "GET", URL_GET, 429, {"retry-after": "30"})
+    with pytest.raises(TurnTooLate) as info:
+        await pacer.acquire("GET", URL_GET, TurnLimit(ends_at=10.0))
+    assert t.sleeps == []
+    assert info.value.wait == pytest.approx(30.0, abs=0.5)
+    assert info.value.why == "the call's deadline would pass"
+    ticket = await pacer.acquire("GET", URL_GET, TurnLimit(budget=40))
+    assert ticket is not None
+    assert sum(t.sleeps) == pytest.approx(30.0, abs=0.5)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import math
 import time
 
 import pytest
@@ -51,6 +52,49 @@ SHAPES = {
         0.05,
     ),
     "fixed 10 s windows": ({"fixed_window": True}, [LimitQuota(rate=2, burst=20)], 200, 0.05),
+    "fixed 10 s windows, a 100-GET job": (
+        {"fixed_window": True},
+        [LimitQuota(rate=2, burst=20)],
+        100,
+        0.05,
+    ),
+    "fixed 10 s windows, a 50-GET job": (
+        {"fixed_window": True},
+        [LimitQuota(rate=2, burst=20)],
+        50,
+        0.05,
+    ),
+    "fixed 30 s windows, bare limit": (
+        {"fixed_window": True, "headers": "plain"},
+        [LimitQuota(rate=2, burst=60)],
+        200,
+        0.05,
+    ),
+    "fixed 5 s windows, RateLimit-*, a 50-GET job": (
+        {"fixed_window": True, "headers": "ietf"},
+        [LimitQuota(rate=2, burst=10)],
+        50,
+        0.05,
+    ),
+    "fixed 60 s windows, a 500-GET job": (
+        {"fixed_window": True},
+        [LimitQuota(rate=100 / 60, burst=100)],
+        500,
+        0.05,
+    ),
+    "fixed 2 s windows": ({"fixed_window": True}, [LimitQuota(rate=10, burst=20)], 100, 0.05),
+    "fixed 1 s windows, a 100-GET job": (
+        {"fixed_window": True},
+        [LimitQuota.per_second(10)],
+        100,
+        0.05,
+    ),
+    "fixed 1 s windows, bare limit, a 100-GET job": (
+        {"fixed_window": True, "headers": "plain"},
+        [LimitQuota.per_second(20)],
+        100,
+        0.05,
+    ),
     "one allowance for two buckets, bare limit": (
         {"shared": True, "headers": "plain", "paths": [IDENTITY, SESSIONS]},
         [LimitQuota.per_second(20)],
@@ -68,7 +112,8 @@ def test_every_limiter_shape_meets_the_goals(shape: str) -> None:
     result = run_job(quotas, requests, **options)  # type: ignore[arg-type]
     assert result.failed == 0
     assert result.served == requests
-    assert result.seconds <= 1.15 * minimum(quotas, requests)
+    fixed = bool(options.get("fixed_window"))  # type: ignore[attr-defined]
+    assert result.seconds <= 1.15 * minimum(quotas, requests, fixed_window=fixed)
     assert result.share_429 <= most_429
 
 
@@ -254,52 +299,92 @@ def test_a_bare_limit_takes_its_window_from_the_longest_reset() -> None:
     assert pace.quotas[0].tokens < 40  # what was spent is kept
 
 
-def test_a_fixed_window_is_spotted_and_spent_whole_at_each_start() -> None:
+def _answer(pace: BucketPace, headers: dict[str, str], at: float, status: int = 200) -> None:
+    info = parse_rate_limit(CIMultiDict(headers))
+    assert info is not None
+    pace.observe(info, pace.take(at), at, status)
+
+
+def test_a_fixed_window_is_spotted_at_its_first_answer_and_spent_whole_at_each_start() -> None:
     pace = BucketPace(0.0)
-    limit = "20, 20;w=10"
 
     def answer(remaining: int, reset: int, at: float) -> None:
-        info = parse_rate_limit(
-            CIMultiDict(
-                {
-                    "x-ratelimit-limit": limit,
-                    "x-ratelimit-remaining": str(remaining),
-                    "x-ratelimit-reset": str(reset),
-                }
-            )
-        )
-        assert info is not None
-        pace.observe(info, pace.take(at), at, 200)
+        headers = {
+            "x-ratelimit-limit": "20, 20;w=10",
+            "x-ratelimit-remaining": str(remaining),
+            "x-ratelimit-reset": str(reset),
+        }
+        _answer(pace, headers, at)
 
+    # One token spent of 20 refilling at 2 a second is back within a second: a reset
+    # 10 s away is the end of a window.
     answer(19, 10, 0.0)
-    assert not pace.fixed
-    answer(0, 1, 9.0)  # the window spent...
-    answer(19, 10, 10.5)  # ... and whole again: no refill gives back 19 in 1.5 s
     assert pace.fixed
+    answer(0, 1, 9.0)  # the window spent...
+    answer(19, 10, 10.5)  # ... and whole again
     for _ in range(19):
         assert pace.delay(10.5) == 0.0
         pace.take(10.5)
     # Spent: the next request waits for the window's end, not for a refill.
-    assert pace.delay(10.5) == pytest.approx(10.0 + 0.05)
+    assert pace.delay(10.5) == pytest.approx(20.0 - 10.5 + 0.05)
 
 
-def test_a_refilling_quota_is_not_taken_for_a_fixed_window() -> None:
+@pytest.mark.parametrize("name", ["x-ratelimit", "RateLimit"])
+def test_a_bare_limit_whose_reset_stands_still_while_it_is_spent_is_a_fixed_window(
+    name: str,
+) -> None:
     pace = BucketPace(0.0)
-    for n in range(200):
+    for n, remaining in enumerate(range(19, 9, -1)):
+        headers = {f"{name}-limit": "20", f"{name}-remaining": str(remaining)}
+        headers[f"{name}-reset"] = "10"
+        _answer(pace, headers, n * 0.01)
+        if 19 - remaining < 4:
+            # Too little spent to tell: refilling, the reset moves by less than its
+            # rounding to whole seconds.
+            assert not pace.fixed
+    assert pace.fixed
+    assert pace.quotas[0].window_end == pytest.approx(0.04 + 10)  # spotted at 15 left
+
+
+@pytest.mark.parametrize("headers", ["ory", "plain", "ietf"])
+@pytest.mark.parametrize(("rps", "burst"), [(2, 20), (10, 10), (1, 60), (20, 20), (5, 40)])
+def test_a_refilling_quota_is_not_taken_for_a_fixed_window(
+    headers: str, rps: float, burst: int
+) -> None:
+    vt = VirtualTime()
+    limiter = OryRateLimiter(
+        {},
+        vt,
+        default=[LimitQuota.per_second(rps, burst)],
+        inflight_rule=False,
+        headers=headers,
+    )
+    pace = BucketPace(0.0)
+    for n in range(600):
+        vt.now_s = at = n * 0.05  # 20 a second asked: over the rate, then at it
+        admission = limiter.admit("GET", "/admin/identities/x")
+        _answer(pace, admission.headers, at, 200 if admission.allowed else 429)
+        assert not pace.fixed, n
+
+
+def test_a_reset_that_counts_to_the_next_token_is_not_a_fixed_window() -> None:
+    # Some token buckets say when the next token comes, not when they are full again.
+    pace = BucketPace(0.0)
+    tokens, rate = 20.0, 2.0
+    for n in range(400):
         at = n * 0.1
-        remaining = max(0, 20 - n // 2)  # spent at 10 a second, refilled at 2
-        info = parse_rate_limit(
-            CIMultiDict(
-                {
-                    "x-ratelimit-limit": "20, 20;w=10",
-                    "x-ratelimit-remaining": str(remaining),
-                    "x-ratelimit-reset": "5",
-                }
-            )
-        )
-        assert info is not None
-        pace.observe(info, pace.take(at), at, 200)
-    assert not pace.fixed
+        tokens = min(20.0, tokens + 0.1 * rate)
+        status = 200 if tokens >= 1 else 429
+        if status == 200:
+            tokens -= 1
+        reset = 0 if tokens >= 1 else math.ceil((1 - tokens) / rate)
+        headers = {
+            "x-ratelimit-limit": "20, 20;w=10",
+            "x-ratelimit-remaining": str(max(math.floor(tokens), 0)),
+            "x-ratelimit-reset": str(reset),
+        }
+        _answer(pace, headers, at, status)
+        assert not pace.fixed, n
 
 
 def test_a_per_minute_quota_keeps_less_than_a_token_back() -> None:

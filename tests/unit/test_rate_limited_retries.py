@@ -24,6 +24,8 @@ from tests.kit.keys import SECRET
 from tests.kit.scripted import ScriptedServer, hang, reply
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
+BOUND = 10.0
+"""Seconds a test lets a call take before failing on its own: no call here should wait."""
 
 
 @pytest.fixture
@@ -87,11 +89,15 @@ async def test_429s_do_not_use_up_the_attempts(
 async def test_the_429_budget_is_time(
     server: TestServer, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
-    scripted.then(LIMITED)  # forever
+    # More 429s than the budget lets it wait out, then a success: a call that ignored the
+    # budget would end with that success instead of failing (and never hang the test).
+    scripted.then(*[LIMITED] * 6, reply(200, {}))
     limits = Timeouts(rate_limit_budget=7.0)
-    async with OryClient(str(server.make_url("/")), timeouts=limits) as ory:
-        with pytest.raises(RateLimitedError) as info:
-            await ory._transport.send(request(ory, "POST"))
+    # Without pacing: its turns (real time) would count against the budget too.
+    async with OryClient(str(server.make_url("/")), timeouts=limits, pacing=False) as ory:
+        async with asyncio.timeout(BOUND):
+            with pytest.raises(RateLimitedError) as info:
+                await ory._transport.send(request(ory, "POST"))
     # 2 + 2 + 2 = 6 s waited; one more 2 s wait would pass 7 s.
     assert fake_sleep.delays == [2.0, 2.0, 2.0]
     assert info.value.attempts == 4
@@ -101,12 +107,13 @@ async def test_the_429_budget_is_time(
 async def test_a_429_that_says_retry_now_still_waits_a_little(
     server: TestServer, scripted: ScriptedServer, fake_sleep: RetryWaits
 ) -> None:
-    scripted.then(reply(429, headers={"x-ratelimit-reset": "0"}))
+    scripted.then(*[reply(429, headers={"x-ratelimit-reset": "0"})] * 12, reply(200, {}))
     async with OryClient(
-        str(server.make_url("/")), timeouts=Timeouts(rate_limit_budget=1.0)
+        str(server.make_url("/")), timeouts=Timeouts(rate_limit_budget=1.0), pacing=False
     ) as ory:
-        with pytest.raises(RateLimitedError):
-            await ory._transport.send(request(ory))
+        async with asyncio.timeout(BOUND):
+            with pytest.raises(RateLimitedError):
+                await ory._transport.send(request(ory))
     assert fake_sleep.delays == [0.1] * 10
 
 
