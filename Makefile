@@ -90,7 +90,7 @@ $(BENCH_STAMP): pyproject.toml benchmarks/requirements.txt
 
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m benchmarks.run
-	if command -v wrk >/dev/null; then $(BENCH_VENV)/bin/python -m benchmarks.webapp --rounds 2 --write-readme; else echo 'workload l skipped: no wrk (apt-get install wrk)'; fi
+	if command -v wrk >/dev/null; then $(BENCH_VENV)/bin/python -m benchmarks.webapp --rounds 2 --write-readme; else echo 'workload o skipped: no wrk (apt-get install wrk)'; fi
 
 # The documentation site: its own venv (mkdocs, mkdocs-material, mkdocstrings) plus the
 # package, built in strict mode so a broken reference or a missing page fails the build.

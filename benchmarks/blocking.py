@@ -1,4 +1,4 @@
-"""Workload l: what the blocking client (``ory_async.sync``) costs beside the async one.
+"""Workload n: what the blocking client (``ory_async.sync``) costs beside the async one.
 
 Two measurements, each of ``identities.get``:
 

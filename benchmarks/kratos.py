@@ -1,4 +1,4 @@
-"""Workload l: ory_async against the raw floor on a real Ory Kratos (v1.3.1).
+"""Workload m: ory_async against the raw floor on a real Ory Kratos (v1.3.1).
 
 Three measurements, each in a fresh child process like the others:
 

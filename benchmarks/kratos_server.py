@@ -2,7 +2,7 @@
 
 The binary is the one ``make kratos`` builds (Kratos v1.3.1 from the Go module proxy,
 in ``~/.cache/ory-async/``), started by the integration suite's launcher
-(``tests/kit/kratos.py``: free loopback ports, ``dsn: memory``, bcrypt cost 4), so every
+(``tests/kit/kratos.py``: free loopback ports, a SQLite file in a fresh folder, bcrypt cost 4), so every
 set of measurements gets a fresh, empty server. ``ORY_KRATOS_URL`` and
 ``ORY_KRATOS_PUBLIC_URL`` name a Kratos already running instead; what the benchmark
 creates there is deleted afterwards.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -66,18 +65,9 @@ def running() -> Iterator[Kratos]:
         kratos.remove()
 
 
-def _get(url: str, tries: int = 3) -> tuple[bytes, str | None]:
-    # Kratos v1.3.1 on an in-memory database has answered a read with 500 on a busy
-    # machine: a check asks again rather than fail the run.
-    for attempt in range(tries):
-        try:
-            with urllib.request.urlopen(url, timeout=120) as answer:  # noqa: S310 (the admin URL)
-                return answer.read(), answer.headers.get("Link")
-        except urllib.error.HTTPError as exc:
-            if exc.code < 500 or attempt == tries - 1:
-                raise
-            time.sleep(0.2 * (attempt + 1))
-    raise AssertionError("unreachable")
+def _get(url: str) -> tuple[bytes, str | None]:
+    with urllib.request.urlopen(url, timeout=120) as answer:  # noqa: S310 (the admin URL)
+        return answer.read(), answer.headers.get("Link")
 
 
 def identity_ids(base: str) -> list[str]:

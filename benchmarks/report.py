@@ -249,7 +249,7 @@ def rows(s: Any) -> list[Row]:
             (ORY_ASYNC,),
         ),
         Row(
-            "l) client CPU per blocking `identities.get`, one caller "
+            "n) client CPU per blocking `identities.get`, one caller "
             "(ory_async.sync: +µs over the async client, median of alternating pairs "
             "of rounds in one process; user-space instructions per call by callgrind)",
             "blocking-get",
@@ -260,7 +260,7 @@ def rows(s: Any) -> list[Row]:
             ORY_SYNC,
         ),
         Row(
-            f"l) get identity x{s.blocking_requests:,} from {s.threads} threads at once "
+            f"n) get identity x{s.blocking_requests:,} from {s.threads} threads at once "
             f"(ory_async: {s.threads} tasks)",
             "threads-get",
             lambda f: (
@@ -292,7 +292,7 @@ def table(summary: dict[tuple[str, str], dict[str, float]], settings: Any) -> st
 
 
 def kratos_rows(s: Any) -> list[Row]:
-    """The rows of the real-Kratos table (workload l) for the sizes in settings ``s``."""
+    """The rows of the real-Kratos table (workload m) for the sizes in settings ``s``."""
     return [
         Row(
             f"m) get identity x{s.kratos_requests:,}, concurrency {s.concurrency}",
@@ -321,7 +321,7 @@ def kratos_rows(s: Any) -> list[Row]:
 
 
 def kratos_table(summary: dict[tuple[str, str], dict[str, float]], settings: Any) -> str:
-    """The Markdown table of workload l: the floor and ory_async (with its ratio)."""
+    """The Markdown table of workload m: the floor and ory_async (with its ratio)."""
     lines = [f"| workload | {HEADINGS[RAW]} | {HEADINGS[ORY_ASYNC]} |", "|---|---|---|"]
     for row in kratos_rows(settings):
         cells = [row.label]

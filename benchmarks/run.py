@@ -3,7 +3,7 @@
 ``python -m benchmarks.run`` starts the benchmark server in its own process, runs each
 measurement in a fresh child process (pinned to another CPU than the server), takes
 medians over the rounds, and writes the table between the markers of
-``benchmarks/README.md``. Workload l runs against a real Ory Kratos (the binary ``make
+``benchmarks/README.md``. Workload m runs against a real Ory Kratos (the binary ``make
 kratos`` builds, or ``ORY_KRATOS_URL``), and is skipped with a notice when there is none.
 ``--quick`` runs tiny sizes (a smoke run). Any client that returns wrong data makes the
 run fail with a non-zero exit status.
@@ -104,7 +104,7 @@ QUICK: Final = Settings(
     kratos_get_pool=50,
 )
 
-TABLE: Final = "abcdefghil"
+TABLE: Final = "abcdefghin"
 """The letters of the main table's workloads."""
 KRATOS: Final = "m"
 """The letter of the workloads against a real Kratos (their own table)."""
@@ -127,8 +127,8 @@ def letter(workload: str) -> str:
         "whoami": "h",
         "whoami-cached": "h",
         "get_many": "i",
-        "blocking-get": "l",
-        "threads-get": "l",
+        "blocking-get": "n",
+        "threads-get": "n",
     }[workload]
 
 
@@ -207,7 +207,7 @@ def measure(settings: Settings, log: Any = print, only: str = WORKLOADS) -> list
                     if client != KRATOS_CLIENT:  # legacy Kratos has no ids filter
                         spec = {**common, "workload": "get_many", "client": client, "base": base}
                         add("get_many", client, rnd, child(spec))
-            if "l" in only:
+            if "n" in only:
                 for workload in ("blocking-get", "threads-get"):
                     for client in (ORY_SYNC, ORY_ASYNC, ORY_CLIENT):
                         if sdk_available(client):
@@ -341,7 +341,7 @@ def _kratos_set() -> Iterator[tuple[str, set[str]]]:
 
 
 def measure_kratos(settings: Settings, log: Any = print) -> list[report.Sample]:
-    """Workload l against a real Kratos, the floor and ory_async side by side; per round
+    """Workload m against a real Kratos, the floor and ory_async side by side; per round
     two fresh servers. On the first, seeded with the pool of ids, each client gets
     identities by id. On the second, each client batch-creates its identities, and then
     each walks all of them. The order of the clients alternates from row to row and from

@@ -1,4 +1,4 @@
-"""Workload l: a real web app guarding a route with the user's session, under load.
+"""Workload o: a real web app guarding a route with the user's session, under load.
 
 FastAPI served by uvicorn (one worker), a load generator (``wrk``, one thread) at 50 and
 200 connections, and FakeOry in its own process as the Ory project, with session caching
@@ -256,7 +256,7 @@ def measure(
 ) -> list[dict[str, Any]]:
     """Run every app at every connection count; one row each."""
     if shutil.which("wrk") is None:
-        msg = "workload l needs wrk (apt-get install wrk)"
+        msg = "workload o needs wrk (apt-get install wrk)"
         raise RuntimeError(msg)
     rows = []
     py = sys.executable

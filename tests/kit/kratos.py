@@ -2,8 +2,8 @@
 
 ``make test-kratos`` builds Kratos v1.3.1 from the Go module proxy (``tools/kratos``) into
 ``~/.cache/ory-async/`` and runs the integration suite with ``--server=both``. The suite
-starts the binary once per run on free loopback ports with a fresh folder, an in-memory
-database and secrets made for that run, waits for ``/health/ready``, and stops it at the end
+starts the binary once per run on free loopback ports with a fresh folder, a SQLite
+database file in it (migrated first) and secrets made for that run, waits for ``/health/ready``, and stops it at the end
 whatever happens; the server's log is printed when it fails to start and kept in the folder.
 
 ``ORY_KRATOS_URL`` (admin) and ``ORY_KRATOS_PUBLIC_URL`` point the suite at a Kratos the user
@@ -137,6 +137,21 @@ def start() -> Kratos:
     (folder / "kratos.yml").write_text(config, "utf-8")
     log_path = folder / "kratos.log"
     with log_path.open("wb") as log:
+        migrated = subprocess.run(
+            [str(BINARY), "migrate", "sql", "-e", "--yes", "-c", str(folder / "kratos.yml")],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=folder,
+            check=False,
+            timeout=READY_WITHIN,
+        )
+    if migrated.returncode != 0:
+        log_text = log_path.read_text("utf-8", errors="replace")
+        shutil.rmtree(folder, ignore_errors=True)
+        msg = f"Kratos could not create its database (exit {migrated.returncode}):\n{log_text[-4000:]}"
+        raise KratosUnavailableError(msg)
+    with log_path.open("ab") as log:
         process = subprocess.Popen(
             [str(BINARY), "serve", "--dev", "-c", str(folder / "kratos.yml")],
             stdout=log,
