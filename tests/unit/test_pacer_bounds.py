@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
 from yarl import URL
 
 from ory_async._pacing import Pacer, TurnLimit, TurnTooLate
+from tests.kit.fake_time import FakeTime
 
 URL_GET = URL("http://127.0.0.1:4434/admin/identities/x")
 
 
 MINUTE = 60.0
-
-
-class FakeTime:
-    """A clock that moves only when the pacer sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 DAY = 86_400

@@ -10,6 +10,7 @@ from yarl import URL
 from ory_async._buckets import UNMAPPED, BucketMap, bucket_for
 from ory_async._pacing import BucketPace, Pacer
 from ory_async._ratelimit import Quota, RateLimitInfo, parse_rate_limit
+from tests.kit.fake_time import FakeTime
 from tests.kit.pacing_sim import SimClient, SimServer, simulate
 
 ORY = {
@@ -242,20 +243,6 @@ def test_a_client_joining_late_gets_its_share() -> None:
 
 URL_GET = URL("http://127.0.0.1:4434/admin/identities/x")
 LIMITED = {"x-ratelimit-limit": "2, 2;w=1", "x-ratelimit-remaining": "1", "x-ratelimit-reset": "1"}
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 async def test_pacer_goes_idle_without_headers() -> None:
