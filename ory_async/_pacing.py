@@ -23,7 +23,10 @@ fixed windows, or one allowance behind several of Ory's buckets: for these the p
 learns from refusals (:class:`~ory_async._adaptive.Adaptive`: on a 429 the rate drops to
 a little under what the server let through and the requests in flight halve, then both
 probe back up), takes a bare limit's window from the longest reset it has seen, and
-merges two buckets once one's unexplained spending matches the other's own.
+merges two buckets once one's unexplained spending matches the other's own. A server
+that refuses with a ``Retry-After`` of seconds shows a fixed window's end
+(:class:`~ory_async._pacing_window.QuietWindow`): its quota is then spent at the start of
+each window rather than spread at a rate.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from yarl import URL
 
 from ._adaptive import MAX_HOLD, Adaptive
 from ._buckets import bucket_for
+from ._pacing_window import QuietWindow
 from ._ratelimit import RATE_LIMIT_HEADERS, Quota, RateLimitInfo, parse_rate_limit
 
 __all__ = ["BucketPace", "Pacer", "Ticket", "TurnLimit", "TurnTooLate"]
@@ -447,6 +451,8 @@ class Pacer:
         self._buckets: dict[_BucketKey, _Bucket] = {}
         self._hosts: dict[tuple[str | None, int | None], Adaptive] = {}
         """What refusals without rate-limit headers taught, per server."""
+        self._windows: dict[tuple[str | None, int | None], QuietWindow] = {}
+        """The fixed windows such refusals showed, per server."""
         self._host_locks: dict[int, asyncio.Lock] = {}
         self._answered: asyncio.Event | None = None
         self._quiet = 0
@@ -478,7 +484,7 @@ class Pacer:
                 self._go_idle()
         host = self._hosts.get((url.raw_host, url.port)) if self._hosts else None
         if self._state == "idle":
-            return None if host is None else await self._adaptive_turn(host, limit)
+            return None if host is None else await self._adaptive_turn(host, url, limit)
         bucket = self._bucket(method, url)
         while bucket.state in ("new", "probing"):
             if bucket.state == "new":
@@ -490,7 +496,7 @@ class Pacer:
             if not await _wait_for(bucket.probing):
                 return None
         if bucket.state == "free":
-            return None if host is None else await self._adaptive_turn(host, limit)
+            return None if host is None else await self._adaptive_turn(host, url, limit)
         if bucket.lock is None:
             bucket.lock = asyncio.Lock()
         pace = bucket.pace
@@ -511,8 +517,9 @@ class Pacer:
                 if math.isfinite(wait):
                     held += wait
 
-    async def _adaptive_turn(self, adaptive: Adaptive, limit: TurnLimit | None) -> Ticket:
+    async def _adaptive_turn(self, adaptive: Adaptive, url: URL, limit: TurnLimit | None) -> Ticket:
         """Wait until ``adaptive`` lets a request go (a server that sends no headers)."""
+        window = self._windows.get((url.raw_host, url.port))
         lock = self._host_locks.get(id(adaptive))
         if lock is None:
             lock = self._host_locks[id(adaptive)] = asyncio.Lock()
@@ -520,9 +527,16 @@ class Pacer:
         async with lock:  # first come, first served
             while True:
                 now = self._clock()
-                wait = adaptive.delay(now)
+                if window is not None and window.active:
+                    # A fixed window: its quota goes at once, not spread at a rate.
+                    full = adaptive.cap is not None and adaptive.in_flight >= adaptive.cap
+                    wait = float("inf") if full else window.delay(now)
+                else:
+                    wait = adaptive.delay(now)
                 if wait <= 0:
                     adaptive.take(now)
+                    if window is not None:
+                        window.take()
                     return Ticket(None, None, probe=False, sent_at=now, adaptive=adaptive)
                 if limit is not None:
                     limit.check(wait, held, now)
@@ -570,6 +584,10 @@ class Pacer:
             adaptive = ticket.adaptive
             if adaptive is not None:
                 adaptive.answered(self._clock(), ok=status != 429)
+                if ticket.bucket is None and self._windows:
+                    window = self._windows.get((url.raw_host, url.port))
+                    if window is not None:
+                        window.answered(ticket.sent_at, ok=status != 429)
                 self._wake_waiters()
                 if adaptive.slow_start and adaptive.cap is not None and adaptive.cap >= _OPEN:
                     self._open(url)
@@ -636,7 +654,12 @@ class Pacer:
             adaptive.rate = max(count, 1) / max(now - since if since else 0.0, 1.0)
         in_flight = adaptive.in_flight + 1 if adaptive.cap is not None else None
         sent_at = ticket.sent_at if ticket is not None else None
-        adaptive.refused(now, sent_at, in_flight, _retry_after(headers))
+        retry_after = _retry_after(headers)
+        adaptive.refused(now, sent_at, in_flight, retry_after)
+        window = self._windows.get(key)
+        if window is None:
+            window = self._windows[key] = QuietWindow()
+        window.refused(now, retry_after)
 
     def _merge_if_shared(self, bucket: _Bucket) -> None:
         """Merge ``bucket`` into another whose own sending matches its unexplained spending.
@@ -696,6 +719,7 @@ class Pacer:
         self._state = "idle"
         if url is not None and (url.raw_host, url.port) not in self._hosts:
             self._hosts[(url.raw_host, url.port)] = Adaptive.starting()
+            self._windows[(url.raw_host, url.port)] = QuietWindow()
         self.idle = not self._hosts
         self._wake_start()
 

@@ -101,6 +101,43 @@ SHAPES = {
         300,
         0.05,
     ),
+    # A gateway's fixed-window quota that answers nothing but 429 and Retry-After.
+    "fixed 2 s windows, no headers": (
+        {"fixed_window": True, "headers": "none"},
+        [LimitQuota(rate=5, burst=10)],
+        200,
+        0.15,
+    ),
+    "fixed 2 s windows, no headers, a 500-GET job": (
+        {"fixed_window": True, "headers": "none"},
+        [LimitQuota(rate=2.5, burst=5)],
+        500,
+        0.15,
+    ),
+    "fixed 5 s windows, no headers, a 100-GET job": (
+        {"fixed_window": True, "headers": "none"},
+        [LimitQuota(rate=1, burst=5)],
+        100,
+        0.15,
+    ),
+    "fixed 10 s windows, no headers, a 50-GET job": (
+        {"fixed_window": True, "headers": "none"},
+        [LimitQuota(rate=0.5, burst=5)],
+        50,
+        0.15,
+    ),
+    "fixed 10 s windows, no headers": (
+        {"fixed_window": True, "headers": "none"},
+        [LimitQuota(rate=2, burst=20)],
+        200,
+        0.15,
+    ),
+    "fixed 30 s windows, no headers, a 500-GET job": (
+        {"fixed_window": True, "headers": "none"},
+        [LimitQuota(rate=2, burst=60)],
+        500,
+        0.15,
+    ),
     "Ory's Developer tier": ({}, [LimitQuota.per_second(5), LimitQuota.per_minute(40)], 60, 0.05),
     "Ory Network's own form": ({}, [LimitQuota.per_second(20)], 300, 0.01),
 }
