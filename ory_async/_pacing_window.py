@@ -103,7 +103,9 @@ class QuietWindow:
             if gap / windows >= 1.0:
                 self.window = float(round(gap / windows))
         self._end = end
-        self.quota = self._ok
+        # At least one a window: a server that refused everything must still be asked
+        # again, or pacing would hold every later request forever.
+        self.quota = max(self._ok, 1)
         self._new_window(end)
 
     def _new_window(self, start: float) -> None:

@@ -73,3 +73,17 @@ def test_a_probe_beyond_the_quota_that_gets_through_raises_it() -> None:
     window.refused(0.1, 4.0)
     _spend(window, 4.1, 4)  # one more than the first window showed
     assert window.quota == 4
+
+
+def test_a_server_that_refuses_everything_is_still_asked_once_a_window() -> None:
+    window = QuietWindow()
+    window.refused(0.0, 4.0)  # nothing got through
+    window.take()
+    window.answered(4.0, ok=False)
+    window.refused(4.0, 4.0)  # again: the window is 4 s and nothing gets through
+    assert window.window == 4.0
+    for start in (8.0, 12.0, 16.0):
+        assert window.delay(start) == 0.0  # one request may go in each window
+        window.take()
+        window.answered(start, ok=False)
+        window.refused(start, 4.0)
