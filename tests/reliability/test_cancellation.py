@@ -10,22 +10,14 @@ import aiohttp
 from ory_async import OryClient
 from ory_async.testing import FakeOry, RetryWaits, no_waits
 from tests.kit.keys import TOKEN
-
-
-async def until(condition: object) -> None:
-    """Yield to the loop until ``condition()`` holds (no wall-clock waiting)."""
-    for _ in range(100_000):
-        if condition():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("condition never became true")
+from tests.kit.waiting import yield_until
 
 
 async def test_cancel_mid_request_frees_the_slot(ory_fake: FakeOry) -> None:
     ory_fake.faults.add("/admin/identities", status=None, delay=60.0, times=1)
     async with OryClient(ory_fake.url, access_token=TOKEN, max_concurrency=1) as ory:
         stuck = asyncio.create_task(ory.identities.list().collect())
-        await until(lambda: ory_fake.in_flight == 1)
+        await yield_until(lambda: ory_fake.in_flight == 1)
         stuck.cancel()
         await asyncio.gather(stuck, return_exceptions=True)
         assert stuck.cancelled()
@@ -57,7 +49,7 @@ async def test_cancel_mid_walk(ory_fake: FakeOry, fake_sleep: RetryWaits) -> Non
                     ory_fake.faults.add("/admin/identities", status=None, delay=60.0, times=1)
 
         task = asyncio.create_task(walk())
-        await until(lambda: ory_fake.in_flight == 1 and len(walked) == 100)
+        await yield_until(lambda: ory_fake.in_flight == 1 and len(walked) == 100)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         assert len(await ory.identities.list(page_size=500).collect()) == 300

@@ -14,22 +14,14 @@ import pytest
 from ory_async import ClientClosedError, OryClient, RetryPolicy
 from ory_async.testing import FakeOry, no_waits
 from tests.kit.keys import TOKEN
-
-
-async def until(condition: object) -> None:
-    """Yield to the loop until ``condition()`` holds (no wall-clock waiting)."""
-    for _ in range(100_000):
-        if condition():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("condition never became true")
+from tests.kit.waiting import yield_until
 
 
 async def test_a_call_waiting_on_its_answer_ends_with_client_closed(ory_fake: FakeOry) -> None:
     ory_fake.faults.add("/admin/identities", status=None, delay=60.0, times=1)
     ory = OryClient(ory_fake.url, access_token=TOKEN)
     call = asyncio.create_task(ory.identities.list().collect())
-    await until(lambda: ory_fake.in_flight == 1)
+    await yield_until(lambda: ory_fake.in_flight == 1)
     await ory.close()
     assert call.done()  # ended by close() itself, not by its 30 s timeout
     with pytest.raises(ClientClosedError, match="closed while GET /admin/identities"):
@@ -53,7 +45,7 @@ async def test_calls_queued_for_a_slot_end_with_client_closed(ory_fake: FakeOry)
     ory_fake.faults.add("/admin/identities", status=None, delay=60.0, times=1)
     ory = OryClient(ory_fake.url, access_token=TOKEN, max_concurrency=1)
     calls = [asyncio.create_task(ory.identities.list().collect()) for _ in range(5)]
-    await until(lambda: ory_fake.in_flight == 1)
+    await yield_until(lambda: ory_fake.in_flight == 1)
     await ory.close()
     assert all(call.done() for call in calls)
     assert all(isinstance(call.exception(), ClientClosedError) for call in calls)
@@ -65,7 +57,7 @@ async def test_a_call_on_a_view_ends_when_its_client_closes(ory_fake: FakeOry) -
     ory = OryClient(ory_fake.url, access_token=TOKEN)
     view = ory.with_options(retry=RetryPolicy.none())
     call = asyncio.create_task(view.identities.get("7d6ee7b2-4e8f-4b4e-9d1a-2c9f1c0c6f3a"))
-    await until(lambda: ory_fake.in_flight == 1)
+    await yield_until(lambda: ory_fake.in_flight == 1)
     await view.close()  # a view's close does nothing
     assert not call.done()
     await ory.close()
@@ -78,7 +70,7 @@ async def test_a_gathered_bulk_call_ends_with_client_closed(ory_fake: FakeOry) -
     ids = [f"00000000-0000-4000-8000-{n:012d}" for n in range(600)]
     found = ory.identities.get_many(ids, concurrency=2)
     call = asyncio.create_task(found.collect())
-    await until(lambda: ory_fake.in_flight >= 1)
+    await yield_until(lambda: ory_fake.in_flight >= 1)
     await ory.close()
     await asyncio.gather(call, return_exceptions=True)
     assert isinstance(call.exception(), ClientClosedError)
@@ -88,7 +80,7 @@ async def test_the_caller_cancelling_is_still_a_cancellation(ory_fake: FakeOry) 
     ory_fake.faults.add("/admin/identities", status=None, delay=60.0, times=1)
     async with OryClient(ory_fake.url, access_token=TOKEN) as ory:
         call = asyncio.create_task(ory.identities.list().collect())
-        await until(lambda: ory_fake.in_flight == 1)
+        await yield_until(lambda: ory_fake.in_flight == 1)
         call.cancel()
         await asyncio.gather(call, return_exceptions=True)
         assert call.cancelled()
@@ -109,7 +101,7 @@ async def test_a_call_that_catches_the_error_goes_on_uncancelled(ory_fake: FakeO
         reached.append("went on")
 
     call = asyncio.create_task(caller())
-    await until(lambda: ory_fake.in_flight == 1)
+    await yield_until(lambda: ory_fake.in_flight == 1)
     await ory.close()
     await call
     assert reached == ["caught", "went on"]
@@ -134,7 +126,7 @@ async def test_a_call_waiting_for_its_pacing_turn_ends_with_client_closed(
         ory = OryClient(ory_fake.url, access_token=TOKEN)
         pacer = ory._transport.connection.pacer
         call = asyncio.create_task(ory.identities.list().collect())
-        await until(lambda: pacer.waited > 0)
+        await yield_until(lambda: pacer.waited > 0)
         await ory.close()
         assert call.done()
         assert isinstance(call.exception(), ClientClosedError)
